@@ -1,0 +1,1 @@
+"""Portfolio dependency service: the ASGI app, persistence and command line."""

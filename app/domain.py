@@ -1,0 +1,169 @@
+"""The portfolio's vocabulary: enumerations and their Norwegian (bokmål) labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrganisationKind(StrEnum):
+    DIRECTORATE = "DIRECTORATE"
+    AGENCY = "AGENCY"
+    STATE_ENTERPRISE = "STATE_ENTERPRISE"
+    RHF = "RHF"
+    HF = "HF"
+    MUNICIPALITY = "MUNICIPALITY"
+    INTEREST_ORGANISATION = "INTEREST_ORGANISATION"
+    COMPANY = "COMPANY"
+
+
+class InitiativeKind(StrEnum):
+    PROGRAMME = "PROGRAMME"
+    PROJECT = "PROJECT"
+    OTHER = "OTHER"
+
+
+class Segment(StrEnum):
+    OBSERVE = "OBSERVE"
+    COORDINATE = "COORDINATE"
+    CO_GOVERN = "CO_GOVERN"
+
+
+class Phase(StrEnum):
+    IDEA = "IDEA"
+    CONCEPT = "CONCEPT"
+    PLANNING = "PLANNING"
+    EXECUTION = "EXECUTION"
+    CLOSURE = "CLOSURE"
+    BENEFITS_REALISATION = "BENEFITS_REALISATION"
+
+
+class LifecycleState(StrEnum):
+    PROPOSED = "PROPOSED"
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    DECLINED = "DECLINED"
+
+
+ADMITTED_STATES = frozenset(
+    {
+        LifecycleState.ACTIVE,
+        LifecycleState.PAUSED,
+        LifecycleState.COMPLETED,
+        LifecycleState.CANCELLED,
+    }
+)
+
+
+class TrafficLight(StrEnum):
+    GREEN = "GREEN"
+    YELLOW = "YELLOW"
+    RED = "RED"
+
+
+class SolutionCategory(StrEnum):
+    NATIONAL_EHEALTH_SOLUTION = "NATIONAL_EHEALTH_SOLUTION"
+    FOUNDATION = "FOUNDATION"
+    COLLABORATION_SERVICE = "COLLABORATION_SERVICE"
+    DATA_PLATFORM = "DATA_PLATFORM"
+    NATIONAL_COMMON_COMPONENT = "NATIONAL_COMMON_COMPONENT"
+
+
+class Criticality(StrEnum):
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+
+
+class DependencyType(StrEnum):
+    FINISH_TO_START = "FINISH_TO_START"
+    FINISH_TO_FINISH = "FINISH_TO_FINISH"
+
+
+class DeliveryStatus(StrEnum):
+    PLANNED = "PLANNED"
+    IN_PROGRESS = "IN_PROGRESS"
+    DELIVERED = "DELIVERED"
+    DELAYED = "DELAYED"
+    CANCELLED = "CANCELLED"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "OPEN"
+    MITIGATED = "MITIGATED"
+    ACCEPTED = "ACCEPTED"
+    CLOSED = "CLOSED"
+
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    OrganisationKind: {
+        "DIRECTORATE": "Direktorat",
+        "AGENCY": "Etat",
+        "STATE_ENTERPRISE": "Statsforetak",
+        "RHF": "Regionalt helseforetak",
+        "HF": "Helseforetak",
+        "MUNICIPALITY": "Kommune",
+        "INTEREST_ORGANISATION": "Interesseorganisasjon",
+        "COMPANY": "Selskap",
+    },
+    InitiativeKind: {"PROGRAMME": "Program", "PROJECT": "Prosjekt", "OTHER": "Annet"},
+    Segment: {"OBSERVE": "Observere", "COORDINATE": "Koordinere", "CO_GOVERN": "Samstyre"},
+    Phase: {
+        "IDEA": "Idé",
+        "CONCEPT": "Konsept",
+        "PLANNING": "Planlegging",
+        "EXECUTION": "Gjennomføring",
+        "CLOSURE": "Avslutning",
+        "BENEFITS_REALISATION": "Gevinstrealisering",
+    },
+    LifecycleState: {
+        "PROPOSED": "Innmeldt",
+        "ACTIVE": "Aktiv",
+        "PAUSED": "Satt på pause",
+        "COMPLETED": "Avsluttet",
+        "CANCELLED": "Stanset",
+        "DECLINED": "Avslått",
+    },
+    TrafficLight: {"GREEN": "Grønn", "YELLOW": "Gul", "RED": "Rød"},
+    SolutionCategory: {
+        "NATIONAL_EHEALTH_SOLUTION": "Nasjonal e-helseløsning",
+        "FOUNDATION": "Felles grunnmur",
+        "COLLABORATION_SERVICE": "Samhandlingstjeneste",
+        "DATA_PLATFORM": "Dataplattform",
+        "NATIONAL_COMMON_COMPONENT": "Nasjonal felleskomponent",
+    },
+    Criticality: {"HIGH": "Høy", "MEDIUM": "Middels", "LOW": "Lav"},
+    DependencyType: {
+        "FINISH_TO_START": "Slutt til start",
+        "FINISH_TO_FINISH": "Slutt til slutt",
+    },
+    DeliveryStatus: {
+        "PLANNED": "Planlagt",
+        "IN_PROGRESS": "Pågår",
+        "DELIVERED": "Levert",
+        "DELAYED": "Forsinket",
+        "CANCELLED": "Kansellert",
+    },
+    RiskStatus: {
+        "OPEN": "Åpen",
+        "MITIGATED": "Redusert",
+        "ACCEPTED": "Akseptert",
+        "CLOSED": "Lukket",
+    },
+}
+
+# The public tiltaksoversikt shows status and risk in plain words, not colours.
+PUBLIC_STATUS_LABELS = {
+    "GREEN": "Under kontroll",
+    "YELLOW": "Noen utfordringer",
+    "RED": "Store utfordringer",
+}
+PUBLIC_RISK_LABELS = {"GREEN": "Lav", "YELLOW": "Middels", "RED": "Høy"}
+
+TRAFFIC_LIGHT_ORDER = {TrafficLight.GREEN: 0, TrafficLight.YELLOW: 1, TrafficLight.RED: 2}
+
+
+def label(value: StrEnum) -> str:
+    """The Norwegian display label of an enumeration value."""
+    return LABELS[type(value)][value.value]

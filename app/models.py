@@ -1,0 +1,359 @@
+"""SQLModel tables: the persistent shape of the portfolio.
+
+Tables carry no relationships on purpose: every association is loaded explicitly by the
+repository, so a forgotten batch load shows up as a missing value in tests rather than a
+hidden query per row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.domain import (
+    Criticality,
+    DeliveryStatus,
+    DependencyType,
+    InitiativeKind,
+    LifecycleState,
+    OrganisationKind,
+    Phase,
+    RiskStatus,
+    Segment,
+    SolutionCategory,
+    TrafficLight,
+)
+
+CODE_LENGTH = 40
+NAME_LENGTH = 300
+
+metadata = SQLModel.metadata
+metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def enum_column(enum: type[StrEnum], *, name: str, nullable: bool = False) -> Any:
+    """A VARCHAR column with a CHECK constraint (named after the column) on its values."""
+    return sa.Column(
+        sa.Enum(
+            enum,
+            native_enum=False,
+            create_constraint=True,
+            length=max(len(member.value) for member in enum),
+            name=f"{name}_allowed",
+            validate_strings=True,
+        ),
+        nullable=nullable,
+    )
+
+
+def timestamp_column(*, nullable: bool = False) -> Any:
+    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+
+
+def foreign_key(target: str, *, nullable: bool = False, ondelete: str = "RESTRICT") -> Any:
+    return sa.Column(
+        sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
+    )
+
+
+class StrategicGoal(SQLModel, table=True):
+    __tablename__ = "strategic_goal"
+    __table_args__ = (sa.CheckConstraint("number BETWEEN 1 AND 99", name="number_range"),)
+
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    name: str = Field(max_length=NAME_LENGTH)
+
+
+class SustainableDevelopmentGoal(SQLModel, table=True):
+    __tablename__ = "sustainable_development_goal"
+    __table_args__ = (sa.CheckConstraint("number BETWEEN 1 AND 17", name="number_range"),)
+
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    name: str = Field(max_length=NAME_LENGTH)
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=CODE_LENGTH, unique=True)
+    name: str = Field(max_length=NAME_LENGTH)
+    kind: OrganisationKind = Field(sa_column=enum_column(OrganisationKind, name="kind"))
+
+
+class Solution(SQLModel, table=True):
+    __tablename__ = "solution"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=CODE_LENGTH, unique=True)
+    name: str = Field(max_length=NAME_LENGTH)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    category: SolutionCategory = Field(sa_column=enum_column(SolutionCategory, name="category"))
+    operator_id: int = Field(sa_column=foreign_key("organisation.id"))
+    legally_mandated: bool = False
+
+
+class Initiative(SQLModel, table=True):
+    __tablename__ = "initiative"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
+            name="planned_end_after_start",
+        ),
+        sa.CheckConstraint(
+            "forecast_end IS NULL OR planned_start IS NULL OR forecast_end >= planned_start",
+            name="forecast_end_after_start",
+        ),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint(
+            "segment IS NOT NULL OR state IN ('PROPOSED', 'DECLINED')",
+            name="admitted_has_segment",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=CODE_LENGTH, unique=True)
+    name: str = Field(max_length=NAME_LENGTH)
+    purpose: str | None = Field(default=None, sa_type=sa.Text)
+    kind: InitiativeKind = Field(sa_column=enum_column(InitiativeKind, name="kind"))
+    owner_id: int = Field(sa_column=foreign_key("organisation.id"))
+    contact_person: str | None = Field(default=None, max_length=NAME_LENGTH)
+    segment: Segment | None = Field(
+        default=None, sa_column=enum_column(Segment, name="segment", nullable=True)
+    )
+    phase: Phase = Field(sa_column=enum_column(Phase, name="phase"))
+    state: LifecycleState = Field(sa_column=enum_column(LifecycleState, name="state"))
+    planned_start: date | None = None
+    planned_end: date | None = None
+    forecast_end: date | None = None
+    main_goal_number: int | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("strategic_goal.number"), nullable=True),
+    )
+    digitalisation_essential: bool | None = None
+    coordination_or_strategy: bool | None = None
+    entry_criteria_note: str | None = Field(default=None, sa_type=sa.Text)
+    illustrative_fields: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    published_facts: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    decided_by: str | None = Field(default=None, max_length=NAME_LENGTH)
+    decided_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    decision_reason: str | None = Field(default=None, sa_type=sa.Text)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class InitiativeSupportingGoal(SQLModel, table=True):
+    __tablename__ = "initiative_supporting_goal"
+
+    initiative_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    goal_number: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("strategic_goal.number"), primary_key=True)
+    )
+
+
+class InitiativeSdg(SQLModel, table=True):
+    __tablename__ = "initiative_sdg"
+
+    initiative_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    sdg_number: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("sustainable_development_goal.number"), primary_key=True
+        )
+    )
+
+
+class DevelopedSolution(SQLModel, table=True):
+    """An initiative builds or further develops a national solution."""
+
+    __tablename__ = "developed_solution"
+
+    initiative_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("initiative.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    solution_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("solution.id"), primary_key=True)
+    )
+
+
+class Delivery(SQLModel, table=True):
+    __tablename__ = "delivery"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "delivered_date IS NULL OR status = 'DELIVERED'", name="delivered_date_only_delivered"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=CODE_LENGTH, unique=True)
+    initiative_id: int = Field(sa_column=foreign_key("initiative.id", ondelete="CASCADE"))
+    name: str = Field(max_length=NAME_LENGTH)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    baseline_date: date | None = None
+    forecast_date: date | None = None
+    delivered_date: date | None = None
+    status: DeliveryStatus = Field(sa_column=enum_column(DeliveryStatus, name="status"))
+
+
+class Dependency(SQLModel, table=True):
+    """The dependant initiative needs a supplier: another initiative or a solution."""
+
+    __tablename__ = "dependency"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(supplier_initiative_id IS NULL) <> (supplier_solution_id IS NULL)",
+            name="exactly_one_supplier",
+        ),
+        sa.CheckConstraint(
+            "supplier_initiative_id IS NULL OR supplier_initiative_id <> dependant_id",
+            name="not_self",
+        ),
+        sa.CheckConstraint("lag_days BETWEEN -3650 AND 3650", name="lag_range"),
+        sa.UniqueConstraint(
+            "dependant_id", "supplier_initiative_id", name="uq_dependency_initiative_pair"
+        ),
+        sa.UniqueConstraint(
+            "dependant_id", "supplier_solution_id", name="uq_dependency_solution_pair"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dependant_id: int = Field(sa_column=foreign_key("initiative.id", ondelete="CASCADE"))
+    supplier_initiative_id: int | None = Field(
+        default=None, sa_column=foreign_key("initiative.id", nullable=True, ondelete="CASCADE")
+    )
+    supplier_solution_id: int | None = Field(
+        default=None, sa_column=foreign_key("solution.id", nullable=True)
+    )
+    supplier_delivery_id: int | None = Field(
+        default=None, sa_column=foreign_key("delivery.id", nullable=True, ondelete="SET NULL")
+    )
+    criticality: Criticality = Field(sa_column=enum_column(Criticality, name="criticality"))
+    type: DependencyType = Field(sa_column=enum_column(DependencyType, name="type"))
+    lag_days: int = 0
+    needed_by: date | None = None
+    description: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Risk(SQLModel, table=True):
+    __tablename__ = "risk"
+    __table_args__ = (
+        sa.CheckConstraint("probability BETWEEN 1 AND 5", name="probability_range"),
+        sa.CheckConstraint("consequence BETWEEN 1 AND 5", name="consequence_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=CODE_LENGTH, unique=True)
+    initiative_id: int = Field(sa_column=foreign_key("initiative.id", ondelete="CASCADE"))
+    title: str = Field(max_length=NAME_LENGTH)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    probability: int
+    consequence: int
+    level: TrafficLight = Field(sa_column=enum_column(TrafficLight, name="level"))
+    mitigation: str | None = Field(default=None, sa_type=sa.Text)
+    status: RiskStatus = Field(sa_column=enum_column(RiskStatus, name="status"))
+
+
+class ReportingPeriod(SQLModel, table=True):
+    """A reporting round (*rapporteringsrunde*), named by month and year."""
+
+    __tablename__ = "reporting_period"
+    __table_args__ = (sa.CheckConstraint("deadline >= opens", name="deadline_after_opens"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=CODE_LENGTH, unique=True)
+    name: str = Field(max_length=NAME_LENGTH)
+    opens: date
+    deadline: date
+    closed: bool = False
+
+
+class StatusReport(SQLModel, table=True):
+    """One revision of an initiative's report for a period; revisions are never rewritten."""
+
+    __tablename__ = "status_report"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "initiative_id", "period_id", "revision", name="uq_status_report_revision"
+        ),
+        sa.CheckConstraint("revision >= 1", name="revision_positive"),
+        sa.CheckConstraint(
+            "investment_nok IS NULL OR investment_nok >= 0", name="investment_not_negative"
+        ),
+        sa.CheckConstraint(
+            "annual_operating_cost_nok IS NULL OR annual_operating_cost_nok >= 0",
+            name="operating_cost_not_negative",
+        ),
+        sa.Index("ix_status_report_period_initiative", "period_id", "initiative_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(sa_column=foreign_key("initiative.id", ondelete="CASCADE"))
+    period_id: int = Field(sa_column=foreign_key("reporting_period.id"))
+    revision: int = 1
+    segment: Segment = Field(sa_column=enum_column(Segment, name="segment"))
+    phase: Phase = Field(sa_column=enum_column(Phase, name="phase"))
+    status: TrafficLight = Field(sa_column=enum_column(TrafficLight, name="status"))
+    status_reason: str | None = Field(default=None, sa_type=sa.Text)
+    risk_level: TrafficLight | None = Field(
+        default=None, sa_column=enum_column(TrafficLight, name="risk_level", nullable=True)
+    )
+    main_risk_areas: str | None = Field(default=None, sa_type=sa.Text)
+    planned_mitigations: str | None = Field(default=None, sa_type=sa.Text)
+    implemented_mitigations: str | None = Field(default=None, sa_type=sa.Text)
+    forecast_end: date | None = None
+    investment_nok: int | None = Field(default=None, sa_type=sa.BigInteger)
+    annual_operating_cost_nok: int | None = Field(default=None, sa_type=sa.BigInteger)
+    benefits: str | None = Field(default=None, sa_type=sa.Text)
+    benefit_prerequisites: str | None = Field(default=None, sa_type=sa.Text)
+    submitted_by: str = Field(max_length=NAME_LENGTH)
+    submitted_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    illustrative: bool = False
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    actor: str = Field(max_length=NAME_LENGTH)
+    action: str = Field(max_length=80)
+    entity_type: str = Field(max_length=80)
+    entity_code: str = Field(max_length=CODE_LENGTH * 2, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+
+
+class DataVersion(SQLModel, table=True):
+    """A single row whose number moves with every write; caches key on it."""
+
+    __tablename__ = "data_version"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=1, sa_type=sa.BigInteger)

@@ -1,0 +1,70 @@
+"""Settings read from ``PORTFOLIO_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = f"sqlite:///{Path.cwd() / 'portfolio.db'}"
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if raw is None or raw.strip() == "" else int(raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service can be told from outside; defaults suit a laptop."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    debug: bool = False
+    graphiql: bool = True
+    introspection: bool = True
+    seed_on_start: bool = True
+    max_page_size: int = 500
+    default_page_size: int = 100
+    max_query_depth: int = 15
+    max_aliases: int = 50
+    max_tokens: int = 5000
+    max_body_bytes: int = 1_000_000
+    database_timeout_seconds: float = 5.0
+    sqlite_busy_timeout_ms: int = 5000
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read settings from the environment, falling back to the defaults."""
+        env = os.environ
+        return cls(
+            database_url=env.get("PORTFOLIO_DATABASE_URL", DEFAULT_DATABASE_URL),
+            debug=_flag("PORTFOLIO_DEBUG", cls.debug),
+            graphiql=_flag("PORTFOLIO_GRAPHIQL", cls.graphiql),
+            introspection=_flag("PORTFOLIO_INTROSPECTION", cls.introspection),
+            seed_on_start=_flag("PORTFOLIO_SEED_ON_START", cls.seed_on_start),
+            max_page_size=_int("PORTFOLIO_MAX_PAGE_SIZE", cls.max_page_size),
+            default_page_size=_int("PORTFOLIO_DEFAULT_PAGE_SIZE", cls.default_page_size),
+            max_query_depth=_int("PORTFOLIO_MAX_QUERY_DEPTH", cls.max_query_depth),
+            max_aliases=_int("PORTFOLIO_MAX_ALIASES", cls.max_aliases),
+            max_tokens=_int("PORTFOLIO_MAX_TOKENS", cls.max_tokens),
+            max_body_bytes=_int("PORTFOLIO_MAX_BODY_BYTES", cls.max_body_bytes),
+            database_timeout_seconds=float(
+                env.get("PORTFOLIO_DATABASE_TIMEOUT", cls.database_timeout_seconds)
+            ),
+            sqlite_busy_timeout_ms=_int(
+                "PORTFOLIO_SQLITE_BUSY_TIMEOUT_MS", cls.sqlite_busy_timeout_ms
+            ),
+            cors_origins=tuple(
+                origin.strip()
+                for origin in env.get("PORTFOLIO_CORS_ORIGINS", "").split(",")
+                if origin.strip()
+            ),
+        )
