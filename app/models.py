@@ -357,3 +357,9 @@ class DataVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = Field(default=1, sa_type=sa.BigInteger)
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a model, for bulk statements."""
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return table

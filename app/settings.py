@@ -44,23 +44,24 @@ class Settings:
     def from_env(cls) -> Settings:
         """Read settings from the environment, falling back to the defaults."""
         env = os.environ
+        defaults = cls()
         return cls(
             database_url=env.get("PORTFOLIO_DATABASE_URL", DEFAULT_DATABASE_URL),
-            debug=_flag("PORTFOLIO_DEBUG", cls.debug),
-            graphiql=_flag("PORTFOLIO_GRAPHIQL", cls.graphiql),
-            introspection=_flag("PORTFOLIO_INTROSPECTION", cls.introspection),
-            seed_on_start=_flag("PORTFOLIO_SEED_ON_START", cls.seed_on_start),
-            max_page_size=_int("PORTFOLIO_MAX_PAGE_SIZE", cls.max_page_size),
-            default_page_size=_int("PORTFOLIO_DEFAULT_PAGE_SIZE", cls.default_page_size),
-            max_query_depth=_int("PORTFOLIO_MAX_QUERY_DEPTH", cls.max_query_depth),
-            max_aliases=_int("PORTFOLIO_MAX_ALIASES", cls.max_aliases),
-            max_tokens=_int("PORTFOLIO_MAX_TOKENS", cls.max_tokens),
-            max_body_bytes=_int("PORTFOLIO_MAX_BODY_BYTES", cls.max_body_bytes),
+            debug=_flag("PORTFOLIO_DEBUG", defaults.debug),
+            graphiql=_flag("PORTFOLIO_GRAPHIQL", defaults.graphiql),
+            introspection=_flag("PORTFOLIO_INTROSPECTION", defaults.introspection),
+            seed_on_start=_flag("PORTFOLIO_SEED_ON_START", defaults.seed_on_start),
+            max_page_size=_int("PORTFOLIO_MAX_PAGE_SIZE", defaults.max_page_size),
+            default_page_size=_int("PORTFOLIO_DEFAULT_PAGE_SIZE", defaults.default_page_size),
+            max_query_depth=_int("PORTFOLIO_MAX_QUERY_DEPTH", defaults.max_query_depth),
+            max_aliases=_int("PORTFOLIO_MAX_ALIASES", defaults.max_aliases),
+            max_tokens=_int("PORTFOLIO_MAX_TOKENS", defaults.max_tokens),
+            max_body_bytes=_int("PORTFOLIO_MAX_BODY_BYTES", defaults.max_body_bytes),
             database_timeout_seconds=float(
-                env.get("PORTFOLIO_DATABASE_TIMEOUT", cls.database_timeout_seconds)
+                env.get("PORTFOLIO_DATABASE_TIMEOUT", defaults.database_timeout_seconds)
             ),
             sqlite_busy_timeout_ms=_int(
-                "PORTFOLIO_SQLITE_BUSY_TIMEOUT_MS", cls.sqlite_busy_timeout_ms
+                "PORTFOLIO_SQLITE_BUSY_TIMEOUT_MS", defaults.sqlite_busy_timeout_ms
             ),
             cors_origins=tuple(
                 origin.strip()

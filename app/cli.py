@@ -1,0 +1,128 @@
+"""The ``portfolio`` command: serve, migrate, seed and export the schema."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app import models
+from app.database import create_sync_engine
+from app.migrate import migrate
+from app.settings import Settings
+
+logger = logging.getLogger("portfolio")
+
+
+def seed_database(settings: Settings, *, synthetic: int | None = None, seed: int = 0) -> int:
+    """Insert the seed (or a synthetic) portfolio where missing; returns rows inserted."""
+    from seeds.loader import load_seed_portfolio
+    from seeds.portfolio import write_portfolio
+    from seeds.synthetic import generate_portfolio
+
+    data = generate_portfolio(synthetic, seed=seed) if synthetic else load_seed_portfolio()
+    engine = create_sync_engine(settings)
+    try:
+        with engine.begin() as connection:
+            result = write_portfolio(connection, data)
+    finally:
+        engine.dispose()
+    return result.total
+
+
+def database_is_empty(settings: Settings) -> bool:
+    """True when no initiative has been stored yet."""
+    engine = create_sync_engine(settings)
+    try:
+        with engine.connect() as connection:
+            count = connection.scalar(sa.select(sa.func.count()).select_from(models.Initiative))
+    finally:
+        engine.dispose()
+    return not count
+
+
+def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    migrate(settings)
+    if settings.seed_on_start and database_is_empty(settings):
+        inserted = seed_database(settings)
+        logger.info("seeded an empty database with the demo portfolio (%d rows)", inserted)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=arguments.host,
+        port=arguments.port,
+        workers=arguments.workers,
+        log_level="info",
+    )
+    return 0
+
+
+def _migrate(_arguments: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings)
+    print("database schema is up to date")  # noqa: T201
+    return 0
+
+
+def _seed(arguments: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings)
+    inserted = seed_database(settings, synthetic=arguments.synthetic, seed=arguments.seed)
+    print(f"inserted {inserted} rows" if inserted else "already seeded: nothing to insert")  # noqa: T201
+    return 0
+
+
+def _export_schema(arguments: argparse.Namespace, _settings: Settings) -> int:
+    from schema.build import export_sdl
+
+    sdl = export_sdl()
+    if arguments.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(arguments.output).write_text(sdl, encoding="utf-8")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``portfolio`` command."""
+    parser = argparse.ArgumentParser(
+        prog="portfolio", description="Norway's national e-health portfolio, as a GraphQL service."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, seed an empty database and serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
+        handler=_migrate
+    )
+
+    seed = commands.add_parser("seed", help="insert the demo portfolio (idempotent)")
+    seed.add_argument(
+        "--synthetic", type=int, metavar="N", help="a synthetic portfolio of N initiatives instead"
+    )
+    seed.add_argument("--seed", type=int, default=0, help="random seed of the synthetic portfolio")
+    seed.set_defaults(handler=_seed)
+
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", default="schema.graphql", help="file, or - for stdout")
+    export.set_defaults(handler=_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``portfolio`` command."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    arguments = build_parser().parse_args(argv)
+    return int(arguments.handler(arguments, Settings.from_env()))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,476 @@
+"""All SQL of the service: reads for the GraphQL layer, each one statement.
+
+Functions take the connection first and keyword-only options. Batch readers take a
+collection of ids and return rows grouped by that id, so a data loader turns any fan-out
+into a single statement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app import models
+from app.domain import ADMITTED_STATES, LifecycleState, Phase, Segment, TrafficLight
+
+Row = sa.Row[Any]
+
+initiative_table = models.table_of(models.Initiative)
+organisation_table = models.table_of(models.Organisation)
+solution_table = models.table_of(models.Solution)
+dependency_table = models.table_of(models.Dependency)
+delivery_table = models.table_of(models.Delivery)
+risk_table = models.table_of(models.Risk)
+period_table = models.table_of(models.ReportingPeriod)
+report_table = models.table_of(models.StatusReport)
+goal_table = models.table_of(models.StrategicGoal)
+sdg_table = models.table_of(models.SustainableDevelopmentGoal)
+supporting_goal_table = models.table_of(models.InitiativeSupportingGoal)
+initiative_sdg_table = models.table_of(models.InitiativeSdg)
+developed_table = models.table_of(models.DevelopedSolution)
+version_table = models.table_of(models.DataVersion)
+
+
+# --- reference data --------------------------------------------------------------------
+
+
+async def data_version(connection: AsyncConnection) -> int:
+    """The current data version (0 for a database that was never written)."""
+    value = await connection.scalar(
+        sa.select(version_table.c.version).where(version_table.c.id == 1)
+    )
+    return int(value or 0)
+
+
+async def list_strategic_goals(connection: AsyncConnection) -> Sequence[Row]:
+    return (await connection.execute(sa.select(goal_table).order_by(goal_table.c.number))).all()
+
+
+async def list_sustainable_development_goals(connection: AsyncConnection) -> Sequence[Row]:
+    result = await connection.execute(sa.select(sdg_table).order_by(sdg_table.c.number))
+    return result.all()
+
+
+async def list_organisations(connection: AsyncConnection) -> Sequence[Row]:
+    result = await connection.execute(
+        sa.select(organisation_table).order_by(organisation_table.c.code)
+    )
+    return result.all()
+
+
+async def organisations_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
+    result = await connection.execute(
+        sa.select(organisation_table).where(organisation_table.c.id.in_(ids))
+    )
+    return {row.id: row for row in result}
+
+
+async def organisations_by_codes(
+    connection: AsyncConnection, codes: Collection[str]
+) -> dict[str, Row]:
+    result = await connection.execute(
+        sa.select(organisation_table).where(organisation_table.c.code.in_(codes))
+    )
+    return {row.code: row for row in result}
+
+
+# --- solutions ---------------------------------------------------------------------------
+
+
+async def list_solutions(
+    connection: AsyncConnection, *, categories: Collection[str] | None = None
+) -> Sequence[Row]:
+    query = sa.select(solution_table).order_by(solution_table.c.code)
+    if categories:
+        query = query.where(solution_table.c.category.in_(categories))
+    return (await connection.execute(query)).all()
+
+
+async def solutions_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
+    result = await connection.execute(sa.select(solution_table).where(solution_table.c.id.in_(ids)))
+    return {row.id: row for row in result}
+
+
+async def solutions_by_codes(connection: AsyncConnection, codes: Collection[str]) -> dict[str, Row]:
+    result = await connection.execute(
+        sa.select(solution_table).where(solution_table.c.code.in_(codes))
+    )
+    return {row.code: row for row in result}
+
+
+# --- reporting periods -------------------------------------------------------------------
+
+
+async def list_reporting_periods(connection: AsyncConnection) -> Sequence[Row]:
+    """Every period, newest first."""
+    result = await connection.execute(
+        sa.select(period_table).order_by(period_table.c.opens.desc(), period_table.c.code.desc())
+    )
+    return result.all()
+
+
+def pick_current_period(periods: Sequence[Row], *, today: date) -> Row | None:
+    """The latest period opened by ``today`` (else the earliest), from newest-first rows."""
+    for period in periods:
+        if period.opens <= today:
+            return period
+    return periods[-1] if periods else None
+
+
+# --- initiatives -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeQuery:
+    """Filters for the initiative list; empty collections mean "any"."""
+
+    segments: Collection[Segment] = ()
+    phases: Collection[Phase] = ()
+    states: Collection[LifecycleState] = tuple(sorted(ADMITTED_STATES))
+    owner_codes: Collection[str] = ()
+    statuses: Collection[TrafficLight] = ()
+    risk_levels: Collection[TrafficLight] = ()
+    goal: int | None = None
+    sdg: int | None = None
+    search: str | None = None
+    codes: Collection[str] | None = None
+    status_period_opens: date | None = None
+
+
+def latest_reports_subquery(*, period_opens: date | None) -> sa.Subquery:
+    """Each initiative's latest report revision from periods opened up to ``period_opens``."""
+    ranked = sa.select(
+        report_table,
+        sa.func.row_number()
+        .over(
+            partition_by=report_table.c.initiative_id,
+            order_by=(period_table.c.opens.desc(), report_table.c.revision.desc()),
+        )
+        .label("rank"),
+    ).join(period_table, period_table.c.id == report_table.c.period_id)
+    if period_opens is not None:
+        ranked = ranked.where(period_table.c.opens <= period_opens)
+    ranked_subquery = ranked.subquery("ranked_report")
+    return sa.select(ranked_subquery).where(ranked_subquery.c.rank == 1).subquery("latest_report")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _initiative_conditions(query: InitiativeQuery) -> tuple[list[Any], sa.Subquery | None]:
+    table = initiative_table
+    conditions: list[Any] = []
+    if query.states:
+        conditions.append(table.c.state.in_(list(query.states)))
+    if query.segments:
+        conditions.append(table.c.segment.in_(list(query.segments)))
+    if query.phases:
+        conditions.append(table.c.phase.in_(list(query.phases)))
+    if query.codes is not None:
+        conditions.append(table.c.code.in_(list(query.codes)))
+    if query.owner_codes:
+        conditions.append(
+            table.c.owner_id.in_(
+                sa.select(organisation_table.c.id).where(
+                    organisation_table.c.code.in_(list(query.owner_codes))
+                )
+            )
+        )
+    if query.goal is not None:
+        conditions.append(
+            sa.or_(
+                table.c.main_goal_number == query.goal,
+                table.c.id.in_(
+                    sa.select(supporting_goal_table.c.initiative_id).where(
+                        supporting_goal_table.c.goal_number == query.goal
+                    )
+                ),
+            )
+        )
+    if query.sdg is not None:
+        conditions.append(
+            table.c.id.in_(
+                sa.select(initiative_sdg_table.c.initiative_id).where(
+                    initiative_sdg_table.c.sdg_number == query.sdg
+                )
+            )
+        )
+    if query.search:
+        pattern = f"%{_escape_like(query.search.strip().lower())}%"
+        conditions.append(
+            sa.or_(
+                sa.func.lower(table.c.code).like(pattern, escape="\\"),
+                sa.func.lower(table.c.name).like(pattern, escape="\\"),
+            )
+        )
+    latest = None
+    if query.statuses or query.risk_levels:
+        latest = latest_reports_subquery(period_opens=query.status_period_opens)
+        if query.statuses:
+            conditions.append(latest.c.status.in_(list(query.statuses)))
+        if query.risk_levels:
+            conditions.append(latest.c.risk_level.in_(list(query.risk_levels)))
+    return conditions, latest
+
+
+def _filtered(select: sa.Select[Any], query: InitiativeQuery) -> sa.Select[Any]:
+    conditions, latest = _initiative_conditions(query)
+    if latest is not None:
+        select = select.join(latest, latest.c.initiative_id == initiative_table.c.id)
+    return select.where(*conditions)
+
+
+async def count_initiatives(connection: AsyncConnection, query: InitiativeQuery) -> int:
+    select = _filtered(sa.select(sa.func.count()).select_from(initiative_table), query)
+    return int(await connection.scalar(select) or 0)
+
+
+async def page_initiatives(
+    connection: AsyncConnection, query: InitiativeQuery, *, after_code: str | None, limit: int
+) -> Sequence[Row]:
+    """Up to ``limit`` initiatives ordered by code, starting after ``after_code``."""
+    select = _filtered(sa.select(initiative_table), query)
+    if after_code is not None:
+        select = select.where(initiative_table.c.code > after_code)
+    result = await connection.execute(select.order_by(initiative_table.c.code).limit(limit))
+    rows: Sequence[Row] = result.all()
+    return rows
+
+
+async def initiatives_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
+    result = await connection.execute(
+        sa.select(initiative_table).where(initiative_table.c.id.in_(ids))
+    )
+    return {row.id: row for row in result}
+
+
+async def initiatives_by_codes(
+    connection: AsyncConnection, codes: Collection[str]
+) -> dict[str, Row]:
+    result = await connection.execute(
+        sa.select(initiative_table).where(initiative_table.c.code.in_(codes))
+    )
+    return {row.code: row for row in result}
+
+
+async def supporting_goals_for(
+    connection: AsyncConnection, initiative_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    result = await connection.execute(
+        sa.select(supporting_goal_table.c.initiative_id, goal_table)
+        .join(goal_table, goal_table.c.number == supporting_goal_table.c.goal_number)
+        .where(supporting_goal_table.c.initiative_id.in_(initiative_ids))
+        .order_by(goal_table.c.number)
+    )
+    return _group(result, "initiative_id")
+
+
+async def sdgs_for(
+    connection: AsyncConnection, initiative_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    result = await connection.execute(
+        sa.select(initiative_sdg_table.c.initiative_id, sdg_table)
+        .join(sdg_table, sdg_table.c.number == initiative_sdg_table.c.sdg_number)
+        .where(initiative_sdg_table.c.initiative_id.in_(initiative_ids))
+        .order_by(sdg_table.c.number)
+    )
+    return _group(result, "initiative_id")
+
+
+async def developed_solutions_for(
+    connection: AsyncConnection, initiative_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    result = await connection.execute(
+        sa.select(developed_table.c.initiative_id, solution_table)
+        .join(solution_table, solution_table.c.id == developed_table.c.solution_id)
+        .where(developed_table.c.initiative_id.in_(initiative_ids))
+        .order_by(solution_table.c.code)
+    )
+    return _group(result, "initiative_id")
+
+
+async def developers_of(
+    connection: AsyncConnection, solution_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    result = await connection.execute(
+        sa.select(developed_table.c.solution_id, initiative_table)
+        .join(initiative_table, initiative_table.c.id == developed_table.c.initiative_id)
+        .where(developed_table.c.solution_id.in_(solution_ids))
+        .order_by(initiative_table.c.code)
+    )
+    return _group(result, "solution_id")
+
+
+# --- reports, deliveries, risks ------------------------------------------------------------
+
+
+async def latest_reports_for(
+    connection: AsyncConnection, initiative_ids: Collection[int], *, period_opens: date | None
+) -> dict[int, Row]:
+    """Each initiative's latest report up to a period, joined with that period's code."""
+    latest = latest_reports_subquery(period_opens=period_opens)
+    result = await connection.execute(
+        sa.select(latest, period_table.c.code.label("period_code"))
+        .join(period_table, period_table.c.id == latest.c.period_id)
+        .where(latest.c.initiative_id.in_(initiative_ids))
+    )
+    return {row.initiative_id: row for row in result}
+
+
+async def reports_for(
+    connection: AsyncConnection, initiative_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    """Every report revision, newest period first and newest revision first within it."""
+    result = await connection.execute(
+        sa.select(report_table, period_table.c.code.label("period_code"))
+        .join(period_table, period_table.c.id == report_table.c.period_id)
+        .where(report_table.c.initiative_id.in_(initiative_ids))
+        .order_by(
+            report_table.c.initiative_id,
+            period_table.c.opens.desc(),
+            report_table.c.revision.desc(),
+        )
+    )
+    return _group(result, "initiative_id")
+
+
+async def deliveries_for(
+    connection: AsyncConnection, initiative_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    result = await connection.execute(
+        sa.select(delivery_table)
+        .where(delivery_table.c.initiative_id.in_(initiative_ids))
+        .order_by(delivery_table.c.baseline_date, delivery_table.c.code)
+    )
+    return _group(result, "initiative_id")
+
+
+async def deliveries_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
+    result = await connection.execute(sa.select(delivery_table).where(delivery_table.c.id.in_(ids)))
+    return {row.id: row for row in result}
+
+
+async def delivery_by_code(connection: AsyncConnection, code: str) -> Row | None:
+    result = await connection.execute(
+        sa.select(delivery_table).where(delivery_table.c.code == code)
+    )
+    return result.first()
+
+
+async def risks_for(
+    connection: AsyncConnection, initiative_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    result = await connection.execute(
+        sa.select(risk_table)
+        .where(risk_table.c.initiative_id.in_(initiative_ids))
+        .order_by(risk_table.c.code)
+    )
+    return _group(result, "initiative_id")
+
+
+async def risk_by_code(connection: AsyncConnection, code: str) -> Row | None:
+    result = await connection.execute(sa.select(risk_table).where(risk_table.c.code == code))
+    return result.first()
+
+
+async def period_by_code(connection: AsyncConnection, code: str) -> Row | None:
+    result = await connection.execute(sa.select(period_table).where(period_table.c.code == code))
+    return result.first()
+
+
+async def periods_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
+    result = await connection.execute(sa.select(period_table).where(period_table.c.id.in_(ids)))
+    return {row.id: row for row in result}
+
+
+async def report_by_id(connection: AsyncConnection, report_id: int) -> Row | None:
+    result = await connection.execute(
+        sa.select(report_table, period_table.c.code.label("period_code"))
+        .join(period_table, period_table.c.id == report_table.c.period_id)
+        .where(report_table.c.id == report_id)
+    )
+    return result.first()
+
+
+# --- dependencies --------------------------------------------------------------------------
+
+
+def _dependency_select() -> sa.Select[Any]:
+    supplier_initiative = initiative_table.alias("supplier_initiative")
+    dependant = initiative_table.alias("dependant_initiative")
+    return (
+        sa.select(
+            dependency_table,
+            sa.func.coalesce(supplier_initiative.c.code, solution_table.c.code).label(
+                "supplier_code"
+            ),
+            dependant.c.code.label("dependant_code"),
+        )
+        .join(dependant, dependant.c.id == dependency_table.c.dependant_id)
+        .outerjoin(
+            supplier_initiative,
+            supplier_initiative.c.id == dependency_table.c.supplier_initiative_id,
+        )
+        .outerjoin(solution_table, solution_table.c.id == dependency_table.c.supplier_solution_id)
+    )
+
+
+async def dependencies_of(
+    connection: AsyncConnection, dependant_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    """What each initiative depends on."""
+    result = await connection.execute(
+        _dependency_select()
+        .where(dependency_table.c.dependant_id.in_(dependant_ids))
+        .order_by(dependency_table.c.dependant_id, sa.text("supplier_code"))
+    )
+    return _group(result, "dependant_id")
+
+
+async def dependants_of_initiatives(
+    connection: AsyncConnection, supplier_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    """Who depends on each initiative."""
+    result = await connection.execute(
+        _dependency_select()
+        .where(dependency_table.c.supplier_initiative_id.in_(supplier_ids))
+        .order_by(dependency_table.c.supplier_initiative_id, sa.text("dependant_code"))
+    )
+    return _group(result, "supplier_initiative_id")
+
+
+async def dependants_of_solutions(
+    connection: AsyncConnection, supplier_ids: Collection[int]
+) -> dict[int, list[Row]]:
+    """Who depends on each solution."""
+    result = await connection.execute(
+        _dependency_select()
+        .where(dependency_table.c.supplier_solution_id.in_(supplier_ids))
+        .order_by(dependency_table.c.supplier_solution_id, sa.text("dependant_code"))
+    )
+    return _group(result, "supplier_solution_id")
+
+
+async def dependency_by_id(connection: AsyncConnection, dependency_id: int) -> Row | None:
+    result = await connection.execute(
+        _dependency_select().where(dependency_table.c.id == dependency_id)
+    )
+    row: Row | None = result.first()
+    return row
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _group(rows: Any, key: str) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped

@@ -1,0 +1,1 @@
+"""The GraphQL schema: types built from repository rows, loaders, queries and mutations."""

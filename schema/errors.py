@@ -1,0 +1,12 @@
+"""Errors the client caused: reported as GraphQL errors naming the argument, never masked."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+
+class UserInputError(GraphQLError):
+    """A bad argument: the message says what is wrong and ``extensions`` names the field."""
+
+    def __init__(self, message: str, *, argument: str) -> None:
+        super().__init__(message, extensions={"code": "BAD_USER_INPUT", "argument": argument})

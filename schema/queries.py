@@ -1,0 +1,259 @@
+"""The read side of the API: the portfolio, its reference data and Relay lookups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from app import repository
+from app.domain import ADMITTED_STATES
+from schema.context import Info
+from schema.enums import (
+    EnumLabel,
+    LifecycleState,
+    Phase,
+    Segment,
+    SolutionCategory,
+    TrafficLight,
+    all_labels,
+)
+from schema.errors import UserInputError
+from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
+from schema.types import (
+    Delivery,
+    Dependency,
+    Initiative,
+    Organisation,
+    ReportingPeriod,
+    Risk,
+    Solution,
+    StatusReport,
+    StrategicGoal,
+    SustainableDevelopmentGoal,
+)
+
+
+@strawberry.input(description="Filters for `initiatives`; every given filter must hold.")
+class InitiativeFilter:
+    segment: list[Segment] | None = None
+    phase: list[Phase] | None = None
+    state: list[LifecycleState] | None = strawberry.field(
+        default=None, description="Default: the admitted states (not PROPOSED or DECLINED)."
+    )
+    owner: list[str] | None = strawberry.field(default=None, description="Organisation codes.")
+    status: list[TrafficLight] | None = None
+    risk_level: list[TrafficLight] | None = None
+    goal: int | None = strawberry.field(default=None, description="Main or supporting goal.")
+    sdg: int | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Case-insensitive text in code or name."
+    )
+    period: str | None = strawberry.field(
+        default=None, description="Period for the status and risk filters (default: current)."
+    )
+
+
+@strawberry.type
+class InitiativeEdge:
+    cursor: str
+    node: Initiative
+
+
+@strawberry.type(description="A page of initiatives ordered by code.")
+class InitiativeConnection:
+    edges: list[InitiativeEdge]
+    page_info: PageInfo
+    query: strawberry.Private[repository.InitiativeQuery]
+
+    @strawberry.field(description="The initiatives of this page.")
+    def nodes(self) -> list[Initiative]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many initiatives match the filter, over all pages.")
+    async def total_count(self, info: Info) -> int:
+        return await info.context.read(repository.count_initiatives, self.query)
+
+
+async def _initiative_query(
+    info: Info, filter: InitiativeFilter | None
+) -> repository.InitiativeQuery:
+    if filter is None:
+        return repository.InitiativeQuery()
+    period_opens = None
+    if filter.status or filter.risk_level:
+        period = await info.context.resolve_period(filter.period, argument="filter.period")
+        period_opens = period.opens if period is not None else None
+    if filter.search is not None and len(filter.search) > 200:
+        raise UserInputError("search is limited to 200 characters.", argument="filter.search")
+    return repository.InitiativeQuery(
+        segments=filter.segment or (),
+        phases=filter.phase or (),
+        states=filter.state or tuple(sorted(ADMITTED_STATES)),
+        owner_codes=filter.owner or (),
+        statuses=filter.status or (),
+        risk_levels=filter.risk_level or (),
+        goal=filter.goal,
+        sdg=filter.sdg,
+        search=filter.search,
+        status_period_opens=period_opens,
+    )
+
+
+def _row_to_node(type_name: str, row: repository.Row | None) -> Node | None:
+    if row is None:
+        return None
+    builders = {
+        "Initiative": Initiative.from_row,
+        "Solution": Solution.from_row,
+        "Organisation": Organisation.from_row,
+        "ReportingPeriod": ReportingPeriod.from_row,
+        "Delivery": Delivery.from_row,
+        "Risk": Risk.from_row,
+        "StatusReport": StatusReport.from_row,
+        "StrategicGoal": StrategicGoal.from_row,
+        "SustainableDevelopmentGoal": SustainableDevelopmentGoal.from_row,
+    }
+    node: Node = builders[type_name](row)
+    return node
+
+
+async def _dependency_by_key(info: Info, key: str) -> Dependency | None:
+    dependant_code, _, supplier_code = key.partition("<-")
+    dependant = await info.context.loaders.initiative_by_code.load(dependant_code)
+    if dependant is None:
+        return None
+    rows = await info.context.loaders.dependencies_by_dependant.load(dependant.id)
+    match = [row for row in rows if row.supplier_code == supplier_code]
+    return Dependency.from_row(match[0]) if match else None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global id; null when it does not exist.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        type_name, key = from_global_id(id)
+        loaders = info.context.loaders
+        read = info.context.read
+        if type_name == "Initiative":
+            return _row_to_node(type_name, await loaders.initiative_by_code.load(key))
+        if type_name == "Solution":
+            return _row_to_node(type_name, await loaders.solution_by_code.load(key))
+        if type_name == "Organisation":
+            rows = await read(repository.organisations_by_codes, [key])
+            return _row_to_node(type_name, rows.get(key))
+        if type_name == "ReportingPeriod":
+            return _row_to_node(type_name, await read(repository.period_by_code, key))
+        if type_name == "Delivery":
+            return _row_to_node(type_name, await read(repository.delivery_by_code, key))
+        if type_name == "Risk":
+            return _row_to_node(type_name, await read(repository.risk_by_code, key))
+        if type_name == "StatusReport" and key.isdigit():
+            return _row_to_node(type_name, await read(repository.report_by_id, int(key)))
+        if type_name == "Dependency":
+            return await _dependency_by_key(info, key)
+        if type_name in {"StrategicGoal", "SustainableDevelopmentGoal"} and key.isdigit():
+            reader = (
+                repository.list_strategic_goals
+                if type_name == "StrategicGoal"
+                else repository.list_sustainable_development_goals
+            )
+            match = [row for row in await read(reader) if row.number == int(key)]
+            return _row_to_node(type_name, match[0] if match else None)
+        return None
+
+    @strawberry.field(description="Initiatives, filtered, ordered by code, a page at a time.")
+    async def initiatives(
+        self,
+        info: Info,
+        filter: InitiativeFilter | None = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 100, at most 500).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor of the last edge seen.")
+        ] = None,
+    ) -> InitiativeConnection:
+        settings = info.context.settings
+        size = settings.default_page_size if first is None else first
+        if not 1 <= size <= settings.max_page_size:
+            raise UserInputError(
+                f"first must be between 1 and {settings.max_page_size}; got {size}.",
+                argument="first",
+            )
+        after_code = decode_cursor(after) if after is not None else None
+        query = await _initiative_query(info, filter)
+        rows = await info.context.read(
+            repository.page_initiatives, query, after_code=after_code, limit=size + 1
+        )
+        page = rows[:size]
+        edges = [
+            InitiativeEdge(cursor=encode_cursor(row.code), node=Initiative.from_row(row))
+            for row in page
+        ]
+        return InitiativeConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > size,
+                has_previous_page=after_code is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            query=query,
+        )
+
+    @strawberry.field(description="One initiative by code; null when there is none.")
+    async def initiative(self, info: Info, code: str) -> Initiative | None:
+        row = await info.context.loaders.initiative_by_code.load(code)
+        return Initiative.from_row(row) if row is not None else None
+
+    @strawberry.field(description="National e-health solutions and foundation components.")
+    async def solutions(
+        self, info: Info, category: list[SolutionCategory] | None = None
+    ) -> list[Solution]:
+        rows = await info.context.read(repository.list_solutions, categories=category)
+        return [Solution.from_row(row) for row in rows]
+
+    @strawberry.field(description="One solution by code; null when there is none.")
+    async def solution(self, info: Info, code: str) -> Solution | None:
+        row = await info.context.loaders.solution_by_code.load(code)
+        return Solution.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Owners and operators.")
+    async def organisations(self, info: Info) -> list[Organisation]:
+        rows = await info.context.read(repository.list_organisations)
+        return [Organisation.from_row(row) for row in rows]
+
+    @strawberry.field(description="One organisation by code; null when there is none.")
+    async def organisation(self, info: Info, code: str) -> Organisation | None:
+        rows = await info.context.read(repository.organisations_by_codes, [code])
+        row = rows.get(code)
+        return Organisation.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The five goals of Nasjonal e-helsestrategi 2023–2030.")
+    async def strategic_goals(self, info: Info) -> list[StrategicGoal]:
+        goals = await info.context.strategic_goals()
+        return [StrategicGoal.from_row(row) for row in goals.values()]
+
+    @strawberry.field(description="The UN Sustainable Development Goals named for the portfolio.")
+    async def sustainable_development_goals(self, info: Info) -> list[SustainableDevelopmentGoal]:
+        rows = await info.context.read(repository.list_sustainable_development_goals)
+        return [SustainableDevelopmentGoal.from_row(row) for row in rows]
+
+    @strawberry.field(description="Reporting rounds, newest first.")
+    async def reporting_periods(self, info: Info) -> list[ReportingPeriod]:
+        return [ReportingPeriod.from_row(row) for row in await info.context.periods()]
+
+    @strawberry.field(description="The latest reporting period that has opened.")
+    async def current_period(self, info: Info) -> ReportingPeriod | None:
+        row = await info.context.current_period()
+        return ReportingPeriod.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Norwegian (bokmål) labels of enum values.")
+    def labels(
+        self,
+        enum: Annotated[
+            str | None, strawberry.argument(description="Enum type name, e.g. `Segment`.")
+        ] = None,
+    ) -> list[EnumLabel]:
+        return all_labels(enum)

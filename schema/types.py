@@ -1,0 +1,538 @@
+"""GraphQL object types, each built from a repository row with ``from_row``."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import strawberry
+
+from app.repository import Row
+from schema.context import Info
+from schema.enums import (
+    Criticality,
+    DeliveryStatus,
+    DependencyType,
+    InitiativeKind,
+    LifecycleState,
+    OrganisationKind,
+    Phase,
+    RiskStatus,
+    Segment,
+    SolutionCategory,
+    TrafficLight,
+)
+from schema.relay import Node, to_global_id
+
+PeriodArgument = Annotated[
+    str | None,
+    strawberry.argument(description="Reporting period code; default: the current period."),
+]
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+@strawberry.type(description="Strategic goal of Nasjonal e-helsestrategi 2023–2030.")
+class StrategicGoal(Node):
+    number: int
+    name: str
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("StrategicGoal", str(self.number))
+
+    @classmethod
+    def from_row(cls, row: Row) -> StrategicGoal:
+        return cls(number=row.number, name=row.name)
+
+
+@strawberry.type(description="UN Sustainable Development Goal named for the portfolio.")
+class SustainableDevelopmentGoal(Node):
+    number: int
+    name: str
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("SustainableDevelopmentGoal", str(self.number))
+
+    @classmethod
+    def from_row(cls, row: Row) -> SustainableDevelopmentGoal:
+        return cls(number=row.number, name=row.name)
+
+
+@strawberry.type(description="An organisation that owns initiatives or operates solutions.")
+class Organisation(Node):
+    code: str
+    name: str
+    kind: OrganisationKind
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("Organisation", self.code)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Organisation:
+        return cls(code=row.code, name=row.name, kind=row.kind)
+
+
+@strawberry.type(description="A reporting round (rapporteringsrunde), e.g. «april 2026».")
+class ReportingPeriod(Node):
+    code: str
+    name: str
+    opens: date
+    deadline: date
+    closed: bool
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("ReportingPeriod", self.code)
+
+    @classmethod
+    def from_row(cls, row: Row) -> ReportingPeriod:
+        return cls(
+            code=row.code, name=row.name, opens=row.opens, deadline=row.deadline, closed=row.closed
+        )
+
+
+@strawberry.type(description="A national e-health solution or a component of the foundation.")
+class Solution(Node):
+    code: str
+    name: str
+    description: str | None
+    category: SolutionCategory
+    legally_mandated: bool = strawberry.field(
+        description="Named in forskrift om standarder og nasjonale e-helseløsninger."
+    )
+    db_id: strawberry.Private[int]
+    operator_id: strawberry.Private[int]
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("Solution", self.code)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Solution:
+        return cls(
+            code=row.code,
+            name=row.name,
+            description=row.description,
+            category=row.category,
+            legally_mandated=row.legally_mandated,
+            db_id=row.id,
+            operator_id=row.operator_id,
+        )
+
+    @strawberry.field(description="The organisation that runs the solution.")
+    async def operator(self, info: Info) -> Organisation:
+        row = await info.context.loaders.organisation_by_id.load(self.operator_id)
+        assert row is not None  # a foreign key guarantees it
+        return Organisation.from_row(row)
+
+    @strawberry.field(description="Initiatives that build or further develop this solution.")
+    async def developed_by(self, info: Info) -> list[Initiative]:
+        rows = await info.context.loaders.developers_by_solution.load(self.db_id)
+        return [Initiative.from_row(row) for row in rows]
+
+    @strawberry.field(description="Dependencies of initiatives on this solution.")
+    async def dependants(self, info: Info) -> list[Dependency]:
+        rows = await info.context.loaders.dependants_by_solution.load(self.db_id)
+        return [Dependency.from_row(row) for row in rows]
+
+
+@strawberry.type(description="A delivery (leveranse) of an initiative.")
+class Delivery(Node):
+    code: str
+    name: str
+    description: str | None
+    baseline_date: date | None
+    forecast_date: date | None
+    delivered_date: date | None
+    status: DeliveryStatus
+    initiative_id: strawberry.Private[int]
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("Delivery", self.code)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Delivery:
+        return cls(
+            code=row.code,
+            name=row.name,
+            description=row.description,
+            baseline_date=row.baseline_date,
+            forecast_date=row.forecast_date,
+            delivered_date=row.delivered_date,
+            status=row.status,
+            initiative_id=row.initiative_id,
+        )
+
+    @strawberry.field(description="Days the forecast lies after the baseline (negative: ahead).")
+    def slip_days(self) -> int | None:
+        if self.baseline_date is None or self.forecast_date is None:
+            return None
+        return (self.forecast_date - self.baseline_date).days
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> Initiative:
+        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
+        assert row is not None  # a foreign key guarantees it
+        return Initiative.from_row(row)
+
+
+@strawberry.type(description="A risk registered by an initiative.")
+class Risk(Node):
+    code: str
+    title: str
+    description: str | None
+    probability: int
+    consequence: int
+    level: TrafficLight
+    mitigation: str | None
+    status: RiskStatus
+    initiative_id: strawberry.Private[int]
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("Risk", self.code)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Risk:
+        return cls(
+            code=row.code,
+            title=row.title,
+            description=row.description,
+            probability=row.probability,
+            consequence=row.consequence,
+            level=row.level,
+            mitigation=row.mitigation,
+            status=row.status,
+            initiative_id=row.initiative_id,
+        )
+
+    @strawberry.field(description="Probability × consequence (1–25).")
+    def score(self) -> int:
+        return self.probability * self.consequence
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> Initiative:
+        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
+        assert row is not None  # a foreign key guarantees it
+        return Initiative.from_row(row)
+
+
+@strawberry.type(description="One revision of an initiative's status report for a period.")
+class StatusReport(Node):
+    period_code: str
+    revision: int
+    segment: Segment = strawberry.field(description="The segment when the report was made.")
+    phase: Phase
+    status: TrafficLight
+    status_reason: str | None
+    risk_level: TrafficLight | None
+    main_risk_areas: str | None
+    planned_mitigations: str | None
+    implemented_mitigations: str | None
+    forecast_end: date | None
+    investment_nok: float | None = strawberry.field(description="Investment cost in NOK.")
+    annual_operating_cost_nok: float | None = strawberry.field(
+        description="Annual operating and maintenance cost (drift og forvaltning) in NOK."
+    )
+    benefits: str | None
+    benefit_prerequisites: str | None
+    submitted_by: str
+    submitted_at: datetime
+    illustrative: bool = strawberry.field(
+        description="True when the values are plausible demo data rather than published facts."
+    )
+    db_id: strawberry.Private[int]
+    initiative_id: strawberry.Private[int]
+    period_id: strawberry.Private[int]
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("StatusReport", str(self.db_id))
+
+    @classmethod
+    def from_row(cls, row: Row) -> StatusReport:
+        return cls(
+            period_code=row.period_code,
+            revision=row.revision,
+            segment=row.segment,
+            phase=row.phase,
+            status=row.status,
+            status_reason=row.status_reason,
+            risk_level=row.risk_level,
+            main_risk_areas=row.main_risk_areas,
+            planned_mitigations=row.planned_mitigations,
+            implemented_mitigations=row.implemented_mitigations,
+            forecast_end=row.forecast_end,
+            investment_nok=row.investment_nok,
+            annual_operating_cost_nok=row.annual_operating_cost_nok,
+            benefits=row.benefits,
+            benefit_prerequisites=row.benefit_prerequisites,
+            submitted_by=row.submitted_by,
+            submitted_at=_aware(row.submitted_at),
+            illustrative=row.illustrative,
+            db_id=row.id,
+            initiative_id=row.initiative_id,
+            period_id=row.period_id,
+        )
+
+    @strawberry.field
+    async def period(self, info: Info) -> ReportingPeriod:
+        row = await info.context.loaders.period_by_id.load(self.period_id)
+        assert row is not None  # a foreign key guarantees it
+        return ReportingPeriod.from_row(row)
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> Initiative:
+        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
+        assert row is not None  # a foreign key guarantees it
+        return Initiative.from_row(row)
+
+
+Supplier = Annotated[
+    "Initiative | Solution",
+    strawberry.union("Supplier", description="What a dependency needs: initiative or solution."),
+]
+
+
+@strawberry.type(description="The dependant initiative needs the supplier.")
+class Dependency(Node):
+    supplier_code: str
+    dependant_code: str
+    criticality: Criticality
+    type: DependencyType
+    lag_days: int
+    needed_by: date | None
+    description: str | None
+    dependant_id: strawberry.Private[int]
+    supplier_initiative_id: strawberry.Private[int | None]
+    supplier_solution_id: strawberry.Private[int | None]
+    supplier_delivery_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("Dependency", f"{self.dependant_code}<-{self.supplier_code}")
+
+    @classmethod
+    def from_row(cls, row: Row) -> Dependency:
+        return cls(
+            supplier_code=row.supplier_code,
+            dependant_code=row.dependant_code,
+            criticality=row.criticality,
+            type=row.type,
+            lag_days=row.lag_days,
+            needed_by=row.needed_by,
+            description=row.description,
+            dependant_id=row.dependant_id,
+            supplier_initiative_id=row.supplier_initiative_id,
+            supplier_solution_id=row.supplier_solution_id,
+            supplier_delivery_id=row.supplier_delivery_id,
+        )
+
+    @strawberry.field(description="The initiative that depends on the supplier.")
+    async def dependant(self, info: Info) -> Initiative:
+        row = await info.context.loaders.initiative_by_id.load(self.dependant_id)
+        assert row is not None  # a foreign key guarantees it
+        return Initiative.from_row(row)
+
+    @strawberry.field(description="The initiative or solution depended on.")
+    async def supplier(self, info: Info) -> Supplier:
+        loaders = info.context.loaders
+        if self.supplier_initiative_id is not None:
+            row = await loaders.initiative_by_id.load(self.supplier_initiative_id)
+            assert row is not None  # a foreign key guarantees it
+            return Initiative.from_row(row)
+        assert self.supplier_solution_id is not None  # a check constraint guarantees it
+        solution = await loaders.solution_by_id.load(self.supplier_solution_id)
+        assert solution is not None  # a foreign key guarantees it
+        return Solution.from_row(solution)
+
+    @strawberry.field(description="The specific supplier delivery needed, if one is named.")
+    async def supplier_delivery(self, info: Info) -> Delivery | None:
+        if self.supplier_delivery_id is None:
+            return None
+        row = await info.context.loaders.delivery_by_id.load(self.supplier_delivery_id)
+        return Delivery.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="The initiative's answers to the two entry criteria.")
+class EntryCriteria:
+    digitalisation_essential: bool | None = strawberry.field(
+        description="1: digitalisation is essential and it concerns the sector's core activity."
+    )
+    coordination_or_strategy: bool | None = strawberry.field(
+        description="2: it needs coordination across actors and/or is essential to the strategy."
+    )
+    note: str | None
+
+    @strawberry.field(description="Both criteria hold.")
+    def met(self) -> bool:
+        return bool(self.digitalisation_essential and self.coordination_or_strategy)
+
+
+@strawberry.type(description="A digitalisation initiative (tiltak) in the national portfolio.")
+class Initiative(Node):
+    code: str
+    name: str
+    purpose: str | None
+    kind: InitiativeKind
+    contact_person: str | None
+    segment: Segment | None
+    phase: Phase
+    state: LifecycleState
+    planned_start: date | None
+    planned_end: date | None
+    forecast_end: date | None
+    entry_criteria: EntryCriteria
+    illustrative_fields: list[str] = strawberry.field(
+        description="Values that are plausible demo data rather than published facts."
+    )
+    published_facts: list[str]
+    version: int = strawberry.field(description="Optimistic-concurrency version.")
+    created_at: datetime
+    updated_at: datetime
+    db_id: strawberry.Private[int]
+    owner_id: strawberry.Private[int]
+    main_goal_number: strawberry.Private[int | None]
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("Initiative", self.code)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Initiative:
+        return cls(
+            code=row.code,
+            name=row.name,
+            purpose=row.purpose,
+            kind=row.kind,
+            contact_person=row.contact_person,
+            segment=row.segment,
+            phase=row.phase,
+            state=row.state,
+            planned_start=row.planned_start,
+            planned_end=row.planned_end,
+            forecast_end=row.forecast_end,
+            entry_criteria=EntryCriteria(
+                digitalisation_essential=row.digitalisation_essential,
+                coordination_or_strategy=row.coordination_or_strategy,
+                note=row.entry_criteria_note,
+            ),
+            illustrative_fields=list(row.illustrative_fields or ()),
+            published_facts=list(row.published_facts or ()),
+            version=row.version,
+            created_at=_aware(row.created_at),
+            updated_at=_aware(row.updated_at),
+            db_id=row.id,
+            owner_id=row.owner_id,
+            main_goal_number=row.main_goal_number,
+        )
+
+    @strawberry.field(description="The owning organisation (tiltakseier).")
+    async def owner(self, info: Info) -> Organisation:
+        row = await info.context.loaders.organisation_by_id.load(self.owner_id)
+        assert row is not None  # a foreign key guarantees it
+        return Organisation.from_row(row)
+
+    @strawberry.field(description="The strategy goal the initiative names as its main goal.")
+    async def main_goal(self, info: Info) -> StrategicGoal | None:
+        if self.main_goal_number is None:
+            return None
+        goal = (await info.context.strategic_goals()).get(self.main_goal_number)
+        return StrategicGoal.from_row(goal) if goal is not None else None
+
+    @strawberry.field(description="Further strategy goals the initiative supports.")
+    async def supporting_goals(self, info: Info) -> list[StrategicGoal]:
+        rows = await info.context.loaders.supporting_goals_by_initiative.load(self.db_id)
+        return [StrategicGoal.from_row(row) for row in rows]
+
+    @strawberry.field(description="UN Sustainable Development Goals the initiative supports.")
+    async def sustainable_development_goals(self, info: Info) -> list[SustainableDevelopmentGoal]:
+        rows = await info.context.loaders.sdgs_by_initiative.load(self.db_id)
+        return [SustainableDevelopmentGoal.from_row(row) for row in rows]
+
+    @strawberry.field(description="National solutions this initiative builds or develops.")
+    async def developed_solutions(self, info: Info) -> list[Solution]:
+        rows = await info.context.loaders.developed_solutions_by_initiative.load(self.db_id)
+        return [Solution.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The latest report up to the period (default: current), carried forward."
+    )
+    async def latest_report(self, info: Info, period: PeriodArgument = None) -> StatusReport | None:
+        row = await _latest_report(info, self.db_id, period)
+        return StatusReport.from_row(row) if row is not None else None
+
+    @strawberry.field(description="Status from the latest report up to the period.")
+    async def status(self, info: Info, period: PeriodArgument = None) -> TrafficLight | None:
+        row = await _latest_report(info, self.db_id, period)
+        return row.status if row is not None else None
+
+    @strawberry.field(description="Risk level from the latest report up to the period.")
+    async def risk_level(self, info: Info, period: PeriodArgument = None) -> TrafficLight | None:
+        row = await _latest_report(info, self.db_id, period)
+        return row.risk_level if row is not None else None
+
+    @strawberry.field(
+        description="True when status and risk come from a report of an earlier period."
+    )
+    async def report_is_stale(self, info: Info, period: PeriodArgument = None) -> bool:
+        chosen = await info.context.resolve_period(period)
+        row = await _latest_report(info, self.db_id, period)
+        return chosen is not None and (row is None or row.period_id != chosen.id)
+
+    @strawberry.field(description="Status history: newest period first.")
+    async def reports(
+        self,
+        info: Info,
+        include_revisions: Annotated[
+            bool,
+            strawberry.argument(description="Also list superseded revisions within a period."),
+        ] = False,
+    ) -> list[StatusReport]:
+        rows = await info.context.loaders.reports_by_initiative.load(self.db_id)
+        if not include_revisions:
+            rows = _latest_revision_per_period(rows)
+        return [StatusReport.from_row(row) for row in rows]
+
+    @strawberry.field(description="Deliveries, by baseline date.")
+    async def deliveries(self, info: Info) -> list[Delivery]:
+        rows = await info.context.loaders.deliveries_by_initiative.load(self.db_id)
+        return [Delivery.from_row(row) for row in rows]
+
+    @strawberry.field(description="Registered risks.")
+    async def risks(self, info: Info) -> list[Risk]:
+        rows = await info.context.loaders.risks_by_initiative.load(self.db_id)
+        return [Risk.from_row(row) for row in rows]
+
+    @strawberry.field(description="What this initiative depends on (its suppliers).")
+    async def dependencies(self, info: Info) -> list[Dependency]:
+        rows = await info.context.loaders.dependencies_by_dependant.load(self.db_id)
+        return [Dependency.from_row(row) for row in rows]
+
+    @strawberry.field(description="Dependencies of other initiatives on this one.")
+    async def dependants(self, info: Info) -> list[Dependency]:
+        rows = await info.context.loaders.dependants_by_initiative.load(self.db_id)
+        return [Dependency.from_row(row) for row in rows]
+
+
+def _latest_revision_per_period(rows: list[Row]) -> list[Row]:
+    # Rows arrive newest revision first within each period.
+    latest: dict[int, Row] = {}
+    for row in rows:
+        latest.setdefault(row.period_id, row)
+    return list(latest.values())
+
+
+async def _latest_report(info: Info, initiative_id: int, period: str | None) -> Row | None:
+    chosen = await info.context.resolve_period(period)
+    if chosen is None:
+        return None
+    loader = info.context.loaders.latest_report_by_initiative(chosen.opens)
+    return await loader.load(initiative_id)

@@ -1,0 +1,132 @@
+"""Fixtures: a database per purpose on SQLite (default) or PostgreSQL, and GraphQL clients.
+
+Set ``PORTFOLIO_TEST_DATABASE`` to a PostgreSQL server URL (for example
+``postgresql://postgres@127.0.0.1:5432/test``) to run the suite on PostgreSQL; every
+database the run creates gets a unique name and is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from starlette.testclient import TestClient
+
+from app.cli import seed_database
+from app.database import sync_url
+from app.main import create_app
+from app.migrate import migrate
+from app.settings import Settings
+
+SERVER_URL = os.environ.get("PORTFOLIO_TEST_DATABASE", "sqlite")
+ON_POSTGRES = SERVER_URL.startswith("postgresql")
+
+
+class Databases:
+    """Creates empty, migrated databases and drops them when the run ends."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.created: list[str] = []
+
+    def create(self, label: str) -> str:
+        name = f"portfolio_test_{label}_{uuid.uuid4().hex[:10]}"
+        if ON_POSTGRES:
+            admin = sa.create_engine(sync_url(SERVER_URL), isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            url = make_url(sync_url(SERVER_URL)).set(database=name)
+            database_url = url.render_as_string(hide_password=False)
+        else:
+            database_url = f"sqlite:///{self.directory / name}.db"
+        self.created.append(database_url)
+        migrate(Settings(database_url=database_url))
+        return database_url
+
+    def drop_all(self) -> None:
+        if not ON_POSTGRES:
+            return
+        admin = sa.create_engine(sync_url(SERVER_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for database_url in self.created:
+                name = make_url(database_url).database
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    registry = Databases(tmp_path_factory.mktemp("databases"))
+    yield registry
+    registry.drop_all()
+
+
+@pytest.fixture(scope="session")
+def seeded_database_url(databases: Databases) -> str:
+    """A database holding the demo portfolio; tests must not write to it."""
+    url = databases.create("seed")
+    seed_database(Settings(database_url=url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def synthetic_database_url(databases: Databases) -> Callable[[int], str]:
+    """A database holding a synthetic portfolio of N initiatives (made once per size)."""
+    made: dict[int, str] = {}
+
+    def make(size: int) -> str:
+        if size not in made:
+            made[size] = databases.create(f"syn{size}")
+            seed_database(Settings(database_url=made[size]), synthetic=size, seed=7)
+        return made[size]
+
+    return make
+
+
+@pytest.fixture
+def empty_database_url(databases: Databases) -> str:
+    """A fresh, migrated, empty database for a test that writes."""
+    return databases.create("empty")
+
+
+def settings_for(database_url: str, **overrides: Any) -> Settings:
+    return Settings(database_url=database_url, debug=False, **overrides)
+
+
+@pytest.fixture
+def client(seeded_database_url: str) -> Iterator[TestClient]:
+    """An HTTP client of the service on the demo portfolio."""
+    with TestClient(create_app(settings_for(seeded_database_url))) as test_client:
+        yield test_client
+
+
+class GraphQLClient:
+    """Posts GraphQL documents with variables and returns the decoded response."""
+
+    def __init__(self, http: TestClient) -> None:
+        self.http = http
+
+    def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = self.http.post("/graphql", json={"query": query, "variables": variables or {}})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The ``data`` of a response that must have no errors."""
+        body = self.execute(query, variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture
+def graphql(client: TestClient) -> GraphQLClient:
+    return GraphQLClient(client)
