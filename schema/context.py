@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.types import Info as StrawberryInfo
 
 from app import repository
 from app.settings import Settings
-from schema.errors import UserInputError
+from schema.errors import DatabaseUnavailableError, UserInputError
 from schema.loaders import Loaders
+
+logger = logging.getLogger("portfolio")
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -31,8 +35,8 @@ class Context:
     today: date = field(default_factory=date.today)
     _connection: AsyncConnection | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _periods: list[repository.Row] | None = None
-    _goals: dict[int, repository.Row] | None = None
+    _periods: asyncio.Task[list[repository.Row]] | None = None
+    _goals: asyncio.Task[dict[int, repository.Row]] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -50,9 +54,13 @@ class Context:
         one connection at the same time.
         """
         async with self._lock:
-            if self._connection is None:
-                self._connection = await self.engine.connect()
-            return await query(self._connection, *args, **kwargs)
+            try:
+                if self._connection is None:
+                    self._connection = await self.engine.connect()
+                return await query(self._connection, *args, **kwargs)
+            except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as error:
+                logger.warning("database unavailable: %s", type(error).__name__)
+                raise DatabaseUnavailableError from error
 
     async def close(self) -> None:
         """Give the connection back to the pool."""
@@ -62,16 +70,24 @@ class Context:
 
     async def periods(self) -> list[repository.Row]:
         """Every reporting period, newest first (read once per request)."""
+        # One task shared by every resolver that asks, so the read happens once even when
+        # many sibling fields ask at the same moment.
         if self._periods is None:
-            self._periods = list(await self.read(repository.list_reporting_periods))
-        return self._periods
+            self._periods = asyncio.ensure_future(self._read_periods())
+        return await self._periods
+
+    async def _read_periods(self) -> list[repository.Row]:
+        return list(await self.read(repository.list_reporting_periods))
 
     async def strategic_goals(self) -> dict[int, repository.Row]:
         """The strategy goals by number (read once per request)."""
         if self._goals is None:
-            rows = await self.read(repository.list_strategic_goals)
-            self._goals = {row.number: row for row in rows}
-        return self._goals
+            self._goals = asyncio.ensure_future(self._read_goals())
+        return await self._goals
+
+    async def _read_goals(self) -> dict[int, repository.Row]:
+        rows = await self.read(repository.list_strategic_goals)
+        return {row.number: row for row in rows}
 
     async def current_period(self) -> repository.Row | None:
         """The latest period that has opened."""

@@ -10,3 +10,13 @@ class UserInputError(GraphQLError):
 
     def __init__(self, message: str, *, argument: str) -> None:
         super().__init__(message, extensions={"code": "BAD_USER_INPUT", "argument": argument})
+
+
+class DatabaseUnavailableError(GraphQLError):
+    """The database could not be reached in time; the request can be retried."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The portfolio database is unavailable right now; please try again shortly.",
+            extensions={"code": "DATABASE_UNAVAILABLE"},
+        )

@@ -1,0 +1,61 @@
+"""Data loaders: a deep portfolio query costs the same statements for 50 or 5,000 initiatives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from starlette.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+DASHBOARD = """
+query Dashboard($first: Int!) {
+  initiatives(first: $first) {
+    totalCount
+    nodes {
+      code name segment status riskLevel reportIsStale
+      owner { code name }
+      latestReport { status statusReason riskLevel period { code } }
+      deliveries { code forecastDate status }
+      risks { code level }
+      dependencies {
+        criticality
+        supplier { __typename ... on Initiative { code } ... on Solution { code } }
+      }
+      dependants { dependant { code } }
+    }
+  }
+}
+"""
+
+
+def statements_for_everything(database_url: str, size: int) -> tuple[int, int]:
+    """Run the dashboard query over every initiative; return (statements, nodes)."""
+    settings = Settings(database_url=database_url, max_page_size=size)
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    with TestClient(create_app(settings)) as client:
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+        response = client.post("/graphql", json={"query": DASHBOARD, "variables": {"first": size}})
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", count)
+    body = response.json()
+    assert "errors" not in body, body
+    return len(statements), len(body["data"]["initiatives"]["nodes"])
+
+
+def test_statements_do_not_grow_with_the_portfolio(
+    synthetic_database_url: Callable[[int], str],
+) -> None:
+    small, small_nodes = statements_for_everything(synthetic_database_url(50), 50)
+    large, large_nodes = statements_for_everything(synthetic_database_url(5000), 5000)
+
+    assert (small_nodes, large_nodes) == (50, 5000)
+    assert small == large
+    assert small <= 20
