@@ -1,0 +1,114 @@
+"""Pure dependency analysis of the e-health portfolio, on networkx.
+
+Build a graph with :func:`build_dependency_graph` (edge ``u -> v`` means "v depends on
+u"), then ask it for chains, red-status propagation, the critical-path schedule, late
+dependencies, what-if slips, key initiatives, cycles, or an export. Nothing here touches
+the database or GraphQL; every function leaves its input graph unchanged.
+
+Examples
+--------
+>>> from graph import Criticality, DependencyEdge, InitiativeNode, build_dependency_graph
+>>> graph = build_dependency_graph(
+...     initiatives=[InitiativeNode("PDS", "Program digital samhandling", None, None, None),
+...                  InitiativeNode("PJD", "Pasientens journaldokumenter", None, None, None)],
+...     solutions=[],
+...     dependencies=[DependencyEdge("PDS", "PJD", Criticality.HIGH)],
+... )
+>>> [node.code for node in downstream(graph, "PDS")]
+['PJD']
+"""
+
+from graph.build import add_dependency_edge, build_dependency_graph, require_node
+from graph.chains import (
+    ChainNode,
+    FoundationDependency,
+    downstream,
+    foundation_dependencies,
+    upstream,
+)
+from graph.cycles import find_cycles, one_cycle, would_create_cycle
+from graph.errors import (
+    DeliveryNotFound,
+    DependencyCycle,
+    DuplicateNode,
+    GraphError,
+    InvalidDependency,
+    NodeNotFound,
+    NodeNotScheduled,
+)
+from graph.export import Direction, ExportFormat, export_graph, subgraph
+from graph.impact import Impact, LateDependency, MovedInitiative, slip_impact
+from graph.model import (
+    Criticality,
+    DependencyEdge,
+    DependencyType,
+    Development,
+    InitiativeNode,
+    Level,
+    NodeKind,
+    SolutionNode,
+    StatusSnapshot,
+)
+from graph.propagation import (
+    PropagatedRisk,
+    SourceReach,
+    propagate_red_status,
+    red_sources,
+    source_reach,
+)
+from graph.ranking import KeyInitiative, key_initiatives, transitive_dependant_counts
+from graph.schedule import Schedule, ScheduleItem, compute_schedule, critical_path, supplier_date
+from graph.slack import Slack, dependency_slack
+
+__all__ = [
+    "ChainNode",
+    "Criticality",
+    "DeliveryNotFound",
+    "DependencyCycle",
+    "DependencyEdge",
+    "DependencyType",
+    "Development",
+    "Direction",
+    "DuplicateNode",
+    "ExportFormat",
+    "FoundationDependency",
+    "GraphError",
+    "Impact",
+    "InitiativeNode",
+    "InvalidDependency",
+    "KeyInitiative",
+    "LateDependency",
+    "Level",
+    "MovedInitiative",
+    "NodeKind",
+    "NodeNotFound",
+    "NodeNotScheduled",
+    "PropagatedRisk",
+    "Schedule",
+    "ScheduleItem",
+    "Slack",
+    "SolutionNode",
+    "SourceReach",
+    "StatusSnapshot",
+    "add_dependency_edge",
+    "build_dependency_graph",
+    "compute_schedule",
+    "critical_path",
+    "dependency_slack",
+    "downstream",
+    "export_graph",
+    "find_cycles",
+    "foundation_dependencies",
+    "key_initiatives",
+    "one_cycle",
+    "propagate_red_status",
+    "red_sources",
+    "require_node",
+    "slip_impact",
+    "source_reach",
+    "subgraph",
+    "supplier_date",
+    "transitive_dependant_counts",
+    "upstream",
+    "would_create_cycle",
+]

@@ -1,0 +1,221 @@
+"""Build the dependency graph from the portfolio's records.
+
+**Edge ``u -> v`` means "v depends on u"**: ``u`` is upstream (the supplier), ``v`` is
+downstream (the dependant). This is the only place that decides the direction; every
+other module follows the edges as built here, through :func:`add_dependency_edge`.
+
+Nodes are keyed by code. Each carries ``kind`` (:class:`~graph.model.NodeKind`) and the
+input record under ``data``. Each edge carries ``criticality``, ``type``, ``lag_days``,
+``needed_by``, ``supplier_delivery``, ``supplier_delivery_forecast`` and ``development``
+(true for the edge an initiative gets to the solution it develops).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import DuplicateNode, InvalidDependency, NodeNotFound
+from graph.model import (
+    Criticality,
+    DependencyEdge,
+    DependencyType,
+    Development,
+    InitiativeNode,
+    NodeKind,
+    SolutionNode,
+)
+
+__all__ = ["add_dependency_edge", "build_dependency_graph", "require_node"]
+
+
+def build_dependency_graph(
+    *,
+    initiatives: Iterable[InitiativeNode],
+    solutions: Iterable[SolutionNode],
+    dependencies: Iterable[DependencyEdge],
+    developments: Iterable[Development] = (),
+) -> nx.DiGraph:
+    """Return a new directed graph of initiatives, solutions and their dependencies.
+
+    Parameters
+    ----------
+    initiatives, solutions : iterables of node records
+        Codes must be unique across both.
+    dependencies : iterable of DependencyEdge
+        Each adds the edge ``supplier -> dependant``. If the same pair appears twice, the
+        edge with the higher criticality is kept (the first one on a tie).
+    developments : iterable of Development
+        Each adds the edge ``initiative -> solution`` with criticality HIGH,
+        FINISH_TO_START and no lag. (It cannot meet an explicit dependency, whose dependant
+        is always an initiative; a repeated development adds the edge once.)
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are inserted in code order and edges in (supplier, dependant) order, so two
+        builds from the same records are identical, whatever the input order.
+
+    Raises
+    ------
+    DuplicateNode
+        If two records share a code.
+    NodeNotFound
+        If a dependency or development names an unknown code.
+    InvalidDependency
+        If a dependant is a solution, or a development names the wrong kinds.
+
+    Examples
+    --------
+    >>> from graph.model import Criticality
+    >>> graph = build_dependency_graph(
+    ...     initiatives=[InitiativeNode("HAP-PROG", "HAP", None, None, None),
+    ...                  InitiativeNode("LMR", "LMR", None, None, None)],
+    ...     solutions=[SolutionNode("HAP", "Helseanalyseplattformen", "DATA_PLATFORM")],
+    ...     dependencies=[DependencyEdge("HAP", "LMR", Criticality.HIGH)],
+    ...     developments=[Development("HAP-PROG", "HAP")],
+    ... )
+    >>> sorted(graph.edges)
+    [('HAP', 'LMR'), ('HAP-PROG', 'HAP')]
+    >>> graph.nodes["HAP"]["kind"]
+    <NodeKind.SOLUTION: 'SOLUTION'>
+    """
+    records: dict[str, InitiativeNode | SolutionNode] = {}
+    every_record: list[InitiativeNode | SolutionNode] = [*initiatives, *solutions]
+    for record in every_record:
+        if record.code in records:
+            raise DuplicateNode(record.code)
+        records[record.code] = record
+
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for dependency in dependencies:
+        _check_known(records, dependency.supplier, dependency.dependant)
+        if not isinstance(records[dependency.dependant], InitiativeNode):
+            raise InvalidDependency(
+                dependency.supplier, dependency.dependant, "the dependant must be an initiative"
+            )
+        _keep_stronger(
+            edges,
+            (dependency.supplier, dependency.dependant),
+            _edge_attributes(
+                criticality=dependency.criticality,
+                dependency_type=dependency.type,
+                lag_days=dependency.lag_days,
+                needed_by=dependency.needed_by,
+                supplier_delivery=dependency.supplier_delivery,
+                supplier_delivery_forecast=dependency.supplier_delivery_forecast,
+                development=False,
+            ),
+        )
+    for development in developments:
+        _check_known(records, development.initiative, development.solution)
+        if not isinstance(records[development.initiative], InitiativeNode) or not isinstance(
+            records[development.solution], SolutionNode
+        ):
+            raise InvalidDependency(
+                development.initiative,
+                development.solution,
+                "an initiative can only develop a solution",
+            )
+        _keep_stronger(
+            edges,
+            (development.initiative, development.solution),
+            _edge_attributes(
+                criticality=Criticality.HIGH,
+                dependency_type=DependencyType.FINISH_TO_START,
+                lag_days=0,
+                needed_by=None,
+                supplier_delivery=None,
+                supplier_delivery_forecast=None,
+                development=True,
+            ),
+        )
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(
+        (
+            code,
+            {
+                "kind": NodeKind.INITIATIVE
+                if isinstance(records[code], InitiativeNode)
+                else NodeKind.SOLUTION,
+                "data": records[code],
+            },
+        )
+        for code in sorted(records)
+    )
+    # Bulk insertion: add_dependency_edge, edge by edge, costs several times more.
+    graph.add_edges_from((*key, edges[key]) for key in sorted(edges))
+    return graph
+
+
+def add_dependency_edge(
+    graph: nx.DiGraph, *, supplier: str, dependant: str, **attributes: Any
+) -> None:
+    """Add to ``graph``, in place, the edge saying ``dependant`` depends on ``supplier``.
+
+    The single helper that fixes the edge direction (``supplier -> dependant``). It is
+    meant for building graphs; the analysis functions never call it on their input.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph()
+    >>> add_dependency_edge(graph, supplier="KJ", dependant="PLL", criticality="HIGH")
+    >>> list(graph.edges(data=True))
+    [('KJ', 'PLL', {'criticality': 'HIGH'})]
+    """
+    graph.add_edge(supplier, dependant, **attributes)
+
+
+def require_node(graph: nx.DiGraph, code: str) -> None:
+    """Raise :class:`~graph.errors.NodeNotFound` unless ``code`` is a node of ``graph``.
+
+    Examples
+    --------
+    >>> require_node(nx.DiGraph([("KJ", "PLL")]), "XYZ")
+    Traceback (most recent call last):
+    ...
+    graph.errors.NodeNotFound: no initiative or solution with code 'XYZ'
+    """
+    if code not in graph:
+        raise NodeNotFound(code)
+
+
+def _check_known(records: dict[str, InitiativeNode | SolutionNode], *codes: str) -> None:
+    for code in codes:
+        if code not in records:
+            raise NodeNotFound(code)
+
+
+def _edge_attributes(
+    *,
+    criticality: Criticality,
+    dependency_type: DependencyType,
+    lag_days: int,
+    needed_by: date | None,
+    supplier_delivery: str | None,
+    supplier_delivery_forecast: date | None,
+    development: bool,
+) -> dict[str, Any]:
+    return {
+        "criticality": criticality,
+        "type": dependency_type,
+        "lag_days": lag_days,
+        "needed_by": needed_by,
+        "supplier_delivery": supplier_delivery,
+        "supplier_delivery_forecast": supplier_delivery_forecast,
+        "development": development,
+    }
+
+
+def _keep_stronger(
+    edges: dict[tuple[str, str], dict[str, Any]],
+    key: tuple[str, str],
+    attributes: dict[str, Any],
+) -> None:
+    existing = edges.get(key)
+    if existing is None or attributes["criticality"].strength > existing["criticality"].strength:
+        edges[key] = attributes

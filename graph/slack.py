@@ -1,0 +1,70 @@
+"""Late dependencies: does each supplier deliver by the date its dependant needs it?
+
+The supplier's date over an edge is the delivery forecast the edge names, else the
+supplier's *scheduled* earliest finish (so a slip upstream makes a dependency late even
+if the supplier's own plan is unchanged), else the supplier's own end date. See
+:func:`graph.schedule.supplier_date`. Only edges with a ``needed_by`` date are judged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+from graph.schedule import Schedule, supplier_date
+
+__all__ = ["Slack", "dependency_slack"]
+
+
+@dataclass(frozen=True, slots=True)
+class Slack:
+    """How much room a dependency has: ``needed_by - supplier_date``, in days."""
+
+    is_late: bool
+    slack_days: int
+    supplier_date: date
+    needed_by: date
+
+
+def dependency_slack(graph: nx.DiGraph, schedule: Schedule) -> dict[tuple[str, str], Slack]:
+    """Return the slack of every dependency with a ``needed_by`` date and a supplier date.
+
+    A dependency is late when the supplier's date is after ``needed_by``; its slack is
+    then negative.
+
+    Returns
+    -------
+    dict of (supplier, dependant) to Slack
+        In (supplier, dependant) order.
+
+    Examples
+    --------
+    >>> from graph.build import build_dependency_graph
+    >>> from graph.model import Criticality, DependencyEdge, InitiativeNode
+    >>> from graph.schedule import compute_schedule
+    >>> graph = build_dependency_graph(
+    ...     initiatives=[InitiativeNode("PDS", "PDS", date(2024, 1, 1), date(2025, 6, 1), None),
+    ...                  InitiativeNode("PJD", "PJD", None, None, None)],
+    ...     solutions=[],
+    ...     dependencies=[DependencyEdge("PDS", "PJD", Criticality.HIGH,
+    ...                                  needed_by=date(2025, 5, 1))],
+    ... )
+    >>> dependency_slack(graph, compute_schedule(graph))[("PDS", "PJD")].slack_days
+    -31
+    """
+    result: dict[tuple[str, str], Slack] = {}
+    for supplier, dependant, needed_by in sorted(graph.edges(data="needed_by")):
+        if needed_by is None:
+            continue
+        delivered = supplier_date(graph, schedule, supplier, dependant)
+        if delivered is None:
+            continue
+        result[supplier, dependant] = Slack(
+            is_late=delivered > needed_by,
+            slack_days=(needed_by - delivered).days,
+            supplier_date=delivered,
+            needed_by=needed_by,
+        )
+    return result

@@ -1,0 +1,151 @@
+import io
+
+import networkx as nx
+import pytest
+
+from graph import Direction, ExportFormat, NodeNotFound, export_graph, subgraph
+from tests.graph.builders import LOW, MEDIUM, depends, initiative, portfolio, solution
+
+
+def sample() -> nx.DiGraph:
+    return portfolio(
+        initiatives=[initiative("PLL", start=0, end=100), initiative("HP", start=10, end=50)],
+        solutions=[solution("KJ", "NATIONAL_EHEALTH_SOLUTION")],
+        dependencies=[
+            depends("KJ", "PLL", needed_by=20, delivery="KJ-R1", delivery_forecast=15),
+            depends("PLL", "HP", MEDIUM, lag=3),
+        ],
+    )
+
+
+def test_graphml_round_trips_through_networkx() -> None:
+    text = export_graph(sample(), format=ExportFormat.GRAPHML)
+
+    parsed = nx.read_graphml(io.BytesIO(text.encode()))
+
+    assert sorted(parsed.edges) == [("KJ", "PLL"), ("PLL", "HP")]
+    assert parsed.nodes["KJ"] == {
+        "kind": "SOLUTION",
+        "name": "Solution KJ",
+        "category": "NATIONAL_EHEALTH_SOLUTION",
+    }
+    assert parsed.nodes["PLL"]["planned_start"] == "2025-01-06"
+    assert parsed.edges["PLL", "HP"] == {
+        "criticality": "MEDIUM",
+        "dependency_type": "FINISH_TO_START",
+        "lag_days": 3,
+        "development": False,
+    }
+    assert parsed.edges["KJ", "PLL"]["supplier_delivery_forecast"] == "2025-01-21"
+
+
+def test_gexf_round_trips_through_networkx() -> None:
+    text = export_graph(sample(), format=ExportFormat.GEXF)
+
+    parsed = nx.read_gexf(io.BytesIO(text.encode()))
+
+    assert sorted(parsed.edges) == [("KJ", "PLL"), ("PLL", "HP")]
+    assert parsed.nodes["HP"]["kind"] == "INITIATIVE"
+    assert parsed.edges["KJ", "PLL"]["criticality"] == "HIGH"
+    assert parsed.edges["KJ", "PLL"]["needed_by"] == "2025-01-26"
+
+
+def test_gexf_leaves_out_the_date_of_writing() -> None:
+    assert "lastmodifieddate" not in export_graph(sample(), format=ExportFormat.GEXF)
+
+
+def test_dot_lists_quoted_nodes_and_styled_edges() -> None:
+    text = export_graph(sample(), format=ExportFormat.DOT)
+
+    lines = text.splitlines()
+    assert lines[0] == "digraph dependencies {"
+    assert lines[-1] == "}"
+    assert (
+        '    "KJ" [label="KJ\\nSolution KJ", kind="SOLUTION", name="Solution KJ",'
+        ' category="NATIONAL_EHEALTH_SOLUTION", shape=ellipse];'
+    ) in lines
+    assert any(
+        line.startswith('    "PLL" -> "HP" [criticality="MEDIUM"') and "style=solid" in line
+        for line in lines
+    )
+
+
+def test_dot_escapes_quotes_and_backslashes() -> None:
+    graph = portfolio(initiatives=[initiative('A"\\B')])
+
+    text = export_graph(graph, format=ExportFormat.DOT)
+
+    assert '    "A\\"\\\\B" [label="A\\"\\\\B\\nInitiative A\\"\\\\B"' in text
+
+
+def test_mermaid_draws_a_flowchart_with_safe_ids() -> None:
+    graph = portfolio(
+        initiatives=["end", "SFM-UTV"],
+        solutions=["SFM"],
+        dependencies=[depends("SFM", "SFM-UTV", LOW), depends("SFM-UTV", "end", MEDIUM)],
+    )
+
+    lines = export_graph(graph, format=ExportFormat.MERMAID).splitlines()
+
+    assert lines == [
+        "flowchart LR",
+        '    nSFM[("SFM: Solution SFM")]',
+        '    nSFM_2d_UTV["SFM-UTV: Initiative SFM-UTV"]',
+        '    nend["end: Initiative end"]',
+        "    nSFM -.->|LOW| nSFM_2d_UTV",
+        "    nSFM_2d_UTV -->|MEDIUM| nend",
+    ]
+
+
+def test_mermaid_ids_of_distinct_codes_never_collide() -> None:
+    graph = portfolio(initiatives=["A-B", "A_B", "A_2d_B"])
+
+    lines = export_graph(graph, format=ExportFormat.MERMAID).splitlines()[1:]
+
+    assert len({line.split("[")[0] for line in lines}) == 3
+
+
+@pytest.mark.parametrize("export_format", list(ExportFormat))
+def test_export_is_deterministic_whatever_the_insertion_order(
+    export_format: ExportFormat,
+) -> None:
+    forwards = sample()
+    backwards = nx.DiGraph()
+    backwards.add_nodes_from(reversed(list(forwards.nodes(data=True))))
+    backwards.add_edges_from(reversed(list(forwards.edges(data=True))))
+
+    assert export_graph(forwards, format=export_format) == export_graph(
+        backwards, format=export_format
+    )
+
+
+def test_subgraph_upstream_keeps_ancestors_and_their_edges() -> None:
+    graph = sample()
+
+    assert sorted(subgraph(graph, "HP", direction=Direction.UPSTREAM).edges) == [
+        ("KJ", "PLL"),
+        ("PLL", "HP"),
+    ]
+
+
+def test_subgraph_downstream_with_max_depth() -> None:
+    graph = sample()
+
+    kept = subgraph(graph, "KJ", direction=Direction.DOWNSTREAM, max_depth=1)
+
+    assert sorted(kept) == ["KJ", "PLL"]
+
+
+def test_subgraph_both_ways_is_a_copy() -> None:
+    graph = sample()
+
+    kept = subgraph(graph, "PLL")
+    kept.remove_node("HP")
+
+    assert sorted(kept) == ["KJ", "PLL"]
+    assert "HP" in graph
+
+
+def test_subgraph_of_unknown_root_raises_node_not_found() -> None:
+    with pytest.raises(NodeNotFound):
+        subgraph(sample(), "NOPE")

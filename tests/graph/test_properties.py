@@ -1,0 +1,274 @@
+"""Property tests: the fast algorithms agree with brute force on small random portfolios."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph import (
+    Criticality,
+    DependencyEdge,
+    DependencyType,
+    Development,
+    InitiativeNode,
+    Level,
+    NodeKind,
+    SolutionNode,
+    StatusSnapshot,
+    build_dependency_graph,
+    compute_schedule,
+    critical_path,
+    propagate_red_status,
+    red_sources,
+)
+from tests.graph.builders import day
+
+FAST = settings(max_examples=150, deadline=None)
+LEVELS = st.sampled_from([None, Level.GREEN, Level.YELLOW, Level.RED])
+
+
+@st.composite
+def cyclic_portfolios(draw: st.DrawFn) -> tuple[nx.DiGraph, dict[str, StatusSnapshot], bool]:
+    """Up to 8 undated nodes with edges in any direction (cycles included) and statuses."""
+    size = draw(st.integers(1, 8))
+    codes = draw(st.permutations("ABCDEFGH"))[:size]
+    is_solution = {code: draw(st.booleans()) for code in codes}
+    dependencies, developments = [], []
+    for supplier in codes:
+        for dependant in codes:
+            if supplier == dependant or draw(st.integers(0, 2)) != 0:
+                continue
+            if not is_solution[dependant]:
+                criticality = draw(st.sampled_from(Criticality))
+                dependencies.append(DependencyEdge(supplier, dependant, criticality))
+            elif not is_solution[supplier]:
+                developments.append(Development(supplier, dependant))
+    graph = build_dependency_graph(
+        initiatives=[
+            InitiativeNode(code, code, None, None, None) for code in codes if not is_solution[code]
+        ],
+        solutions=[SolutionNode(code, code, "FOUNDATION") for code in codes if is_solution[code]],
+        dependencies=dependencies,
+        developments=developments,
+    )
+    statuses = {
+        code: StatusSnapshot(draw(LEVELS), draw(LEVELS)) for code in codes if not is_solution[code]
+    }
+    return graph, statuses, draw(st.booleans())
+
+
+def brute_force_propagation(
+    graph: nx.DiGraph, sources: tuple[str, ...]
+) -> dict[str, tuple[Level, tuple[str, ...], tuple[tuple[str, ...], ...]]]:
+    """Enumerate every simple path from every source; keep the strongest, then shortest."""
+    transmitted = {Criticality.HIGH: 2, Criticality.MEDIUM: 1, Criticality.LOW: 0}
+    found: dict[str, dict[int, dict[str, list[tuple[str, ...]]]]] = {}
+    for source in sources:
+        for target in graph:
+            if target == source:
+                continue
+            for path in nx.all_simple_paths(graph, source, target):
+                level = min(
+                    transmitted[graph.edges[edge]["criticality"]] for edge in pairwise(path)
+                )
+                if level:
+                    at_level = found.setdefault(target, {}).setdefault(level, {})
+                    at_level.setdefault(source, []).append(tuple(path))
+    result: dict[str, tuple[Level, tuple[str, ...], tuple[tuple[str, ...], ...]]] = {}
+    for target, by_level in found.items():
+        top = max(by_level)
+        sources_at_top = sorted(by_level[top])
+        result[target] = (
+            Level.RED if top == 2 else Level.YELLOW,
+            tuple(sources_at_top),
+            tuple(
+                min(by_level[top][source], key=lambda path: (len(path), path))
+                for source in sources_at_top
+            ),
+        )
+    return dict(sorted(result.items()))
+
+
+@FAST
+@given(cyclic_portfolios())
+def test_propagation_matches_enumerating_every_simple_path(
+    case: tuple[nx.DiGraph, dict[str, StatusSnapshot], bool],
+) -> None:
+    graph, statuses, include_risk_level = case
+
+    result = propagate_red_status(graph, statuses, include_risk_level=include_risk_level, kind=None)
+
+    sources = red_sources(graph, statuses, include_risk_level=include_risk_level)
+    assert {
+        code: (risk.level, risk.sources, risk.paths) for code, risk in result.items()
+    } == brute_force_propagation(graph, sources)
+
+
+@st.composite
+def dated_portfolios(draw: st.DrawFn) -> nx.DiGraph:
+    """Up to 8 nodes, mostly dated initiatives, with acyclic FS/FF edges, lags, deliveries."""
+    size = draw(st.integers(1, 8))
+    codes = draw(st.permutations("ABCDEFGH"))[:size]  # code order differs from edge order
+    is_solution = {code: draw(st.integers(0, 4)) == 0 for code in codes}
+    initiatives = []
+    for code in codes:
+        if is_solution[code]:
+            continue
+        start = draw(st.integers(0, 10))
+        dated = draw(st.integers(0, 4)) > 0
+        initiatives.append(
+            InitiativeNode(
+                code,
+                code,
+                day(start) if dated else None,
+                day(start + draw(st.integers(0, 10))),
+                day(start + draw(st.integers(0, 12))) if draw(st.booleans()) else None,
+            )
+        )
+    dependencies, developments = [], []
+    for position, dependant in enumerate(codes):
+        for supplier in codes[:position]:
+            if draw(st.integers(0, 2)) > 0:
+                continue
+            if not is_solution[dependant]:
+                forecast = day(draw(st.integers(0, 20))) if draw(st.integers(0, 5)) == 0 else None
+                dependencies.append(
+                    DependencyEdge(
+                        supplier,
+                        dependant,
+                        Criticality.HIGH,
+                        draw(st.sampled_from(DependencyType)),
+                        draw(st.integers(0, 5)),
+                        supplier_delivery=None if forecast is None else f"{supplier}-R1",
+                        supplier_delivery_forecast=forecast,
+                    )
+                )
+            elif not is_solution[supplier]:
+                developments.append(Development(supplier, dependant))
+    return build_dependency_graph(
+        initiatives=initiatives,
+        solutions=[SolutionNode(code, code, "FOUNDATION") for code in codes if is_solution[code]],
+        dependencies=dependencies,
+        developments=developments,
+    )
+
+
+def brute_force_schedule(graph: nx.DiGraph) -> dict[str, tuple[int, int, int, int]]:
+    """Relax every constraint, in no particular order, until nothing moves."""
+    activities: dict[str, tuple[int, int]] = {}
+    for code, record in graph.nodes(data="data"):
+        if isinstance(record, InitiativeNode) and record.planned_start and record.end:
+            start = record.planned_start.toordinal()
+            activities[code] = (start, max(0, record.end.toordinal() - start))
+    edges: list[tuple[str, str, dict[str, Any]]] = list(graph.edges(data=True))
+
+    def supplier_time(supplier: str, attributes: dict[str, Any], finish: dict[str, int]) -> Any:
+        forecast: date | None = attributes["supplier_delivery_forecast"]
+        return forecast.toordinal() if forecast else finish.get(supplier)
+
+    earliest: dict[str, int] = {
+        code: start + length for code, (start, length) in activities.items()
+    }
+    changed = True
+    while changed:
+        changed = False
+        for supplier, dependant, attributes in edges:
+            time = supplier_time(supplier, attributes, earliest)
+            if time is None:
+                continue
+            bound = time + attributes["lag_days"]
+            if dependant in activities and attributes["type"] == DependencyType.FINISH_TO_START:
+                bound += activities[dependant][1]
+            if bound > earliest.get(dependant, bound - 1):
+                earliest[dependant] = bound
+                changed = True
+
+    finish = max((earliest[code] for code in activities), default=0)
+    # A node limits its suppliers only if an activity waits on it, directly or via relays.
+    waited_on = set(activities)
+    changed = True
+    while changed:
+        changed = False
+        for supplier, dependant, attributes in edges:
+            if (
+                dependant in waited_on
+                and supplier in earliest
+                and supplier not in waited_on
+                and not attributes["supplier_delivery_forecast"]
+            ):
+                waited_on.add(supplier)
+                changed = True
+    latest = {code: finish if code in waited_on else 10**9 for code in earliest}
+    changed = True
+    while changed:
+        changed = False
+        for supplier, dependant, attributes in edges:
+            if (
+                supplier not in earliest
+                or dependant not in waited_on
+                or attributes["supplier_delivery_forecast"]
+            ):
+                continue
+            bound = latest[dependant] - attributes["lag_days"]
+            if dependant in activities and attributes["type"] == DependencyType.FINISH_TO_START:
+                bound -= activities[dependant][1]
+            if bound < latest[supplier]:
+                latest[supplier] = bound
+                changed = True
+    for code in earliest.keys() - waited_on:
+        latest[code] = max(finish, earliest[code]) if activities else earliest[code]
+    length = {code: activities.get(code, (0, 0))[1] for code in earliest}
+    return {
+        code: (
+            earliest[code] - length[code],
+            earliest[code],
+            latest[code] - length[code],
+            latest[code],
+        )
+        for code in sorted(earliest)
+    }
+
+
+@FAST
+@given(dated_portfolios())
+def test_schedule_matches_a_brute_force_fixpoint(graph: nx.DiGraph) -> None:
+    schedule = compute_schedule(graph)
+
+    computed = {
+        code: (
+            item.earliest_start.toordinal(),
+            item.earliest_finish.toordinal(),
+            item.latest_start.toordinal(),
+            item.latest_finish.toordinal(),
+        )
+        for code, item in sorted({**schedule.items, **schedule.milestones}.items())
+    }
+    assert computed == brute_force_schedule(graph)
+    assert all(
+        graph.nodes[code]["kind"] == NodeKind.INITIATIVE and graph.nodes[code]["data"].planned_start
+        for code in schedule.items
+    )
+
+
+@FAST
+@given(dated_portfolios())
+def test_critical_path_is_a_zero_float_chain_ending_at_the_finish(graph: nx.DiGraph) -> None:
+    schedule = compute_schedule(graph)
+
+    chain = critical_path(graph, schedule)
+
+    assert all(
+        item.total_float_days >= 0
+        for item in (*schedule.items.values(), *schedule.milestones.values())
+    )
+    assert all(schedule.items[code].critical for code in chain)
+    if schedule.items:
+        assert chain
+        assert schedule.items[chain[-1]].earliest_finish == schedule.finish
+        for before, after in pairwise(chain):
+            assert nx.has_path(graph, before, after)
