@@ -87,6 +87,38 @@ def _export_schema(arguments: argparse.Namespace, _settings: Settings) -> int:
     return 0
 
 
+def _export_graph(arguments: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    import graph
+    from app.analysis import export_portfolio_graph
+    from app.database import create_engine
+
+    async def export() -> str:
+        engine = create_engine(settings)
+        try:
+            return await export_portfolio_graph(
+                engine,
+                format=graph.ExportFormat(arguments.format),
+                root=arguments.root,
+                direction=graph.Direction(arguments.direction),
+                max_depth=arguments.max_depth,
+            )
+        finally:
+            await engine.dispose()
+
+    try:
+        text = asyncio.run(export())
+    except graph.NodeNotFound as missing:
+        print(f"portfolio: no initiative or solution {missing.code!r}", file=sys.stderr)  # noqa: T201
+        return 2
+    if arguments.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(arguments.output).write_text(text, encoding="utf-8")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``portfolio`` command."""
     parser = argparse.ArgumentParser(
@@ -110,6 +142,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     seed.add_argument("--seed", type=int, default=0, help="random seed of the synthetic portfolio")
     seed.set_defaults(handler=_seed)
+
+    export_graph = commands.add_parser(
+        "export-graph", help="write the dependency graph as GraphML, GEXF, DOT or Mermaid"
+    )
+    export_graph.add_argument(
+        "--format", choices=["GRAPHML", "GEXF", "DOT", "MERMAID"], default="GRAPHML"
+    )
+    export_graph.add_argument("--root", help="only the part around this code")
+    export_graph.add_argument(
+        "--direction", choices=["UPSTREAM", "DOWNSTREAM", "BOTH"], default="BOTH"
+    )
+    export_graph.add_argument("--max-depth", type=int)
+    export_graph.add_argument("--output", default="-", help="file, or - for stdout")
+    export_graph.set_defaults(handler=_export_graph)
 
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql", help="file, or - for stdout")

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from app.analysis import AnalysisCache
 from app.database import create_engine
 from app.settings import Settings
 from schema.build import build_schema
@@ -36,11 +37,13 @@ class PortfolioGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.engine_holder = engine_holder
+        self.analysis_cache = AnalysisCache()
 
     async def get_context(self, request: Any, response: Any) -> Context:
         context = Context(
             engine=self.engine_holder["engine"],
             settings=self.settings,
+            analysis_cache=self.analysis_cache,
             request=request,
             response=response,
         )
@@ -101,4 +104,5 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.analysis_cache = graphql_app.analysis_cache
     return app

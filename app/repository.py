@@ -140,6 +140,7 @@ class InitiativeQuery:
     sdg: int | None = None
     search: str | None = None
     codes: Collection[str] | None = None
+    excluded_codes: Collection[str] = ()
     status_period_opens: date | None = None
 
 
@@ -175,6 +176,8 @@ def _initiative_conditions(query: InitiativeQuery) -> tuple[list[Any], sa.Subque
         conditions.append(table.c.phase.in_(list(query.phases)))
     if query.codes is not None:
         conditions.append(table.c.code.in_(list(query.codes)))
+    if query.excluded_codes:
+        conditions.append(table.c.code.not_in(list(query.excluded_codes)))
     if query.owner_codes:
         conditions.append(
             table.c.owner_id.in_(
@@ -474,3 +477,97 @@ def _group(rows: Any, key: str) -> dict[int, list[Row]]:
     for row in rows:
         grouped[getattr(row, key)].append(row)
     return grouped
+
+
+# --- rows for the dependency graph -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GraphRows:
+    """Plain rows the dependency graph is built from: admitted initiatives only."""
+
+    initiatives: Sequence[Any]
+    solutions: Sequence[Any]
+    dependencies: Sequence[Any]
+    developments: Sequence[Any]
+
+
+def _admitted() -> Any:
+    return initiative_table.c.state.in_(sorted(ADMITTED_STATES))
+
+
+async def graph_rows(connection: AsyncConnection) -> GraphRows:
+    """Everything the graph needs, in four statements."""
+    initiatives = await connection.execute(
+        sa.select(
+            initiative_table.c.code,
+            initiative_table.c.name,
+            initiative_table.c.planned_start,
+            initiative_table.c.planned_end,
+            initiative_table.c.forecast_end,
+        )
+        .where(_admitted())
+        .order_by(initiative_table.c.code)
+    )
+    solutions = await connection.execute(
+        sa.select(solution_table.c.code, solution_table.c.name, solution_table.c.category).order_by(
+            solution_table.c.code
+        )
+    )
+    supplier_initiative = initiative_table.alias("supplier_initiative")
+    dependant = initiative_table.alias("dependant_initiative")
+    dependencies = await connection.execute(
+        sa.select(
+            sa.func.coalesce(supplier_initiative.c.code, solution_table.c.code).label("supplier"),
+            dependant.c.code.label("dependant"),
+            dependency_table.c.criticality,
+            dependency_table.c.type,
+            dependency_table.c.lag_days,
+            dependency_table.c.needed_by,
+            delivery_table.c.code.label("supplier_delivery"),
+            delivery_table.c.forecast_date.label("supplier_delivery_forecast"),
+        )
+        .select_from(dependency_table)
+        .join(dependant, dependant.c.id == dependency_table.c.dependant_id)
+        .outerjoin(
+            supplier_initiative,
+            supplier_initiative.c.id == dependency_table.c.supplier_initiative_id,
+        )
+        .outerjoin(solution_table, solution_table.c.id == dependency_table.c.supplier_solution_id)
+        .outerjoin(delivery_table, delivery_table.c.id == dependency_table.c.supplier_delivery_id)
+        .where(dependant.c.state.in_(sorted(ADMITTED_STATES)))
+        .where(
+            sa.or_(
+                supplier_initiative.c.id.is_(None),
+                supplier_initiative.c.state.in_(sorted(ADMITTED_STATES)),
+            )
+        )
+    )
+    developments = await connection.execute(
+        sa.select(
+            initiative_table.c.code.label("initiative"), solution_table.c.code.label("solution")
+        )
+        .select_from(developed_table)
+        .join(initiative_table, initiative_table.c.id == developed_table.c.initiative_id)
+        .join(solution_table, solution_table.c.id == developed_table.c.solution_id)
+        .where(_admitted())
+    )
+    return GraphRows(
+        initiatives=initiatives.all(),
+        solutions=solutions.all(),
+        dependencies=dependencies.all(),
+        developments=developments.all(),
+    )
+
+
+async def latest_statuses(
+    connection: AsyncConnection, *, period_opens: date | None
+) -> dict[str, tuple[TrafficLight, TrafficLight | None]]:
+    """Status and risk level of every admitted initiative up to a period, by code."""
+    latest = latest_reports_subquery(period_opens=period_opens)
+    result = await connection.execute(
+        sa.select(initiative_table.c.code, latest.c.status, latest.c.risk_level)
+        .join(latest, latest.c.initiative_id == initiative_table.c.id)
+        .where(_admitted())
+    )
+    return {row.code: (row.status, row.risk_level) for row in result}

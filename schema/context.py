@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from strawberry.types import Info as StrawberryInfo
 
 from app import repository
+from app.analysis import Analysis, AnalysisCache
 from app.settings import Settings
 from schema.errors import DatabaseUnavailableError, UserInputError
 from schema.loaders import Loaders
@@ -32,11 +33,13 @@ class Context:
     settings: Settings
     request: Any = None
     response: Any = None
+    analysis_cache: AnalysisCache = field(default_factory=AnalysisCache)
     today: date = field(default_factory=date.today)
     _connection: AsyncConnection | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _periods: asyncio.Task[list[repository.Row]] | None = None
     _goals: asyncio.Task[dict[int, repository.Row]] | None = None
+    _analysis: asyncio.Task[Analysis] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +81,12 @@ class Context:
 
     async def _read_periods(self) -> list[repository.Row]:
         return list(await self.read(repository.list_reporting_periods))
+
+    async def analysis(self) -> Analysis:
+        """The dependency analysis of the current data version (version read once)."""
+        if self._analysis is None:
+            self._analysis = asyncio.ensure_future(self.analysis_cache.get(self.read))
+        return await self._analysis
 
     async def strategic_goals(self) -> dict[int, repository.Row]:
         """The strategy goals by number (read once per request)."""

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import strawberry
 
+import graph
 from app import domain
 from app.domain import LABELS, PUBLIC_RISK_LABELS, PUBLIC_STATUS_LABELS
 
@@ -49,10 +50,22 @@ class EnumLabel:
     )
 
 
+ANALYSIS_LABELS: dict[type[StrEnum], dict[str, str]] = {
+    graph.NodeKind: {"INITIATIVE": "Tiltak", "SOLUTION": "Løsning"},
+    graph.Direction: {"UPSTREAM": "Oppstrøms", "DOWNSTREAM": "Nedstrøms", "BOTH": "Begge veier"},
+    graph.ExportFormat: {
+        "GRAPHML": "GraphML",
+        "GEXF": "GEXF",
+        "DOT": "DOT (Graphviz)",
+        "MERMAID": "Mermaid",
+    },
+}
+
+
 def all_labels(enum_name: str | None = None) -> list[EnumLabel]:
     """Every enum value's label, optionally for one enum only."""
     labels = []
-    for enum, values in LABELS.items():
+    for enum, values in (LABELS | ANALYSIS_LABELS).items():
         if enum_name is not None and enum.__name__ != enum_name:
             continue
         for value, text in values.items():

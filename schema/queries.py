@@ -6,8 +6,10 @@ from typing import Annotated
 
 import strawberry
 
+import graph
 from app import repository
 from app.domain import ADMITTED_STATES
+from schema.analysis import AnalysisQuery, analysis_propagation
 from schema.context import Info
 from schema.enums import (
     EnumLabel,
@@ -52,6 +54,13 @@ class InitiativeFilter:
     period: str | None = strawberry.field(
         default=None, description="Period for the status and risk filters (default: current)."
     )
+    propagated_level: list[TrafficLight] | None = strawberry.field(
+        default=None,
+        description="Level inherited by red-status propagation in the period (status only).",
+    )
+    has_late_dependency: bool | None = strawberry.field(
+        default=None, description="True: only those waiting on a late supplier; false: none."
+    )
 
 
 @strawberry.type
@@ -86,7 +95,10 @@ async def _initiative_query(
         period_opens = period.opens if period is not None else None
     if filter.search is not None and len(filter.search) > 200:
         raise UserInputError("search is limited to 200 characters.", argument="filter.search")
+    codes, excluded_codes = await _analysis_codes(info, filter)
     return repository.InitiativeQuery(
+        codes=codes,
+        excluded_codes=excluded_codes,
         segments=filter.segment or (),
         phases=filter.phase or (),
         states=filter.state or tuple(sorted(ADMITTED_STATES)),
@@ -98,6 +110,27 @@ async def _initiative_query(
         search=filter.search,
         status_period_opens=period_opens,
     )
+
+
+async def _analysis_codes(info: Info, filter: InitiativeFilter) -> tuple[set[str] | None, set[str]]:
+    """Codes to keep and to leave out for the filters the analysis answers."""
+    codes: set[str] | None = None
+    excluded: set[str] = set()
+    if filter.propagated_level:
+        wanted = {level.value for level in filter.propagated_level}
+        propagation = await analysis_propagation(info, filter.period, include_risk_level=False)
+        codes = {code for code, risk in propagation.items() if risk.level.value in wanted}
+    if filter.has_late_dependency is not None:
+        analysis = await info.context.analysis()
+        try:
+            waiting = {dependant for (_, dependant), s in analysis.slack().items() if s.is_late}
+        except graph.DependencyCycle:
+            waiting = set()
+        if filter.has_late_dependency:
+            codes = waiting if codes is None else codes & waiting
+        else:
+            excluded = waiting
+    return codes, excluded
 
 
 def _row_to_node(type_name: str, row: repository.Row | None) -> Node | None:
@@ -129,7 +162,7 @@ async def _dependency_by_key(info: Info, key: str) -> Dependency | None:
 
 
 @strawberry.type
-class Query:
+class Query(AnalysisQuery):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, key = from_global_id(id)

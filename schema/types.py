@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from app.repository import Row
+from schema.analysis import DependencyAnalysis, InitiativeAnalysis
 from schema.context import Info
 from schema.enums import (
     Criticality,
@@ -302,7 +303,7 @@ Supplier = Annotated[
 
 
 @strawberry.type(description="The dependant initiative needs the supplier.")
-class Dependency(Node):
+class Dependency(DependencyAnalysis, Node):
     supplier_code: str
     dependant_code: str
     criticality: Criticality
@@ -377,7 +378,7 @@ class EntryCriteria:
 
 
 @strawberry.type(description="A digitalisation initiative (tiltak) in the national portfolio.")
-class Initiative(Node):
+class Initiative(InitiativeAnalysis, Node):
     code: str
     name: str
     purpose: str | None

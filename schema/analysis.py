@@ -1,0 +1,691 @@
+"""GraphQL face of the dependency analysis: chains, propagation, schedule, impact, views.
+
+The analysis itself lives in ``graph/`` and is cached per data version by
+:mod:`app.analysis`; resolvers here look results up by code and load the objects they
+name through the request's data loaders.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+import graph
+from app import repository
+from schema.context import Info
+from schema.enums import Criticality, DependencyType, TrafficLight
+from schema.errors import UserInputError
+
+if TYPE_CHECKING:
+    from schema.types import Dependency, Initiative, ReportingPeriod, Solution
+
+InitiativeRef = Annotated["Initiative", strawberry.lazy("schema.types")]
+SolutionRef = Annotated["Solution", strawberry.lazy("schema.types")]
+DependencyRef = Annotated["Dependency", strawberry.lazy("schema.types")]
+ReportingPeriodRef = Annotated["ReportingPeriod", strawberry.lazy("schema.types")]
+PortfolioNode = Annotated[
+    InitiativeRef | SolutionRef,
+    strawberry.union("PortfolioNode", description="A node of the dependency graph."),
+]
+
+NodeKind = graph.NodeKind
+Direction = graph.Direction
+ExportFormat = graph.ExportFormat
+strawberry.enum(NodeKind, description="Initiative or solution.")
+strawberry.enum(Direction, description="Which way to follow dependencies.")
+strawberry.enum(ExportFormat, description="Text format of a graph export.")
+
+MAX_SLIP_DAYS = 3650
+
+PeriodArgument = Annotated[
+    str | None,
+    strawberry.argument(description="Reporting period code; default: the current period."),
+]
+IncludeRiskArgument = Annotated[
+    bool,
+    strawberry.argument(description="Also count initiatives whose risk level is RED as sources."),
+]
+MaxDepthArgument = Annotated[
+    int | None, strawberry.argument(description="Follow at most this many hops.")
+]
+
+
+def _level(level: graph.Level) -> TrafficLight:
+    return TrafficLight(level.value)
+
+
+def _check_max_depth(max_depth: int | None) -> None:
+    if max_depth is not None and max_depth < 1:
+        raise UserInputError(f"maxDepth must be at least 1; got {max_depth}.", argument="maxDepth")
+
+
+async def load_initiative(info: Info, code: str) -> Initiative:
+    """The initiative with ``code``, which the analysis guarantees exists."""
+    from schema.types import Initiative
+
+    row = await info.context.loaders.initiative_by_code.load(code)
+    assert row is not None, code  # the graph is built from the same rows
+    return Initiative.from_row(row)
+
+
+async def load_node(info: Info, code: str) -> Initiative | Solution:
+    """The initiative or solution with ``code``."""
+    from schema.types import Solution
+
+    solution = await info.context.loaders.solution_by_code.load(code)
+    if solution is not None:
+        return Solution.from_row(solution)
+    return await load_initiative(info, code)
+
+
+# --- result types --------------------------------------------------------------------------
+
+
+@strawberry.type(description="A node reached along dependencies, with one shortest path.")
+class ChainNode:
+    code: str
+    kind: NodeKind
+    depth: int = strawberry.field(description="Hops from the starting initiative.")
+    path: list[str] = strawberry.field(
+        description="Codes from the starting initiative to this node (fewest hops, then codes)."
+    )
+
+    @strawberry.field(description="The initiative or solution reached.")
+    async def node(self, info: Info) -> PortfolioNode:
+        return await load_node(info, self.code)
+
+    @classmethod
+    def from_result(cls, result: graph.ChainNode) -> ChainNode:
+        return cls(code=result.code, kind=result.kind, depth=result.depth, path=list(result.path))
+
+
+@strawberry.type(description="A national solution an initiative depends on, at some depth.")
+class FoundationDependency:
+    depth: int
+    path: list[str] = strawberry.field(description="Codes from the initiative to the solution.")
+    solution_code: str
+
+    @strawberry.field
+    async def solution(self, info: Info) -> SolutionRef:
+        node = await load_node(info, self.solution_code)
+        return node  # type: ignore[return-value]
+
+
+@strawberry.type(description="Red status an initiative inherits from red sources upstream.")
+class PropagatedRisk:
+    code: str
+    level: TrafficLight
+    source_codes: list[str]
+    paths: list[list[str]] = strawberry.field(
+        description="One path per source (same order), from the source to the initiative."
+    )
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> InitiativeRef:
+        return await load_initiative(info, self.code)
+
+    @strawberry.field(description="The red initiatives that reach this one at `level`.")
+    async def sources(self, info: Info) -> list[InitiativeRef]:
+        return [await load_initiative(info, code) for code in self.source_codes]
+
+    @classmethod
+    def from_result(cls, result: graph.PropagatedRisk) -> PropagatedRisk:
+        return cls(
+            code=result.code,
+            level=_level(result.level),
+            source_codes=list(result.sources),
+            paths=[list(path) for path in result.paths],
+        )
+
+
+@strawberry.type(description="How far one red source reaches.")
+class SourceReach:
+    code: str
+    red: int = strawberry.field(description="Initiatives it flags RED.")
+    yellow: int = strawberry.field(description="Initiatives it flags YELLOW (and no source RED).")
+
+    @strawberry.field
+    def total(self) -> int:
+        return self.red + self.yellow
+
+    @strawberry.field
+    async def source(self, info: Info) -> InitiativeRef:
+        return await load_initiative(info, self.code)
+
+
+@strawberry.type(description="Every initiative flagged by red-status propagation in a period.")
+class RiskPropagation:
+    include_risk_level: bool
+    flagged: list[PropagatedRisk] = strawberry.field(
+        description="Flagged initiatives, RED before YELLOW, then by code."
+    )
+    reach: list[SourceReach] = strawberry.field(
+        description="Each red source with the number of initiatives it reaches, widest first."
+    )
+    period_code: str | None
+
+
+@strawberry.type(description="An activity's dates from the critical path method.")
+class ScheduleItem:
+    code: str
+    earliest_start: date
+    earliest_finish: date
+    latest_start: date
+    latest_finish: date
+    total_float_days: int
+    critical: bool
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> InitiativeRef:
+        return await load_initiative(info, self.code)
+
+    @classmethod
+    def from_result(cls, item: graph.ScheduleItem) -> ScheduleItem:
+        return cls(
+            code=item.code,
+            earliest_start=item.earliest_start,
+            earliest_finish=item.earliest_finish,
+            latest_start=item.latest_start,
+            latest_finish=item.latest_finish,
+            total_float_days=item.total_float_days,
+            critical=item.critical,
+        )
+
+
+@strawberry.type(description="The chain of zero-float initiatives that sets the finish.")
+class CriticalPath:
+    chain_codes: list[str]
+    finish: date
+    activities: list[ScheduleItem] = strawberry.field(
+        description="Every scheduled activity, by earliest start then code."
+    )
+
+    @strawberry.field(description="The critical initiatives in order.")
+    async def chain(self, info: Info) -> list[InitiativeRef]:
+        return [await load_initiative(info, code) for code in self.chain_codes]
+
+
+@strawberry.type(description="The loaded dependencies contain a cycle, so no order exists.")
+class DependencyCycleError:
+    message: str
+    cycle: list[str] = strawberry.field(description="The cycle as a closed path of codes.")
+
+
+@strawberry.type(description="No initiative, solution or delivery has that code.")
+class NotFoundError:
+    message: str
+    code: str
+
+
+@strawberry.type(description="The initiative has no dates, so it has no place in the schedule.")
+class NotScheduledError:
+    message: str
+    code: str
+
+
+CriticalPathResult = Annotated[
+    CriticalPath | DependencyCycleError, strawberry.union("CriticalPathResult")
+]
+
+
+@strawberry.type(description="An initiative whose earliest finish moves under a slip.")
+class MovedInitiative:
+    code: str
+    days: int = strawberry.field(description="Days later (negative: earlier).")
+    new_finish: date
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> InitiativeRef:
+        return await load_initiative(info, self.code)
+
+
+@strawberry.type(description="A dependency whose supplier date passes its needed-by date.")
+class LateDependency:
+    supplier_code: str
+    dependant_code: str
+    slack_days: int = strawberry.field(description="Needed-by minus supplier date (negative).")
+    supplier_date: date
+    needed_by: date
+
+    @strawberry.field
+    async def dependant(self, info: Info) -> InitiativeRef:
+        return await load_initiative(info, self.dependant_code)
+
+    @strawberry.field
+    async def supplier(self, info: Info) -> PortfolioNode:
+        return await load_node(info, self.supplier_code)
+
+
+@strawberry.type(description="What a slip would do, computed without saving anything.")
+class Impact:
+    code: str = strawberry.field(description="The initiative or delivery slipped.")
+    slip_days: int
+    moved: list[MovedInitiative]
+    newly_late: list[LateDependency]
+    finish_before: date | None
+    finish_after: date | None
+
+    @strawberry.field(description="Days the portfolio's finish moves.")
+    def finish_moved_days(self) -> int:
+        if self.finish_before is None or self.finish_after is None:
+            return 0
+        return (self.finish_after - self.finish_before).days
+
+
+ImpactResult = Annotated[
+    Impact | NotFoundError | NotScheduledError | DependencyCycleError,
+    strawberry.union("ImpactResult"),
+]
+
+
+@strawberry.type(description="An initiative ranked by how much of the portfolio waits for it.")
+class KeyInitiative:
+    rank: int
+    code: str
+    transitive_dependants: int
+    betweenness: float
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> InitiativeRef:
+        return await load_initiative(info, self.code)
+
+
+@strawberry.type(description="A node of a dependency-graph view.")
+class GraphNode:
+    code: str
+    name: str
+    kind: NodeKind
+    status: TrafficLight | None
+    risk_level: TrafficLight | None
+    propagated_level: TrafficLight | None = strawberry.field(
+        description="Level inherited from red sources upstream (solutions relay it)."
+    )
+    depth: int | None = strawberry.field(description="Hops from the root, when there is one.")
+
+    @strawberry.field
+    async def node(self, info: Info) -> PortfolioNode:
+        return await load_node(info, self.code)
+
+
+@strawberry.type(
+    description="An edge of a dependency-graph view: the dependant needs the supplier."
+)
+class GraphEdge:
+    supplier_code: str
+    dependant_code: str
+    criticality: Criticality
+    type: DependencyType
+    lag_days: int
+    needed_by: date | None
+    late: bool
+    development: bool = strawberry.field(
+        description="True for the edge from an initiative to a solution it develops."
+    )
+
+
+@strawberry.type(description="A subgraph (or the whole portfolio) ready to draw or export.")
+class DependencyGraph:
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    view: strawberry.Private[object]
+
+    @strawberry.field(description="The view as GraphML, GEXF, DOT or Mermaid text.")
+    def export(self, format: ExportFormat) -> str:
+        return graph.export_graph(self.view, format=format)
+
+
+# --- fields on Initiative and Dependency --------------------------------------------------
+
+
+@strawberry.type
+class InitiativeAnalysis:
+    """Analysis fields of ``Initiative`` (mixed into it)."""
+
+    code: str
+
+    @strawberry.field(description="What this initiative depends on, transitively.")
+    async def upstream(
+        self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
+    ) -> list[ChainNode]:
+        _check_max_depth(max_depth)
+        analysis = await info.context.analysis()
+        if self.code not in analysis.graph:
+            return []
+        chain = graph.upstream(analysis.graph, self.code, max_depth=max_depth, kind=kind)
+        return [ChainNode.from_result(node) for node in chain]
+
+    @strawberry.field(description="Who waits for this initiative, transitively.")
+    async def downstream(
+        self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
+    ) -> list[ChainNode]:
+        _check_max_depth(max_depth)
+        analysis = await info.context.analysis()
+        if self.code not in analysis.graph:
+            return []
+        chain = graph.downstream(analysis.graph, self.code, max_depth=max_depth, kind=kind)
+        return [ChainNode.from_result(node) for node in chain]
+
+    @strawberry.field(description="Every national solution reachable upstream, with the path.")
+    async def foundation_dependencies(self, info: Info) -> list[FoundationDependency]:
+        analysis = await info.context.analysis()
+        if self.code not in analysis.graph:
+            return []
+        return [
+            FoundationDependency(
+                depth=item.depth, path=list(item.path), solution_code=item.solution
+            )
+            for item in graph.foundation_dependencies(analysis.graph, self.code)
+        ]
+
+    @strawberry.field(
+        description="Red status inherited from upstream in the period; null when none reaches."
+    )
+    async def propagated_risk(
+        self,
+        info: Info,
+        period: PeriodArgument = None,
+        include_risk_level: IncludeRiskArgument = False,
+    ) -> PropagatedRisk | None:
+        propagation = await analysis_propagation(info, period, include_risk_level)
+        result = propagation.get(self.code)
+        return PropagatedRisk.from_result(result) if result is not None else None
+
+    @strawberry.field(description="Dates from the critical path method; null when undated.")
+    async def schedule(self, info: Info) -> ScheduleItem | None:
+        analysis = await info.context.analysis()
+        try:
+            item = analysis.schedule().items.get(self.code)
+        except graph.DependencyCycle:
+            return None
+        return ScheduleItem.from_result(item) if item is not None else None
+
+    @strawberry.field(description="How many initiatives depend on this one, transitively.")
+    async def transitive_dependant_count(self, info: Info) -> int:
+        analysis = await info.context.analysis()
+        return analysis.transitive_dependant_counts().get(self.code, 0)
+
+
+@strawberry.type
+class DependencyAnalysis:
+    """Lateness fields of ``Dependency`` (mixed into it)."""
+
+    supplier_code: str
+    dependant_code: str
+
+    async def _slack(self, info: Info) -> graph.Slack | None:
+        analysis = await info.context.analysis()
+        try:
+            return analysis.slack().get((self.supplier_code, self.dependant_code))
+        except graph.DependencyCycle:
+            return None
+
+    @strawberry.field(
+        description="Supplier date after neededBy; null without a neededBy or a supplier date."
+    )
+    async def is_late(self, info: Info) -> bool | None:
+        slack = await self._slack(info)
+        return slack.is_late if slack is not None else None
+
+    @strawberry.field(description="neededBy minus the supplier date, in days (negative: late).")
+    async def slack_days(self, info: Info) -> int | None:
+        slack = await self._slack(info)
+        return slack.slack_days if slack is not None else None
+
+    @strawberry.field(
+        description="The supplier delivery's forecast, else the supplier's scheduled finish."
+    )
+    async def supplier_date(self, info: Info) -> date | None:
+        slack = await self._slack(info)
+        return slack.supplier_date if slack is not None else None
+
+
+async def analysis_propagation(
+    info: Info, period: str | None, include_risk_level: bool
+) -> dict[str, graph.PropagatedRisk]:
+    chosen = await info.context.resolve_period(period)
+    analysis = await info.context.analysis()
+    return await analysis.propagation(
+        info.context.read,
+        chosen.opens if chosen is not None else None,
+        include_risk_level=include_risk_level,
+    )
+
+
+def _cycle_error(cycle: graph.DependencyCycle) -> DependencyCycleError:
+    return DependencyCycleError(
+        message="The dependencies contain a cycle: " + " → ".join(cycle.cycle),
+        cycle=list(cycle.cycle),
+    )
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+@strawberry.type
+class AnalysisQuery:
+    """Portfolio-wide analysis queries (mixed into ``Query``)."""
+
+    @strawberry.field(description="Every initiative flagged by red-status propagation.")
+    async def risk_propagation(
+        self,
+        info: Info,
+        period: PeriodArgument = None,
+        include_risk_level: IncludeRiskArgument = False,
+    ) -> RiskPropagation:
+        chosen = await info.context.resolve_period(period)
+        propagation = await analysis_propagation(info, period, include_risk_level)
+        flagged = sorted(propagation.values(), key=lambda risk: (-risk.level.severity, risk.code))
+        reach = sorted(
+            graph.source_reach(propagation).values(),
+            key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+        )
+        return RiskPropagation(
+            include_risk_level=include_risk_level,
+            flagged=[PropagatedRisk.from_result(risk) for risk in flagged],
+            reach=[
+                SourceReach(code=item.source, red=item.red, yellow=item.yellow) for item in reach
+            ],
+            period_code=chosen.code if chosen is not None else None,
+        )
+
+    @strawberry.field(description="The critical path of the portfolio schedule.")
+    async def critical_path(self, info: Info) -> CriticalPathResult | None:
+        analysis = await info.context.analysis()
+        try:
+            schedule = analysis.schedule()
+            chain = analysis.critical_path()
+        except graph.DependencyCycle as cycle:
+            return _cycle_error(cycle)
+        if schedule.finish is None:
+            return None
+        activities = sorted(
+            schedule.items.values(), key=lambda item: (item.earliest_start, item.code)
+        )
+        return CriticalPath(
+            chain_codes=list(chain),
+            finish=schedule.finish,
+            activities=[ScheduleItem.from_result(item) for item in activities],
+        )
+
+    @strawberry.field(description="What slipping an initiative's end by N days would move.")
+    async def impact(self, info: Info, code: str, slip_days: int) -> ImpactResult:
+        return await _impact(info, slip_days, code=code)
+
+    @strawberry.field(description="What slipping a delivery's forecast by N days would move.")
+    async def delivery_impact(self, info: Info, code: str, slip_days: int) -> ImpactResult:
+        return await _impact(info, slip_days, delivery=code)
+
+    @strawberry.field(description="Initiatives ranked by transitive dependants, then betweenness.")
+    async def key_initiatives(
+        self, info: Info, limit: Annotated[int, strawberry.argument(description="1–100.")] = 10
+    ) -> list[KeyInitiative]:
+        if not 1 <= limit <= 100:
+            raise UserInputError(f"limit must be between 1 and 100; got {limit}.", argument="limit")
+        analysis = await info.context.analysis()
+        ranked = [
+            key
+            for key in analysis.key_initiatives()
+            if analysis.graph.nodes[key.code]["kind"] == graph.NodeKind.INITIATIVE
+        ][:limit]
+        return [
+            KeyInitiative(
+                rank=position,
+                code=key.code,
+                transitive_dependants=key.transitive_dependants,
+                betweenness=key.betweenness,
+            )
+            for position, key in enumerate(ranked, start=1)
+        ]
+
+    @strawberry.field(description="Every dependency whose supplier date is after its neededBy.")
+    async def late_dependencies(self, info: Info) -> list[DependencyRef]:
+        from schema.types import Dependency
+
+        analysis = await info.context.analysis()
+        try:
+            late = sorted(key for key, slack in analysis.slack().items() if slack.is_late)
+        except graph.DependencyCycle:
+            return []
+        found = []
+        for supplier_code, dependant_code in late:
+            dependant = await info.context.loaders.initiative_by_code.load(dependant_code)
+            assert dependant is not None, dependant_code
+            rows = await info.context.loaders.dependencies_by_dependant.load(dependant.id)
+            found += [
+                Dependency.from_row(row) for row in rows if row.supplier_code == supplier_code
+            ]
+        return found
+
+    @strawberry.field(description="Cycles in the loaded dependencies (strongly connected sets).")
+    async def dependency_cycles(self, info: Info) -> list[list[str]]:
+        analysis = await info.context.analysis()
+        return [list(component) for component in analysis.cycles]
+
+    @strawberry.field(
+        description="The dependency graph around `root` (or the whole portfolio), to draw."
+    )
+    async def dependency_graph(
+        self,
+        info: Info,
+        # `root` is reserved by strawberry for the parent value, hence the rename.
+        root_code: Annotated[
+            str | None,
+            strawberry.argument(name="root", description="Initiative or solution code."),
+        ] = None,
+        direction: Direction = graph.Direction.BOTH,
+        max_depth: MaxDepthArgument = None,
+        period: PeriodArgument = None,
+        include_risk_level: IncludeRiskArgument = False,
+    ) -> DependencyGraph | None:
+        _check_max_depth(max_depth)
+        analysis = await info.context.analysis()
+        if root_code is not None and root_code not in analysis.graph:
+            return None
+        chosen = await info.context.resolve_period(period)
+        opens = chosen.opens if chosen is not None else None
+        statuses = await analysis.statuses(info.context.read, opens)
+        levels = await analysis.node_levels(info.context.read, opens, include_risk_level)
+        view = analysis.view(root=root_code, direction=direction, max_depth=max_depth)
+        try:
+            slack = analysis.slack()
+        except graph.DependencyCycle:
+            slack = {}
+        depths = analysis.depths(root_code, direction=direction, max_depth=max_depth)
+        nodes = []
+        for code, attributes in sorted(view.nodes(data=True)):
+            snapshot = statuses.get(code)
+            level = levels.get(code)
+            nodes.append(
+                GraphNode(
+                    code=code,
+                    name=attributes["data"].name,
+                    kind=attributes["kind"],
+                    status=_level(snapshot.status) if snapshot and snapshot.status else None,
+                    risk_level=(
+                        _level(snapshot.risk_level) if snapshot and snapshot.risk_level else None
+                    ),
+                    propagated_level=_level(level) if level is not None else None,
+                    depth=depths.get(code),
+                )
+            )
+            view.nodes[code]["status"] = (
+                snapshot.status.value if snapshot and snapshot.status else ""
+            )
+            view.nodes[code]["propagated_level"] = level.value if level is not None else ""
+        edges = []
+        for supplier, dependant, attributes in sorted(view.edges(data=True)):
+            edge_slack = slack.get((supplier, dependant))
+            late = bool(edge_slack and edge_slack.is_late)
+            view.edges[supplier, dependant]["late"] = late
+            edges.append(
+                GraphEdge(
+                    supplier_code=supplier,
+                    dependant_code=dependant,
+                    criticality=Criticality(attributes["criticality"].value),
+                    type=DependencyType(attributes["type"].value),
+                    lag_days=attributes["lag_days"],
+                    needed_by=attributes.get("needed_by"),
+                    late=late,
+                    development=bool(attributes.get("development")),
+                )
+            )
+        return DependencyGraph(nodes=nodes, edges=edges, view=view)
+
+
+async def _impact(
+    info: Info, slip_days: int, *, code: str | None = None, delivery: str | None = None
+) -> Impact | NotFoundError | NotScheduledError | DependencyCycleError:
+    if not -MAX_SLIP_DAYS <= slip_days <= MAX_SLIP_DAYS:
+        raise UserInputError(
+            f"slipDays must be between -{MAX_SLIP_DAYS} and {MAX_SLIP_DAYS}; got {slip_days}.",
+            argument="slipDays",
+        )
+    subject = code if code is not None else delivery
+    assert subject is not None
+    analysis = await info.context.analysis()
+    try:
+        result = graph.slip_impact(
+            analysis.graph, code=code, delivery=delivery, slip_days=slip_days
+        )
+    except graph.DeliveryNotFound:
+        # A delivery no dependency names moves nothing; an unknown code is the caller's.
+        if await info.context.read(repository.delivery_by_code, subject) is None:
+            return NotFoundError(message=f"There is no delivery {subject!r}.", code=subject)
+        return Impact(
+            code=subject,
+            slip_days=slip_days,
+            moved=[],
+            newly_late=[],
+            finish_before=None,
+            finish_after=None,
+        )
+    except graph.NodeNotFound:
+        return NotFoundError(message=f"There is no initiative {subject!r}.", code=subject)
+    except graph.NodeNotScheduled:
+        return NotScheduledError(
+            message=f"{subject!r} has no dates, so a slip cannot be scheduled.", code=subject
+        )
+    except graph.DependencyCycle as cycle:
+        return _cycle_error(cycle)
+    return Impact(
+        code=subject,
+        slip_days=slip_days,
+        moved=[
+            MovedInitiative(code=item.code, days=item.days, new_finish=item.new_finish)
+            for item in result.moved
+        ],
+        newly_late=[
+            LateDependency(
+                supplier_code=item.supplier,
+                dependant_code=item.dependant,
+                slack_days=item.slack_days,
+                supplier_date=item.supplier_date,
+                needed_by=item.needed_by,
+            )
+            for item in result.newly_late
+        ],
+        finish_before=result.finish_before,
+        finish_after=result.finish_after,
+    )
