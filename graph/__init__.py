@@ -38,6 +38,7 @@ from graph.errors import (
 )
 from graph.export import Direction, ExportFormat, export_graph, subgraph
 from graph.impact import Impact, LateDependency, MovedInitiative, slip_impact
+from graph.layout import dependency_layers
 from graph.model import (
     Criticality,
     DependencyEdge,
@@ -94,6 +95,7 @@ __all__ = [
     "build_dependency_graph",
     "compute_schedule",
     "critical_path",
+    "dependency_layers",
     "dependency_slack",
     "downstream",
     "export_graph",

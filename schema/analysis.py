@@ -303,6 +303,9 @@ class GraphNode:
         description="Level inherited from red sources upstream (solutions relay it)."
     )
     depth: int | None = strawberry.field(description="Hops from the root, when there is one.")
+    layer: int = strawberry.field(
+        description="Column for drawing: the longest supplier chain into the node in the view."
+    )
 
     @strawberry.field
     async def node(self, info: Info) -> PortfolioNode:
@@ -593,6 +596,7 @@ class AnalysisQuery:
         except graph.DependencyCycle:
             slack = {}
         depths = analysis.depths(root_code, direction=direction, max_depth=max_depth)
+        layers = graph.dependency_layers(view)
         nodes = []
         for code, attributes in sorted(view.nodes(data=True)):
             snapshot = statuses.get(code)
@@ -608,6 +612,7 @@ class AnalysisQuery:
                     ),
                     propagated_level=_level(level) if level is not None else None,
                     depth=depths.get(code),
+                    layer=layers[code],
                 )
             )
             view.nodes[code]["status"] = (

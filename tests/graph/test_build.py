@@ -117,3 +117,29 @@ def test_build_accepts_any_iterables() -> None:
 
     assert list(graph.edges) == [("A", "B")]
     assert graph.nodes["A"]["data"].planned_start is None
+
+
+def test_dependency_layers_put_every_dependant_right_of_its_suppliers() -> None:
+    import networkx as nx
+
+    from graph import dependency_layers
+
+    graph = nx.DiGraph([("A", "B"), ("B", "C"), ("A", "C"), ("D", "C")])
+
+    layers = dependency_layers(graph)
+
+    assert layers == {"A": 0, "B": 1, "C": 2, "D": 0}
+    assert all(layers[u] < layers[v] for u, v in graph.edges)
+
+
+def test_dependency_layers_share_a_layer_across_a_cycle() -> None:
+    import networkx as nx
+
+    from graph import dependency_layers
+
+    graph = nx.DiGraph([("A", "B"), ("B", "C"), ("C", "B"), ("C", "D")])
+
+    layers = dependency_layers(graph)
+
+    assert layers["B"] == layers["C"] == 1
+    assert layers["D"] == 2
