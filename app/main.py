@@ -8,15 +8,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from app.analysis import AnalysisCache
+from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
 from app.database import create_engine
 from app.settings import Settings
 from schema.build import build_schema
@@ -46,9 +48,21 @@ class PortfolioGraphQL(GraphQL[Context, None]):
             analysis_cache=self.analysis_cache,
             request=request,
             response=response,
+            viewer=await self._viewer(request),
         )
         request.state.portfolio_context = context
         return context
+
+    async def _viewer(self, request: Any) -> Viewer:
+        """The caller named by the request's bearer token; anonymous without one."""
+        token = bearer_token(request.headers.get("authorization"))
+        if token is None:
+            return ANONYMOUS
+        async with self.engine_holder["engine"].connect() as connection:
+            viewer = await viewer_for_token(connection, token=token)
+        if viewer is None:
+            raise HTTPException(401, "The API token is unknown or has been revoked.")
+        return viewer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -100,6 +114,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
         ],
         lifespan=lifespan,
     )

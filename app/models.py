@@ -27,6 +27,7 @@ from app.domain import (
     SolutionCategory,
     TrafficLight,
 )
+from app.governance import Council, DecisionKind, Role
 
 CODE_LENGTH = 40
 NAME_LENGTH = 300
@@ -363,3 +364,59 @@ def table_of(model: type[SQLModel]) -> sa.Table:
     """The Core table of a model, for bulk statements."""
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
     return table
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the API; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role <> 'REPORTER' OR organisation_id IS NOT NULL", name="reporter_has_organisation"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_LENGTH)
+    role: Role = Field(sa_column=enum_column(Role, name="role"))
+    organisation_id: int | None = Field(
+        default=None, sa_column=foreign_key("organisation.id", nullable=True)
+    )
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+
+
+class CouncilMeeting(SQLModel, table=True):
+    """A meeting of NUIT, NUFA or Nasjonalt e-helseråd."""
+
+    __tablename__ = "council_meeting"
+    __table_args__ = (
+        sa.UniqueConstraint("council", "held_on", name="uq_council_meeting_council_day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=CODE_LENGTH, unique=True)
+    council: Council = Field(sa_column=enum_column(Council, name="council"))
+    held_on: date
+    title: str | None = Field(default=None, max_length=NAME_LENGTH)
+
+
+class CouncilDecision(SQLModel, table=True):
+    """A decision or reprioritisation a council made about one initiative."""
+
+    __tablename__ = "council_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(sa_column=foreign_key("council_meeting.id", ondelete="CASCADE"))
+    initiative_id: int = Field(sa_column=foreign_key("initiative.id", ondelete="CASCADE"))
+    kind: DecisionKind = Field(sa_column=enum_column(DecisionKind, name="kind"))
+    summary: str = Field(sa_type=sa.Text)
+    new_segment: Segment | None = Field(
+        default=None, sa_column=enum_column(Segment, name="new_segment", nullable=True)
+    )
+    new_state: LifecycleState | None = Field(
+        default=None, sa_column=enum_column(LifecycleState, name="new_state", nullable=True)
+    )
+    recorded_by: str = Field(max_length=NAME_LENGTH)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())

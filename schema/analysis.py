@@ -16,6 +16,7 @@ import graph
 from app import repository
 from schema.context import Info
 from schema.enums import Criticality, DependencyType, TrafficLight
+from schema.error_types import DependencyCycleError, NotFoundError
 from schema.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -205,18 +206,6 @@ class CriticalPath:
     @strawberry.field(description="The critical initiatives in order.")
     async def chain(self, info: Info) -> list[InitiativeRef]:
         return [await load_initiative(info, code) for code in self.chain_codes]
-
-
-@strawberry.type(description="The loaded dependencies contain a cycle, so no order exists.")
-class DependencyCycleError:
-    message: str
-    cycle: list[str] = strawberry.field(description="The cycle as a closed path of codes.")
-
-
-@strawberry.type(description="No initiative, solution or delivery has that code.")
-class NotFoundError:
-    message: str
-    code: str
 
 
 @strawberry.type(description="The initiative has no dates, so it has no place in the schedule.")

@@ -19,7 +19,9 @@ from strawberry.schema.config import StrawberryConfig
 
 from app.settings import Settings
 from schema.errors import UserInputError
+from schema.mutations import Mutation
 from schema.queries import Query
+from schema.subscriptions import Subscription
 from schema.types import (
     Delivery,
     Dependency,
@@ -70,6 +72,8 @@ def build_schema(settings: Settings) -> Schema:
         extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
     return Schema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

@@ -15,6 +15,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from app import repository
 from app.analysis import Analysis, AnalysisCache
+from app.auth import ANONYMOUS, Viewer
 from app.settings import Settings
 from schema.errors import DatabaseUnavailableError, UserInputError
 from schema.loaders import Loaders
@@ -33,6 +34,7 @@ class Context:
     settings: Settings
     request: Any = None
     response: Any = None
+    viewer: Viewer = ANONYMOUS
     analysis_cache: AnalysisCache = field(default_factory=AnalysisCache)
     today: date = field(default_factory=date.today)
     _connection: AsyncConnection | None = None

@@ -22,6 +22,7 @@ from schema.enums import (
 )
 from schema.errors import UserInputError
 from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
+from schema.reporting import ReportingQuery
 from schema.types import (
     Delivery,
     Dependency,
@@ -162,7 +163,7 @@ async def _dependency_by_key(info: Info, key: str) -> Dependency | None:
 
 
 @strawberry.type
-class Query(AnalysisQuery):
+class Query(ReportingQuery, AnalysisQuery):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, key = from_global_id(id)

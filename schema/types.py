@@ -23,6 +23,7 @@ from schema.enums import (
     SolutionCategory,
     TrafficLight,
 )
+from schema.initiative_reporting import InitiativeReporting, ReportEconomics
 from schema.relay import Node, to_global_id
 
 PeriodArgument = Annotated[
@@ -238,12 +239,6 @@ class StatusReport(Node):
     planned_mitigations: str | None
     implemented_mitigations: str | None
     forecast_end: date | None
-    investment_nok: float | None = strawberry.field(description="Investment cost in NOK.")
-    annual_operating_cost_nok: float | None = strawberry.field(
-        description="Annual operating and maintenance cost (drift og forvaltning) in NOK."
-    )
-    benefits: str | None
-    benefit_prerequisites: str | None
     submitted_by: str
     submitted_at: datetime
     illustrative: bool = strawberry.field(
@@ -252,6 +247,7 @@ class StatusReport(Node):
     db_id: strawberry.Private[int]
     initiative_id: strawberry.Private[int]
     period_id: strawberry.Private[int]
+    economics: strawberry.Private[ReportEconomics]
 
     @strawberry.field(description="Global id.")
     def id(self) -> strawberry.ID:
@@ -271,17 +267,37 @@ class StatusReport(Node):
             planned_mitigations=row.planned_mitigations,
             implemented_mitigations=row.implemented_mitigations,
             forecast_end=row.forecast_end,
-            investment_nok=row.investment_nok,
-            annual_operating_cost_nok=row.annual_operating_cost_nok,
-            benefits=row.benefits,
-            benefit_prerequisites=row.benefit_prerequisites,
             submitted_by=row.submitted_by,
             submitted_at=_aware(row.submitted_at),
             illustrative=row.illustrative,
             db_id=row.id,
             initiative_id=row.initiative_id,
             period_id=row.period_id,
+            economics=ReportEconomics.from_row(row),
         )
+
+    @strawberry.field(description="Investment cost in NOK (null for anonymous callers).")
+    def investment_nok(self, info: Info) -> float | None:
+        return self.economics.visible_to(info.context.viewer).investment_nok
+
+    @strawberry.field(
+        description=(
+            "Annual operating and maintenance cost (drift og forvaltning) in NOK "
+            "(null for anonymous callers)."
+        )
+    )
+    def annual_operating_cost_nok(self, info: Info) -> float | None:
+        return self.economics.visible_to(info.context.viewer).annual_operating_cost_nok
+
+    @strawberry.field(description="Expected benefits, nytte (null for anonymous callers).")
+    def benefits(self, info: Info) -> str | None:
+        return self.economics.visible_to(info.context.viewer).benefits
+
+    @strawberry.field(
+        description="Benefit prerequisites, nytteforutsetninger (null for anonymous callers)."
+    )
+    def benefit_prerequisites(self, info: Info) -> str | None:
+        return self.economics.visible_to(info.context.viewer).benefit_prerequisites
 
     @strawberry.field
     async def period(self, info: Info) -> ReportingPeriod:
@@ -378,7 +394,7 @@ class EntryCriteria:
 
 
 @strawberry.type(description="A digitalisation initiative (tiltak) in the national portfolio.")
-class Initiative(InitiativeAnalysis, Node):
+class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
     code: str
     name: str
     purpose: str | None

@@ -130,3 +130,107 @@ class GraphQLClient:
 @pytest.fixture
 def graphql(client: TestClient) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+# --- writes: fresh copies of the demo portfolio, tokens and clients that send them ----------
+
+
+@pytest.fixture(scope="session")
+def seed_template_url(databases: Databases) -> str:
+    """The demo portfolio, kept only to be copied: no app ever connects to it."""
+    url = databases.create("template")
+    seed_database(Settings(database_url=url))
+    return url
+
+
+def copy_database(databases: Databases, source_url: str, label: str) -> str:
+    """A new database holding a copy of ``source_url`` (dropped with the others)."""
+    name = f"portfolio_test_{label}_{uuid.uuid4().hex[:10]}"
+    if ON_POSTGRES:
+        admin = sa.create_engine(sync_url(SERVER_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            template = make_url(source_url).database
+            connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        admin.dispose()
+        url = make_url(sync_url(SERVER_URL)).set(database=name)
+        database_url = url.render_as_string(hide_password=False)
+    else:
+        import sqlite3
+
+        source_path = make_url(source_url).database
+        target_path = databases.directory / f"{name}.db"
+        assert source_path is not None
+        with sqlite3.connect(source_path) as source, sqlite3.connect(target_path) as target:
+            source.backup(target)
+        source.close()
+        target.close()
+        database_url = f"sqlite:///{target_path}"
+    databases.created.append(database_url)
+    return database_url
+
+
+@pytest.fixture
+def fresh_seeded_database_url(databases: Databases, seed_template_url: str) -> str:
+    """A private copy of the demo portfolio for a test that writes."""
+    return copy_database(databases, seed_template_url, "fresh")
+
+
+def make_token(database_url: str, role: str, organisation: str | None = None) -> str:
+    """Create an API token in the database and return its secret."""
+    from app.auth import create_token
+    from app.database import create_sync_engine
+    from app.governance import Role
+
+    engine = create_sync_engine(Settings(database_url=database_url))
+    try:
+        with engine.begin() as connection:
+            _, token = create_token(
+                connection, role=Role(role), organisation_code=organisation, name=None
+            )
+    finally:
+        engine.dispose()
+    return token
+
+
+class TokenClient(GraphQLClient):
+    """A GraphQL client that sends a bearer token (or none, for an anonymous caller)."""
+
+    def __init__(self, http: TestClient, token: str | None) -> None:
+        super().__init__(http)
+        self.token = token
+
+    def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        response = self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+class Callers:
+    """Clients of one service on one database, as each kind of caller."""
+
+    def __init__(self, http: TestClient, database_url: str) -> None:
+        self.http = http
+        self.database_url = database_url
+        self.anonymous = TokenClient(http, None)
+
+    def as_role(self, role: str, organisation: str | None = None) -> TokenClient:
+        """A client holding a new token of ``role`` (REPORTER needs the organisation)."""
+        if role == "ANONYMOUS":
+            return self.anonymous
+        return TokenClient(self.http, make_token(self.database_url, role, organisation))
+
+    @property
+    def admin(self) -> TokenClient:
+        return self.as_role("ADMIN")
+
+
+@pytest.fixture
+def callers(fresh_seeded_database_url: str) -> Iterator[Callers]:
+    """The service on a private copy of the demo portfolio, with a client per kind of caller."""
+    app = create_app(settings_for(fresh_seeded_database_url))
+    with TestClient(app) as http:
+        yield Callers(http, fresh_seeded_database_url)

@@ -1,0 +1,541 @@
+"""The write API: every mutation is one transaction and returns its payload or a typed error."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+import sqlalchemy as sa
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app import reporting_writes, writes
+from app.domain import TrafficLight
+from app.events import StatusReportSubmitted, broadcaster
+from app.governance import Council, DecisionKind
+from app.validation import REFUSALS, Refusal
+from schema.context import Context, Info
+from schema.enums import (
+    Criticality,
+    DeliveryStatus,
+    DependencyType,
+    InitiativeKind,
+    LifecycleState,
+    Phase,
+    RiskStatus,
+    Segment,
+)
+from schema.error_types import (
+    ConflictError,
+    DependencyCycleError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from schema.errors import DatabaseUnavailableError, UserInputError
+from schema.initiative_reporting import CouncilDecision, forget_loaders
+from schema.loaders import Loaders
+from schema.payloads import (
+    DeliveryPayload,
+    DependencyPayload,
+    InitiativePayload,
+    RemoveDependencyPayload,
+    ReportingPeriodPayload,
+    RiskPayload,
+    StatusReportPayload,
+    as_error,
+    invalid,
+)
+from schema.relay import from_global_id, to_global_id
+from schema.types import Delivery, Dependency, Initiative, ReportingPeriod, Risk, StatusReport
+
+T = TypeVar("T")
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+@strawberry.input(description="An owner's proposal (innmelding) of a new initiative.")
+class ProposeInitiativeInput:
+    code: str = strawberry.field(description="Stable key, unique across initiatives and solutions.")
+    name: str
+    digitalisation_essential: bool = strawberry.field(
+        description="Entry criterion 1: digitalisation is essential and concerns core activity."
+    )
+    coordination_or_strategy: bool = strawberry.field(
+        description="Entry criterion 2: needs coordination across actors and/or the strategy."
+    )
+    entry_criteria_note: str | None = None
+    owner: str | None = strawberry.field(
+        default=None, description="Organisation code; default: the caller's organisation."
+    )
+    kind: InitiativeKind = InitiativeKind.PROJECT
+    phase: Phase = Phase.IDEA
+    purpose: str | None = None
+    contact_person: str | None = None
+    planned_start: date | None = None
+    planned_end: date | None = None
+    forecast_end: date | None = None
+    main_goal: int | None = None
+    supporting_goals: list[int] | None = None
+    sdgs: list[int] | None = None
+
+
+@strawberry.input(description="An initiative the portfolio office registers, admitted at once.")
+class CreateInitiativeInput(ProposeInitiativeInput):
+    segment: Segment
+
+
+@strawberry.input(description="Fields to change; a field left out keeps its value.")
+class UpdateInitiativeInput:
+    name: str | None = strawberry.UNSET
+    purpose: str | None = strawberry.UNSET
+    kind: InitiativeKind | None = strawberry.UNSET
+    contact_person: str | None = strawberry.UNSET
+    phase: Phase | None = strawberry.UNSET
+    planned_start: date | None = strawberry.UNSET
+    planned_end: date | None = strawberry.UNSET
+    forecast_end: date | None = strawberry.UNSET
+    main_goal: int | None = strawberry.UNSET
+    supporting_goals: list[int] | None = strawberry.UNSET
+    sdgs: list[int] | None = strawberry.UNSET
+    digitalisation_essential: bool | None = strawberry.UNSET
+    coordination_or_strategy: bool | None = strawberry.UNSET
+    entry_criteria_note: str | None = strawberry.UNSET
+    segment: Segment | None = strawberry.field(
+        default=strawberry.UNSET, description="Portfolio office only."
+    )
+    state: LifecycleState | None = strawberry.field(
+        default=strawberry.UNSET, description="Portfolio office only; an admitted state."
+    )
+    owner: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Organisation code; portfolio office only."
+    )
+
+
+@strawberry.input(description="The dependant initiative starts to depend on the supplier.")
+class AddDependencyInput:
+    dependant: str = strawberry.field(description="Initiative code.")
+    supplier: str = strawberry.field(description="Initiative or solution code.")
+    supplier_delivery: str | None = strawberry.field(
+        default=None, description="Code of the supplier initiative's delivery that is needed."
+    )
+    criticality: Criticality = Criticality.MEDIUM
+    type: DependencyType = DependencyType.FINISH_TO_START
+    lag_days: int = 0
+    needed_by: date | None = None
+    description: str | None = None
+
+
+@strawberry.input(description="The dependency to remove: its global id, or dependant and supplier.")
+class RemoveDependencyInput:
+    id: strawberry.ID | None = None
+    dependant: str | None = None
+    supplier: str | None = None
+
+
+@strawberry.input(description="A delivery, created or replaced by code.")
+class UpsertDeliveryInput:
+    initiative: str
+    code: str
+    name: str
+    description: str | None = None
+    baseline_date: date | None = None
+    forecast_date: date | None = None
+    delivered_date: date | None = None
+    status: DeliveryStatus = DeliveryStatus.PLANNED
+
+
+@strawberry.input(description="A risk, created or replaced by code.")
+class UpsertRiskInput:
+    initiative: str
+    code: str
+    title: str
+    probability: int = strawberry.field(description="1–5.")
+    consequence: int = strawberry.field(description="1–5.")
+    level: TrafficLight
+    description: str | None = None
+    mitigation: str | None = None
+    status: RiskStatus = RiskStatus.OPEN
+
+
+@strawberry.input(description="A status report for one period; resubmitting adds a revision.")
+class SubmitStatusReportInput:
+    initiative: str
+    period: str | None = strawberry.field(
+        default=None, description="Period code; default: the current period."
+    )
+    status: TrafficLight
+    status_reason: str | None = strawberry.field(default=None, description="Required if not GREEN.")
+    risk_level: TrafficLight | None = strawberry.field(
+        default=None, description="Required for COORDINATE and CO_GOVERN."
+    )
+    main_risk_areas: str | None = strawberry.field(
+        default=None, description="Required for COORDINATE and CO_GOVERN."
+    )
+    planned_mitigations: str | None = strawberry.field(
+        default=None, description="Required when the risk is YELLOW or RED."
+    )
+    implemented_mitigations: str | None = strawberry.field(
+        default=None, description="Required when the risk is YELLOW or RED."
+    )
+    phase: Phase | None = strawberry.field(
+        default=None, description="Default: the initiative's phase."
+    )
+    forecast_end: date | None = None
+    investment_nok: float | None = strawberry.field(
+        default=None, description="Whole kroner; required for CO_GOVERN."
+    )
+    annual_operating_cost_nok: float | None = strawberry.field(
+        default=None, description="Whole kroner; required for CO_GOVERN."
+    )
+    benefits: str | None = strawberry.field(default=None, description="Required for CO_GOVERN.")
+    benefit_prerequisites: str | None = strawberry.field(
+        default=None, description="Required for CO_GOVERN."
+    )
+
+
+@strawberry.input(description="A new reporting round.")
+class OpenReportingPeriodInput:
+    code: str = strawberry.field(description="E.g. `2026-3`.")
+    name: str = strawberry.field(description="E.g. «september 2026».")
+    opens: date
+    deadline: date
+
+
+@strawberry.input(description="A council's decision on an initiative, at a meeting on a day.")
+class RecordCouncilDecisionInput:
+    council: Council
+    meeting_date: date
+    initiative: str
+    summary: str = strawberry.field(description="What was decided, and why.")
+    kind: DecisionKind = DecisionKind.DECISION
+    meeting_title: str | None = None
+    new_segment: Segment | None = strawberry.field(
+        default=None, description="A reprioritisation into this segment, applied at once."
+    )
+    new_state: LifecycleState | None = strawberry.field(
+        default=None, description="A course change into this state, applied at once."
+    )
+
+
+def values_of(data: object) -> dict[str, Any]:
+    """The fields of an input that were given, by their Python names."""
+    values = {field.name: getattr(data, field.name) for field in dataclasses.fields(data)}  # type: ignore[arg-type]
+    return {name: value for name, value in values.items() if value is not strawberry.UNSET}
+
+
+# --- results ------------------------------------------------------------------------------------
+
+InitiativeResult = Annotated[
+    InitiativePayload | ValidationError | NotFoundError | PermissionDeniedError | ConflictError,
+    strawberry.union("InitiativeResult"),
+]
+DependencyResult = Annotated[
+    DependencyPayload
+    | ValidationError
+    | NotFoundError
+    | PermissionDeniedError
+    | DependencyCycleError,
+    strawberry.union("DependencyResult"),
+]
+RemoveDependencyResult = Annotated[
+    RemoveDependencyPayload | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("RemoveDependencyResult"),
+]
+DeliveryResult = Annotated[
+    DeliveryPayload | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("DeliveryResult"),
+]
+RiskResult = Annotated[
+    RiskPayload | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("RiskResult"),
+]
+StatusReportResult = Annotated[
+    StatusReportPayload | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("StatusReportResult"),
+]
+ReportingPeriodResult = Annotated[
+    ReportingPeriodPayload | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("ReportingPeriodResult"),
+]
+
+
+@strawberry.type(description="The decision as recorded.")
+class CouncilDecisionPayload:
+    decision: CouncilDecision
+
+
+CouncilDecisionResult = Annotated[
+    CouncilDecisionPayload | ValidationError | NotFoundError | PermissionDeniedError,
+    strawberry.union("CouncilDecisionResult"),
+]
+
+
+async def _write(
+    context: Context, work: Callable[[AsyncConnection], Awaitable[T | Refusal]]
+) -> T | Refusal:
+    """Run one write transaction, then let the rest of the request read what it wrote."""
+    try:
+        outcome = await writes.run_write(context.engine, work)
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as error:
+        raise DatabaseUnavailableError from error
+    # Fresh loaders and a fresh connection: nested fields must not show cached rows.
+    await context.close()
+    context.loaders = Loaders(context.read)
+    context._periods = None
+    context._goals = None
+    forget_loaders(context)
+    return outcome
+
+
+def _initiative_result(outcome: Any) -> Any:
+    if isinstance(outcome, REFUSALS):
+        return as_error(outcome)
+    return InitiativePayload(initiative=Initiative.from_row(outcome))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Propose an initiative (innmelding); it waits as PROPOSED.")
+    async def propose_initiative(
+        self, info: Info, input: ProposeInitiativeInput
+    ) -> InitiativeResult:
+        viewer, values = info.context.viewer, values_of(input)
+        outcome = await _write(
+            info.context,
+            lambda connection: writes.propose_initiative(connection, viewer=viewer, values=values),
+        )
+        return _initiative_result(outcome)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Register an initiative admitted at once (portfolio office).")
+    async def create_initiative(self, info: Info, input: CreateInitiativeInput) -> InitiativeResult:
+        viewer, values = info.context.viewer, values_of(input)
+        outcome = await _write(
+            info.context,
+            lambda connection: writes.create_initiative(connection, viewer=viewer, values=values),
+        )
+        return _initiative_result(outcome)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Admit a proposal into a segment (portfolio office).")
+    async def admit_initiative(
+        self,
+        info: Info,
+        code: str,
+        segment: Segment,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> InitiativeResult:
+        viewer = info.context.viewer
+        outcome = await _write(
+            info.context,
+            lambda connection: writes.admit_initiative(
+                connection,
+                viewer=viewer,
+                code=code,
+                segment=segment,
+                reason=reason,
+                expected_version=expected_version,
+            ),
+        )
+        return _initiative_result(outcome)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Decline a proposal with a reason (portfolio office).")
+    async def decline_initiative(
+        self, info: Info, code: str, reason: str, expected_version: int | None = None
+    ) -> InitiativeResult:
+        viewer = info.context.viewer
+        outcome = await _write(
+            info.context,
+            lambda connection: writes.decline_initiative(
+                connection,
+                viewer=viewer,
+                code=code,
+                reason=reason,
+                expected_version=expected_version,
+            ),
+        )
+        return _initiative_result(outcome)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(
+        description="Change an initiative if it is still at `expectedVersion` (else ConflictError)."
+    )
+    async def update_initiative(
+        self, info: Info, code: str, expected_version: int, input: UpdateInitiativeInput
+    ) -> InitiativeResult:
+        viewer, changes = info.context.viewer, values_of(input)
+        outcome = await _write(
+            info.context,
+            lambda connection: writes.update_initiative(
+                connection,
+                viewer=viewer,
+                code=code,
+                expected_version=expected_version,
+                changes=changes,
+            ),
+        )
+        return _initiative_result(outcome)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Add a dependency; self, duplicates and cycles are refused.")
+    async def add_dependency(self, info: Info, input: AddDependencyInput) -> DependencyResult:
+        viewer, values = info.context.viewer, values_of(input)
+        outcome = await _write(
+            info.context,
+            lambda connection: writes.add_dependency(connection, viewer=viewer, values=values),
+        )
+        if isinstance(outcome, REFUSALS):
+            return as_error(outcome)  # type: ignore[return-value]
+        return DependencyPayload(dependency=Dependency.from_row(outcome))
+
+    @strawberry.mutation(description="Remove a dependency.")
+    async def remove_dependency(
+        self, info: Info, input: RemoveDependencyInput
+    ) -> RemoveDependencyResult:
+        key = _dependency_key(input)
+        if isinstance(key, ValidationError):
+            return key
+        dependant_code, supplier_code = key
+        viewer = info.context.viewer
+        outcome = await _write(
+            info.context,
+            lambda connection: writes.remove_dependency(
+                connection,
+                viewer=viewer,
+                dependant_code=dependant_code,
+                supplier_code=supplier_code,
+            ),
+        )
+        if isinstance(outcome, REFUSALS):
+            return as_error(outcome)  # type: ignore[return-value]
+        dependant = await info.context.loaders.initiative_by_id.load(outcome.dependant_id)
+        assert dependant is not None
+        return RemoveDependencyPayload(
+            dependant=Initiative.from_row(dependant),
+            supplier_code=outcome.supplier_code,
+            removed_dependency_id=to_global_id(
+                "Dependency", f"{outcome.dependant_code}<-{outcome.supplier_code}"
+            ),
+        )
+
+    @strawberry.mutation(description="Create a delivery or replace the one with the same code.")
+    async def upsert_delivery(self, info: Info, input: UpsertDeliveryInput) -> DeliveryResult:
+        viewer, values = info.context.viewer, values_of(input)
+        outcome = await _write(
+            info.context,
+            lambda connection: reporting_writes.upsert_delivery(
+                connection, viewer=viewer, values=values
+            ),
+        )
+        if isinstance(outcome, REFUSALS):
+            return as_error(outcome)  # type: ignore[return-value]
+        return DeliveryPayload(delivery=Delivery.from_row(outcome))
+
+    @strawberry.mutation(description="Create a risk or replace the one with the same code.")
+    async def upsert_risk(self, info: Info, input: UpsertRiskInput) -> RiskResult:
+        viewer, values = info.context.viewer, values_of(input)
+        outcome = await _write(
+            info.context,
+            lambda connection: reporting_writes.upsert_risk(
+                connection, viewer=viewer, values=values
+            ),
+        )
+        if isinstance(outcome, REFUSALS):
+            return as_error(outcome)  # type: ignore[return-value]
+        return RiskPayload(risk=Risk.from_row(outcome))
+
+    @strawberry.mutation(
+        description="Submit a status report into an open period; the segment rules apply."
+    )
+    async def submit_status_report(
+        self, info: Info, input: SubmitStatusReportInput
+    ) -> StatusReportResult:
+        viewer, values, today = info.context.viewer, values_of(input), info.context.today
+        outcome = await _write(
+            info.context,
+            lambda connection: reporting_writes.submit_status_report(
+                connection, viewer=viewer, today=today, values=values
+            ),
+        )
+        if isinstance(outcome, REFUSALS):
+            return as_error(outcome)  # type: ignore[return-value]
+        report, initiative = outcome.report, outcome.initiative
+        broadcaster.publish(
+            StatusReportSubmitted(
+                report_id=report.id,
+                initiative_id=initiative.id,
+                initiative_code=initiative.code,
+                owner_id=initiative.owner_id,
+                period_code=report.period_code,
+                revision=report.revision,
+                status=TrafficLight(report.status),
+                previous_status=outcome.previous_status,
+            )
+        )
+        return StatusReportPayload(
+            report=StatusReport.from_row(report),
+            initiative=Initiative.from_row(initiative),
+            previous_status=outcome.previous_status,
+        )
+
+    @strawberry.mutation(description="Open a reporting round (portfolio office).")
+    async def open_reporting_period(
+        self, info: Info, input: OpenReportingPeriodInput
+    ) -> ReportingPeriodResult:
+        viewer, values = info.context.viewer, values_of(input)
+        outcome = await _write(
+            info.context,
+            lambda connection: reporting_writes.open_reporting_period(
+                connection, viewer=viewer, values=values
+            ),
+        )
+        if isinstance(outcome, REFUSALS):
+            return as_error(outcome)  # type: ignore[return-value]
+        return ReportingPeriodPayload(period=ReportingPeriod.from_row(outcome))
+
+    @strawberry.mutation(
+        description="Close a reporting round: its reports become read-only (portfolio office)."
+    )
+    async def close_reporting_period(self, info: Info, code: str) -> ReportingPeriodResult:
+        viewer = info.context.viewer
+        outcome = await _write(
+            info.context,
+            lambda connection: reporting_writes.close_reporting_period(
+                connection, viewer=viewer, code=code
+            ),
+        )
+        if isinstance(outcome, REFUSALS):
+            return as_error(outcome)  # type: ignore[return-value]
+        return ReportingPeriodPayload(period=ReportingPeriod.from_row(outcome))
+
+    @strawberry.mutation(
+        description="Record a decision of NUIT, NUFA or Nasjonalt e-helseråd on an initiative."
+    )
+    async def record_council_decision(
+        self, info: Info, input: RecordCouncilDecisionInput
+    ) -> CouncilDecisionResult:
+        viewer, values = info.context.viewer, values_of(input)
+        outcome = await _write(
+            info.context,
+            lambda connection: reporting_writes.record_council_decision(
+                connection, viewer=viewer, values=values
+            ),
+        )
+        if isinstance(outcome, REFUSALS):
+            return as_error(outcome)  # type: ignore[return-value]
+        return CouncilDecisionPayload(decision=CouncilDecision.from_row(outcome))
+
+
+def _dependency_key(input: RemoveDependencyInput) -> tuple[str, str] | ValidationError:
+    if input.id is not None:
+        try:
+            type_name, key = from_global_id(input.id)
+        except UserInputError:
+            return invalid("id", f"{input.id!r} is not a valid global id.")
+        dependant, separator, supplier = key.partition("<-")
+        if type_name != "Dependency" or not separator or not dependant or not supplier:
+            return invalid("id", f"{input.id!r} is not the id of a dependency.")
+        return dependant, supplier
+    if not input.dependant or not input.supplier:
+        return invalid("id", "give the dependency's id, or both dependant and supplier.")
+    return input.dependant, input.supplier

@@ -1,0 +1,107 @@
+"""Live updates over graphql-transport-ws: submitted status reports and status changes.
+
+Events come from this process's broadcaster (``app.events``), published after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+from app import repository
+from app.events import StatusReportSubmitted, broadcaster
+from schema.context import Info
+from schema.enums import TrafficLight
+from schema.initiative_reporting import forget_loaders
+from schema.loaders import Loaders
+from schema.types import Initiative, StatusReport
+
+InitiativeFilter = Annotated[
+    str | None, strawberry.argument(description="Only events of this initiative code.")
+]
+
+
+@strawberry.type(description="A status report revision was submitted.")
+class StatusReportSubmittedEvent:
+    initiative_code: str
+    period_code: str
+    revision: int
+    status: TrafficLight
+    previous_status: TrafficLight | None
+    report_id: strawberry.Private[int]
+    initiative_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def report(self, info: Info) -> StatusReport | None:
+        row = await info.context.read(repository.report_by_id, self.report_id)
+        return StatusReport.from_row(row) if row is not None else None
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> Initiative | None:
+        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
+        return Initiative.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="An initiative's status changed with a submitted report.")
+class StatusChangedEvent:
+    initiative_code: str
+    period_code: str
+    previous_status: TrafficLight | None
+    status: TrafficLight
+    initiative_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def initiative(self, info: Info) -> Initiative | None:
+        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
+        return Initiative.from_row(row) if row is not None else None
+
+
+async def _events(
+    info: Info, initiative: str | None
+) -> AsyncGenerator[StatusReportSubmitted, None]:
+    async with broadcaster.subscribe() as queue:
+        while True:
+            event = await queue.get()
+            if initiative is not None and event.initiative_code != initiative:
+                continue
+            # A subscription lives long: read each event's fields fresh, and give the
+            # connection back to the pool while waiting for the next one.
+            await info.context.close()
+            info.context.loaders = Loaders(info.context.read)
+            forget_loaders(info.context)
+            yield event
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Every status report submitted from now on.")
+    async def status_report_submitted(
+        self, info: Info, initiative: InitiativeFilter = None
+    ) -> AsyncGenerator[StatusReportSubmittedEvent, None]:
+        async for event in _events(info, initiative):
+            yield StatusReportSubmittedEvent(
+                initiative_code=event.initiative_code,
+                period_code=event.period_code,
+                revision=event.revision,
+                status=event.status,
+                previous_status=event.previous_status,
+                report_id=event.report_id,
+                initiative_id=event.initiative_id,
+            )
+
+    @strawberry.subscription(description="Every change of an initiative's status from now on.")
+    async def status_changed(
+        self, info: Info, initiative: InitiativeFilter = None
+    ) -> AsyncGenerator[StatusChangedEvent, None]:
+        async for event in _events(info, initiative):
+            if not event.status_changed:
+                continue
+            yield StatusChangedEvent(
+                initiative_code=event.initiative_code,
+                period_code=event.period_code,
+                previous_status=event.previous_status,
+                status=event.status,
+                initiative_id=event.initiative_id,
+            )
