@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -20,6 +21,8 @@ from strawberry.asgi import GraphQL
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
 from app.database import create_engine
+from app.graphql_http import GraphQLOverHTTP
+from app.limits import BodySizeLimit
 from app.settings import Settings
 from schema.build import build_schema
 from schema.context import Context
@@ -29,7 +32,7 @@ logger = logging.getLogger("portfolio")
 CONTEXT_STATE_KEY = "portfolio_context"
 
 
-class PortfolioGraphQL(GraphQL[Context, None]):
+class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
     """Strawberry's ASGI view with our per-request context, closed after every request."""
 
     def __init__(self, *, settings: Settings, engine_holder: dict[str, AsyncEngine]) -> None:
@@ -40,6 +43,7 @@ class PortfolioGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.engine_holder = engine_holder
         self.analysis_cache = AnalysisCache()
+        self.execution_timeout_seconds = settings.execution_timeout_seconds
 
     async def get_context(self, request: Any, response: Any) -> Context:
         context = Context(
@@ -113,10 +117,11 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             Route("/", root),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/graphql", graphql_app),
             WebSocketRoute("/graphql", graphql_app),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
     )
     app.state.settings = settings
     app.state.analysis_cache = graphql_app.analysis_cache

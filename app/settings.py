@@ -37,6 +37,7 @@ class Settings:
     max_tokens: int = 5000
     max_body_bytes: int = 1_000_000
     database_timeout_seconds: float = 5.0
+    execution_timeout_seconds: float = 30.0
     sqlite_busy_timeout_ms: int = 5000
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
@@ -59,6 +60,9 @@ class Settings:
             max_body_bytes=_int("PORTFOLIO_MAX_BODY_BYTES", defaults.max_body_bytes),
             database_timeout_seconds=float(
                 env.get("PORTFOLIO_DATABASE_TIMEOUT", defaults.database_timeout_seconds)
+            ),
+            execution_timeout_seconds=float(
+                env.get("PORTFOLIO_EXECUTION_TIMEOUT", defaults.execution_timeout_seconds)
             ),
             sqlite_busy_timeout_ms=_int(
                 "PORTFOLIO_SQLITE_BUSY_TIMEOUT_MS", defaults.sqlite_busy_timeout_ms

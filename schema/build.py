@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import (
+    DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -16,6 +20,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from app.settings import Settings
 from schema.errors import UserInputError
@@ -34,6 +39,8 @@ from schema.types import (
     StrategicGoal,
     SustainableDevelopmentGoal,
 )
+
+logger = logging.getLogger("portfolio.graphql")
 
 NODE_TYPES = [
     Initiative,
@@ -57,6 +64,50 @@ def is_unexpected(error: GraphQLError) -> bool:
     return not isinstance(original, GraphQLError)
 
 
+class MaskUnexpectedErrors(MaskErrors):
+    """Masks our own failures with a correlation id and logs them in full, once."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message="Unexpected error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        correlation_id = uuid.uuid4().hex
+        logger.error(
+            "unexpected error %s at %s",
+            correlation_id,
+            ".".join(str(part) for part in error.path or ()),
+            exc_info=error.original_error,
+        )
+        return GraphQLError(
+            message=f"Unexpected error (reference {correlation_id}).",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "correlationId": correlation_id},
+        )
+
+
+class PortfolioSchema(Schema):
+    """A strawberry schema that logs client mistakes quietly."""
+
+    def __init__(self, *args: Any, debug: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.debug = debug
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,  # noqa: ARG002 (strawberry's signature)
+    ) -> None:
+        for error in errors:
+            if self.debug and is_unexpected(error):
+                logger.error("unexpected error: %s", error.message, exc_info=error.original_error)
+            else:
+                # Client mistakes (and masked failures, already logged) are not tracebacks.
+                logger.debug("graphql error: %s", error.message)
+
+
 def build_schema(settings: Settings) -> Schema:
     """The schema with parse/validation caches, query limits and, outside debug, masking."""
     # Factories, not instances: strawberry makes extensions per request; the parse and
@@ -69,14 +120,17 @@ def build_schema(settings: Settings) -> Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
     if not settings.debug:
-        extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
-    return Schema(
+        extensions.append(MaskUnexpectedErrors)
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return PortfolioSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not settings.debug),
+        debug=settings.debug,
     )
 
 
