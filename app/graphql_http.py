@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from cross_web import HTTPException
@@ -50,6 +52,42 @@ def is_request_error(result: ExecutionResult) -> bool:
     return all(error.path is None for error in result.errors)
 
 
+@dataclass(frozen=True, slots=True)
+class GraphQLOperation:
+    """The parts of a GraphQL request a cache key needs."""
+
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+async def graphql_operation(request: Request) -> GraphQLOperation | None:
+    """The operation a GET or JSON POST request carries, or None when there is none."""
+    try:
+        if request.method == "GET":
+            params = request.query_params
+            raw_variables = params.get("variables")
+            variables = json.loads(raw_variables) if raw_variables else None
+            query, operation_name = params.get("query"), params.get("operationName")
+        elif request.method == "POST" and request.headers.get("content-type", "").startswith(
+            APPLICATION_JSON
+        ):
+            body = json.loads(await request.body())
+            if not isinstance(body, dict):
+                return None
+            query, variables = body.get("query"), body.get("variables")
+            operation_name = body.get("operationName")
+        else:
+            return None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(query, str) or not (variables is None or isinstance(variables, dict)):
+        return None
+    if operation_name is not None and not isinstance(operation_name, str):
+        return None
+    return GraphQLOperation(query=query, variables=variables, operation_name=operation_name)
+
+
 def error_response(
     message: str,
     status_code: int,
@@ -78,6 +116,7 @@ class GraphQLOverHTTP:
         processed: GraphQLHTTPResponse = await super().process_result(  # type: ignore[misc]
             request, result
         )
+        request.state.graphql_had_errors = bool(result.errors)
         if is_request_error(result):
             # The operation never started, so there is no data entry at all.
             request.state.graphql_request_error = True
@@ -153,8 +192,10 @@ def _http_error(error: HTTPException, media_type: str) -> Response:
 
 __all__ = [
     "GRAPHQL_RESPONSE_JSON",
+    "GraphQLOperation",
     "GraphQLOverHTTP",
     "error_response",
+    "graphql_operation",
     "is_request_error",
     "preferred_media_type",
 ]

@@ -18,11 +18,13 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from app import repository
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
 from app.database import create_engine
-from app.graphql_http import GraphQLOverHTTP
+from app.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
 from app.limits import BodySizeLimit
+from app.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
 from app.settings import Settings
 from schema.build import build_schema
 from schema.context import Context
@@ -44,6 +46,57 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         self.engine_holder = engine_holder
         self.analysis_cache = AnalysisCache()
         self.execution_timeout_seconds = settings.execution_timeout_seconds
+        self.response_cache = (
+            ResponseCache(max_bytes=settings.response_cache_megabytes * 1024 * 1024)
+            if settings.response_cache_megabytes > 0
+            else None
+        )
+
+    async def run(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """Serve repeated read-only requests from the response cache (with ETag / 304)."""
+        key = await self._cache_key(request) if self.response_cache is not None else None
+        if key is None or self.response_cache is None:
+            return await super().run(request, *args, **kwargs)
+        headers = {"Cache-Control": "private, no-cache", "Vary": "Accept, Authorization"}
+        cached = self.response_cache.get(key)
+        if cached is not None:
+            headers["ETag"] = cached.etag
+            if etag_matches(request.headers.get("if-none-match"), cached.etag):
+                return Response(status_code=304, headers=headers)
+            return Response(cached.body, media_type=cached.media_type, headers=headers)
+        response = await super().run(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not getattr(request.state, "graphql_had_errors", True)
+            and isinstance(response.body, bytes)
+        ):
+            media_type = response.headers.get("content-type", "application/json")
+            entry = self.response_cache.put(key, response.body, media_type)
+            response.headers.update(headers | {"ETag": entry.etag})
+        return response
+
+    async def _cache_key(self, request: Any) -> str | None:
+        """The cache key of a read-only GraphQL request, or None when it is not cacheable."""
+        if not isinstance(request, Request) or request.scope["type"] != "http":
+            return None
+        operation = await graphql_operation(request)
+        if operation is None or not is_read_only(operation.query, operation.operation_name):
+            return None
+        media_type = preferred_media_type(request.headers.get("accept"))
+        try:
+            viewer = await self._viewer(request)
+        except HTTPException:
+            return None  # the normal path answers 401
+        async with self.engine_holder["engine"].connect() as connection:
+            version = await repository.data_version(connection)
+        return cache_key(
+            data_version=version,
+            query=operation.query,
+            variables=operation.variables,
+            operation_name=operation.operation_name,
+            caller=f"{viewer.role}:{viewer.organisation_code}",
+            media_type=media_type or "",
+        )
 
     async def get_context(self, request: Any, response: Any) -> Context:
         context = Context(
@@ -59,6 +112,9 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
 
     async def _viewer(self, request: Any) -> Viewer:
         """The caller named by the request's bearer token; anonymous without one."""
+        known = getattr(request.state, "viewer", None)
+        if isinstance(known, Viewer):
+            return known
         token = bearer_token(request.headers.get("authorization"))
         if token is None:
             return ANONYMOUS
@@ -66,6 +122,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             viewer = await viewer_for_token(connection, token=token)
         if viewer is None:
             raise HTTPException(401, "The API token is unknown or has been revoked.")
+        request.state.viewer = viewer
         return viewer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -125,4 +182,5 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     )
     app.state.settings = settings
     app.state.analysis_cache = graphql_app.analysis_cache
+    app.state.response_cache = graphql_app.response_cache
     return app

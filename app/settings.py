@@ -38,6 +38,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     database_timeout_seconds: float = 5.0
     execution_timeout_seconds: float = 30.0
+    response_cache_megabytes: int = 64
     sqlite_busy_timeout_ms: int = 5000
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
@@ -63,6 +64,9 @@ class Settings:
             ),
             execution_timeout_seconds=float(
                 env.get("PORTFOLIO_EXECUTION_TIMEOUT", defaults.execution_timeout_seconds)
+            ),
+            response_cache_megabytes=_int(
+                "PORTFOLIO_RESPONSE_CACHE_MB", defaults.response_cache_megabytes
             ),
             sqlite_busy_timeout_ms=_int(
                 "PORTFOLIO_SQLITE_BUSY_TIMEOUT_MS", defaults.sqlite_busy_timeout_ms
