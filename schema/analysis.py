@@ -2,7 +2,8 @@
 
 The analysis itself lives in ``graph/`` and is cached per data version by
 :mod:`app.analysis`; resolvers here look results up by code and load the objects they
-name through the request's data loaders.
+name through the request's data loaders. The result types are in
+:mod:`schema.analysis_types`.
 """
 
 from __future__ import annotations
@@ -14,318 +15,41 @@ import strawberry
 
 import graph
 from app import repository
+from schema.analysis_types import (
+    MAX_SLIP_DAYS,
+    ChainNode,
+    CriticalPath,
+    CriticalPathResult,
+    DependencyGraph,
+    DependencyRef,
+    Direction,
+    FoundationDependency,
+    GraphEdge,
+    GraphNode,
+    Impact,
+    ImpactResult,
+    IncludeRiskArgument,
+    KeyInitiative,
+    LateDependency,
+    MaxDepthArgument,
+    MovedInitiative,
+    NodeKind,
+    NotScheduledError,
+    PeriodArgument,
+    PropagatedRisk,
+    RiskPropagation,
+    ScheduleItem,
+    SourceReach,
+    check_max_depth,
+    level_of,
+)
 from schema.context import Info
-from schema.enums import Criticality, DependencyType, TrafficLight
+from schema.enums import Criticality, DependencyType
 from schema.error_types import DependencyCycleError, NotFoundError
 from schema.errors import UserInputError
 
 if TYPE_CHECKING:
-    from schema.types import Dependency, Initiative, ReportingPeriod, Solution
-
-InitiativeRef = Annotated["Initiative", strawberry.lazy("schema.types")]
-SolutionRef = Annotated["Solution", strawberry.lazy("schema.types")]
-DependencyRef = Annotated["Dependency", strawberry.lazy("schema.types")]
-ReportingPeriodRef = Annotated["ReportingPeriod", strawberry.lazy("schema.types")]
-PortfolioNode = Annotated[
-    InitiativeRef | SolutionRef,
-    strawberry.union("PortfolioNode", description="A node of the dependency graph."),
-]
-
-NodeKind = graph.NodeKind
-Direction = graph.Direction
-ExportFormat = graph.ExportFormat
-strawberry.enum(NodeKind, description="Initiative or solution.")
-strawberry.enum(Direction, description="Which way to follow dependencies.")
-strawberry.enum(ExportFormat, description="Text format of a graph export.")
-
-MAX_SLIP_DAYS = 3650
-
-PeriodArgument = Annotated[
-    str | None,
-    strawberry.argument(description="Reporting period code; default: the current period."),
-]
-IncludeRiskArgument = Annotated[
-    bool,
-    strawberry.argument(description="Also count initiatives whose risk level is RED as sources."),
-]
-MaxDepthArgument = Annotated[
-    int | None, strawberry.argument(description="Follow at most this many hops.")
-]
-
-
-def _level(level: graph.Level) -> TrafficLight:
-    return TrafficLight(level.value)
-
-
-def _check_max_depth(max_depth: int | None) -> None:
-    if max_depth is not None and max_depth < 1:
-        raise UserInputError(f"maxDepth must be at least 1; got {max_depth}.", argument="maxDepth")
-
-
-async def load_initiative(info: Info, code: str) -> Initiative:
-    """The initiative with ``code``, which the analysis guarantees exists."""
-    from schema.types import Initiative
-
-    row = await info.context.loaders.initiative_by_code.load(code)
-    assert row is not None, code  # the graph is built from the same rows
-    return Initiative.from_row(row)
-
-
-async def load_node(info: Info, code: str) -> Initiative | Solution:
-    """The initiative or solution with ``code``."""
-    from schema.types import Solution
-
-    solution = await info.context.loaders.solution_by_code.load(code)
-    if solution is not None:
-        return Solution.from_row(solution)
-    return await load_initiative(info, code)
-
-
-# --- result types --------------------------------------------------------------------------
-
-
-@strawberry.type(description="A node reached along dependencies, with one shortest path.")
-class ChainNode:
-    code: str
-    kind: NodeKind
-    depth: int = strawberry.field(description="Hops from the starting initiative.")
-    path: list[str] = strawberry.field(
-        description="Codes from the starting initiative to this node (fewest hops, then codes)."
-    )
-
-    @strawberry.field(description="The initiative or solution reached.")
-    async def node(self, info: Info) -> PortfolioNode:
-        return await load_node(info, self.code)
-
-    @classmethod
-    def from_result(cls, result: graph.ChainNode) -> ChainNode:
-        return cls(code=result.code, kind=result.kind, depth=result.depth, path=list(result.path))
-
-
-@strawberry.type(description="A national solution an initiative depends on, at some depth.")
-class FoundationDependency:
-    depth: int
-    path: list[str] = strawberry.field(description="Codes from the initiative to the solution.")
-    solution_code: str
-
-    @strawberry.field
-    async def solution(self, info: Info) -> SolutionRef:
-        node = await load_node(info, self.solution_code)
-        return node  # type: ignore[return-value]
-
-
-@strawberry.type(description="Red status an initiative inherits from red sources upstream.")
-class PropagatedRisk:
-    code: str
-    level: TrafficLight
-    source_codes: list[str]
-    paths: list[list[str]] = strawberry.field(
-        description="One path per source (same order), from the source to the initiative."
-    )
-
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-    @strawberry.field(description="The red initiatives that reach this one at `level`.")
-    async def sources(self, info: Info) -> list[InitiativeRef]:
-        return [await load_initiative(info, code) for code in self.source_codes]
-
-    @classmethod
-    def from_result(cls, result: graph.PropagatedRisk) -> PropagatedRisk:
-        return cls(
-            code=result.code,
-            level=_level(result.level),
-            source_codes=list(result.sources),
-            paths=[list(path) for path in result.paths],
-        )
-
-
-@strawberry.type(description="How far one red source reaches.")
-class SourceReach:
-    code: str
-    red: int = strawberry.field(description="Initiatives it flags RED.")
-    yellow: int = strawberry.field(description="Initiatives it flags YELLOW (and no source RED).")
-
-    @strawberry.field
-    def total(self) -> int:
-        return self.red + self.yellow
-
-    @strawberry.field
-    async def source(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-
-@strawberry.type(description="Every initiative flagged by red-status propagation in a period.")
-class RiskPropagation:
-    include_risk_level: bool
-    flagged: list[PropagatedRisk] = strawberry.field(
-        description="Flagged initiatives, RED before YELLOW, then by code."
-    )
-    reach: list[SourceReach] = strawberry.field(
-        description="Each red source with the number of initiatives it reaches, widest first."
-    )
-    period_code: str | None
-
-
-@strawberry.type(description="An activity's dates from the critical path method.")
-class ScheduleItem:
-    code: str
-    earliest_start: date
-    earliest_finish: date
-    latest_start: date
-    latest_finish: date
-    total_float_days: int
-    critical: bool
-
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-    @classmethod
-    def from_result(cls, item: graph.ScheduleItem) -> ScheduleItem:
-        return cls(
-            code=item.code,
-            earliest_start=item.earliest_start,
-            earliest_finish=item.earliest_finish,
-            latest_start=item.latest_start,
-            latest_finish=item.latest_finish,
-            total_float_days=item.total_float_days,
-            critical=item.critical,
-        )
-
-
-@strawberry.type(description="The chain of zero-float initiatives that sets the finish.")
-class CriticalPath:
-    chain_codes: list[str]
-    finish: date
-    activities: list[ScheduleItem] = strawberry.field(
-        description="Every scheduled activity, by earliest start then code."
-    )
-
-    @strawberry.field(description="The critical initiatives in order.")
-    async def chain(self, info: Info) -> list[InitiativeRef]:
-        return [await load_initiative(info, code) for code in self.chain_codes]
-
-
-@strawberry.type(description="The initiative has no dates, so it has no place in the schedule.")
-class NotScheduledError:
-    message: str
-    code: str
-
-
-CriticalPathResult = Annotated[
-    CriticalPath | DependencyCycleError, strawberry.union("CriticalPathResult")
-]
-
-
-@strawberry.type(description="An initiative whose earliest finish moves under a slip.")
-class MovedInitiative:
-    code: str
-    days: int = strawberry.field(description="Days later (negative: earlier).")
-    new_finish: date
-
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-
-@strawberry.type(description="A dependency whose supplier date passes its needed-by date.")
-class LateDependency:
-    supplier_code: str
-    dependant_code: str
-    slack_days: int = strawberry.field(description="Needed-by minus supplier date (negative).")
-    supplier_date: date
-    needed_by: date
-
-    @strawberry.field
-    async def dependant(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.dependant_code)
-
-    @strawberry.field
-    async def supplier(self, info: Info) -> PortfolioNode:
-        return await load_node(info, self.supplier_code)
-
-
-@strawberry.type(description="What a slip would do, computed without saving anything.")
-class Impact:
-    code: str = strawberry.field(description="The initiative or delivery slipped.")
-    slip_days: int
-    moved: list[MovedInitiative]
-    newly_late: list[LateDependency]
-    finish_before: date | None
-    finish_after: date | None
-
-    @strawberry.field(description="Days the portfolio's finish moves.")
-    def finish_moved_days(self) -> int:
-        if self.finish_before is None or self.finish_after is None:
-            return 0
-        return (self.finish_after - self.finish_before).days
-
-
-ImpactResult = Annotated[
-    Impact | NotFoundError | NotScheduledError | DependencyCycleError,
-    strawberry.union("ImpactResult"),
-]
-
-
-@strawberry.type(description="An initiative ranked by how much of the portfolio waits for it.")
-class KeyInitiative:
-    rank: int
-    code: str
-    transitive_dependants: int
-    betweenness: float
-
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-
-@strawberry.type(description="A node of a dependency-graph view.")
-class GraphNode:
-    code: str
-    name: str
-    kind: NodeKind
-    status: TrafficLight | None
-    risk_level: TrafficLight | None
-    propagated_level: TrafficLight | None = strawberry.field(
-        description="Level inherited from red sources upstream (solutions relay it)."
-    )
-    depth: int | None = strawberry.field(description="Hops from the root, when there is one.")
-    layer: int = strawberry.field(
-        description="Column for drawing: the longest supplier chain into the node in the view."
-    )
-
-    @strawberry.field
-    async def node(self, info: Info) -> PortfolioNode:
-        return await load_node(info, self.code)
-
-
-@strawberry.type(
-    description="An edge of a dependency-graph view: the dependant needs the supplier."
-)
-class GraphEdge:
-    supplier_code: str
-    dependant_code: str
-    criticality: Criticality
-    type: DependencyType
-    lag_days: int
-    needed_by: date | None
-    late: bool
-    development: bool = strawberry.field(
-        description="True for the edge from an initiative to a solution it develops."
-    )
-
-
-@strawberry.type(description="A subgraph (or the whole portfolio) ready to draw or export.")
-class DependencyGraph:
-    nodes: list[GraphNode]
-    edges: list[GraphEdge]
-    view: strawberry.Private[object]
-
-    @strawberry.field(description="The view as GraphML, GEXF, DOT or Mermaid text.")
-    def export(self, format: ExportFormat) -> str:
-        return graph.export_graph(self.view, format=format)
+    pass
 
 
 # --- fields on Initiative and Dependency --------------------------------------------------
@@ -341,7 +65,7 @@ class InitiativeAnalysis:
     async def upstream(
         self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
     ) -> list[ChainNode]:
-        _check_max_depth(max_depth)
+        check_max_depth(max_depth)
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return []
@@ -352,7 +76,7 @@ class InitiativeAnalysis:
     async def downstream(
         self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
     ) -> list[ChainNode]:
-        _check_max_depth(max_depth)
+        check_max_depth(max_depth)
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return []
@@ -571,7 +295,7 @@ class AnalysisQuery:
         period: PeriodArgument = None,
         include_risk_level: IncludeRiskArgument = False,
     ) -> DependencyGraph | None:
-        _check_max_depth(max_depth)
+        check_max_depth(max_depth)
         analysis = await info.context.analysis()
         if root_code is not None and root_code not in analysis.graph:
             return None
@@ -595,11 +319,11 @@ class AnalysisQuery:
                     code=code,
                     name=attributes["data"].name,
                     kind=attributes["kind"],
-                    status=_level(snapshot.status) if snapshot and snapshot.status else None,
+                    status=level_of(snapshot.status) if snapshot and snapshot.status else None,
                     risk_level=(
-                        _level(snapshot.risk_level) if snapshot and snapshot.risk_level else None
+                        level_of(snapshot.risk_level) if snapshot and snapshot.risk_level else None
                     ),
-                    propagated_level=_level(level) if level is not None else None,
+                    propagated_level=level_of(level) if level is not None else None,
                     depth=depths.get(code),
                     layer=layers[code],
                 )
