@@ -185,6 +185,8 @@ def _http_error(error: HTTPException, media_type: str) -> Response:
             headers={"WWW-Authenticate": 'Bearer realm="portfolio"'},
             code="UNAUTHENTICATED",
         )
+    if error.status_code == 503:
+        return error_response(error.reason, 503, media_type=media_type, code="DATABASE_UNAVAILABLE")
     if error.status_code == 404:
         return error_response("Not found.", 404, media_type=media_type, code="NOT_FOUND")
     return error_response(error.reason, error.status_code, media_type=media_type)

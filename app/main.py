@@ -28,10 +28,12 @@ from app.response_cache import ResponseCache, cache_key, etag_matches, is_read_o
 from app.settings import Settings
 from schema.build import build_schema
 from schema.context import Context
+from schema.errors import DatabaseUnavailableError
 
 logger = logging.getLogger("portfolio")
 
 CONTEXT_STATE_KEY = "portfolio_context"
+DATABASE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, OSError)
 
 
 class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
@@ -85,10 +87,10 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         media_type = preferred_media_type(request.headers.get("accept"))
         try:
             viewer = await self._viewer(request)
-        except HTTPException:
-            return None  # the normal path answers 401
-        async with self.engine_holder["engine"].connect() as connection:
-            version = await repository.data_version(connection)
+            async with self.engine_holder["engine"].connect() as connection:
+                version = await repository.data_version(connection)
+        except (HTTPException, *DATABASE_ERRORS):
+            return None  # the normal path answers with the right error
         return cache_key(
             data_version=version,
             query=operation.query,
@@ -118,8 +120,12 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         token = bearer_token(request.headers.get("authorization"))
         if token is None:
             return ANONYMOUS
-        async with self.engine_holder["engine"].connect() as connection:
-            viewer = await viewer_for_token(connection, token=token)
+        try:
+            async with self.engine_holder["engine"].connect() as connection:
+                viewer = await viewer_for_token(connection, token=token)
+        except DATABASE_ERRORS as error:
+            logger.warning("database unavailable: %s", type(error).__name__)
+            raise HTTPException(503, DatabaseUnavailableError().message) from error
         if viewer is None:
             raise HTTPException(401, "The API token is unknown or has been revoked.")
         request.state.viewer = viewer

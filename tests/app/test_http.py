@@ -116,3 +116,15 @@ def test_committed_sdl_matches_the_schema() -> None:
     committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
 
     assert committed == export_sdl(), "run `portfolio export-schema` and commit schema.graphql"
+
+
+def test_a_token_check_on_an_unreachable_database_answers_503(tmp_path: Path) -> None:
+    with TestClient(create_app(unreachable_settings(tmp_path))) as client:
+        response = client.post(
+            "/graphql",
+            json={"query": "{ currentPeriod { code } }"},
+            headers={"Authorization": "Bearer some-token"},
+        )
+
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["extensions"]["code"] == "DATABASE_UNAVAILABLE"
