@@ -14,13 +14,15 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from app import repository
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
+from app.dashboard import STATIC_DIRECTORY, dashboard_page
 from app.database import create_engine
 from app.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
 from app.limits import BodySizeLimit
@@ -180,6 +182,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             Route("/", root),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/dashboard", dashboard_page),
+            Mount("/dashboard/static", StaticFiles(directory=STATIC_DIRECTORY), name="dashboard"),
             Route("/graphql", graphql_app),
             WebSocketRoute("/graphql", graphql_app),
         ],

@@ -1,0 +1,1137 @@
+// Porteføljeoversikt: a dashboard over the portfolio that talks only to /graphql.
+// Plain ES module, no build step and no external libraries, so it works offline.
+
+const ENDPOINT = "/graphql";
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+const NAMED = `fragment Named on PortfolioNode {
+  __typename
+  ... on Initiative { name status }
+  ... on Solution { name }
+}`;
+
+const START_QUERY = `query DashboardStart {
+  currentPeriod { code name }
+  labels { enum value label }
+}`;
+
+const INITIATIVES_QUERY = `query DashboardInitiatives(
+  $filter: InitiativeFilter, $after: String, $includeRiskLevel: Boolean!
+) {
+  initiatives(filter: $filter, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      code name state segment status riskLevel reportIsStale
+      owner { code name }
+      propagatedRisk(includeRiskLevel: $includeRiskLevel) { level sourceCodes }
+    }
+  }
+}`;
+
+const GRAPH_QUERY = `query DashboardGraph(
+  $root: String, $direction: Direction!, $maxDepth: Int, $includeRiskLevel: Boolean!
+) {
+  dependencyGraph(
+    root: $root, direction: $direction, maxDepth: $maxDepth, includeRiskLevel: $includeRiskLevel
+  ) {
+    nodes { code name kind status riskLevel propagatedLevel depth layer }
+    edges { supplierCode dependantCode criticality late development neededBy }
+  }
+}`;
+
+const INITIATIVE_QUERY = `query DashboardInitiative($code: String!, $includeRiskLevel: Boolean!) {
+  initiative(code: $code) {
+    code name state segment phase status riskLevel reportIsStale
+    plannedEnd forecastEnd
+    owner { name }
+    latestReport { statusReason period { name } }
+    propagatedRisk(includeRiskLevel: $includeRiskLevel) { level sourceCodes paths }
+    schedule { earliestFinish totalFloatDays critical }
+    upstream { code kind depth path node { ...Named } }
+    downstream { code kind depth path node { ...Named } }
+  }
+}
+${NAMED}`;
+
+const SOLUTION_QUERY = `query DashboardSolution($code: String!, $includeRiskLevel: Boolean!) {
+  solution(code: $code) {
+    code name category legallyMandated
+    operator { name }
+    developedBy { code name status }
+    dependants { criticality dependant { code name status } }
+  }
+  dependencyGraph(root: $code, direction: DOWNSTREAM, includeRiskLevel: $includeRiskLevel) {
+    nodes { code name kind status propagatedLevel depth }
+  }
+}`;
+
+const IMPACT_QUERY = `query DashboardImpact($code: String!, $slipDays: Int!) {
+  impact(code: $code, slipDays: $slipDays) {
+    __typename
+    ... on Impact {
+      code slipDays finishBefore finishAfter finishMovedDays
+      moved { code days newFinish initiative { name } }
+      newlyLate { supplierCode dependantCode slackDays supplierDate neededBy }
+    }
+    ... on NotFoundError { message }
+    ... on NotScheduledError { message }
+    ... on DependencyCycleError { message cycle }
+  }
+}`;
+
+const state = {
+  labels: new Map(), // "Enum.VALUE" -> Norwegian label
+  filter: { search: "", segment: "", status: "", riskLevel: "", owner: "" },
+  includeRiskLevel: false,
+  direction: "BOTH",
+  maxDepth: null,
+  selected: null, // { code, kind }
+  rows: [],
+  allRows: [],
+  moved: new Map(), // code -> days, from the last what-if
+  lateCount: 0, // late dependencies in the whole portfolio
+};
+
+const sequence = { rows: 0, graph: 0, detail: 0, impact: 0 };
+
+const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+
+// ---------------------------------------------------------------- GraphQL
+
+async function gql(query, variables = {}) {
+  const response = await fetch(ENDPOINT, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new Error(`Tjenesten svarte ${response.status} uten gyldig JSON.`);
+  }
+  if (body.errors && body.errors.length) {
+    throw new Error(body.errors.map((error) => error.message).join("; "));
+  }
+  if (!response.ok) throw new Error(`Tjenesten svarte ${response.status}.`);
+  return body.data;
+}
+
+function showError(error) {
+  const banner = $("error");
+  if (!error) {
+    banner.hidden = true;
+    banner.textContent = "";
+    return;
+  }
+  banner.hidden = false;
+  banner.textContent = `Noe gikk galt: ${error.message || error}`;
+}
+
+// ---------------------------------------------------------------- helpers
+
+function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  setAttributes(element, attrs);
+  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
+  return element;
+}
+
+function s(tag, attrs = {}, ...children) {
+  const element = document.createElementNS(SVG_NS, tag);
+  setAttributes(element, attrs);
+  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
+  return element;
+}
+
+// replaceChildren that skips absent children (null, undefined) instead of printing them.
+function fill(element, ...children) {
+  element.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
+}
+
+function setAttributes(element, attrs) {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+}
+
+function label(enumName, value) {
+  if (value === null || value === undefined) return "";
+  return state.labels.get(`${enumName}.${value}`) ?? value;
+}
+
+function formatDate(iso) {
+  if (!iso) return "–";
+  const [year, month, day] = iso.split("-");
+  return `${day}.${month}.${year}`;
+}
+
+function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function chip(value, { testid, title } = {}) {
+  if (!value) return h("span", { class: "chip chip-none", "data-testid": testid }, "–");
+  return h(
+    "span",
+    { class: `chip chip-${value}`, "data-testid": testid, "data-value": value, title },
+    h("span", { class: "dot", "aria-hidden": "true" }),
+    label("TrafficLight", value),
+  );
+}
+
+function truncate(text, length) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+// ---------------------------------------------------------------- table
+
+function filterVariables() {
+  const filter = {};
+  const { search, segment, status, riskLevel, owner } = state.filter;
+  if (search.trim()) filter.search = search.trim();
+  if (segment) filter.segment = [segment];
+  if (status) filter.status = [status];
+  if (riskLevel) filter.riskLevel = [riskLevel];
+  if (owner) filter.owner = [owner];
+  return filter;
+}
+
+function filterIsActive() {
+  return Object.keys(filterVariables()).length > 0;
+}
+
+async function fetchInitiatives(filter) {
+  const rows = [];
+  let after = null;
+  for (;;) {
+    const data = await gql(INITIATIVES_QUERY, {
+      filter,
+      after,
+      includeRiskLevel: state.includeRiskLevel,
+    });
+    rows.push(...data.initiatives.nodes);
+    if (!data.initiatives.pageInfo.hasNextPage) return rows;
+    after = data.initiatives.pageInfo.endCursor;
+  }
+}
+
+async function loadRows() {
+  const ticket = ++sequence.rows;
+  const table = $("initiatives-table");
+  table.dataset.state = "loading";
+  try {
+    const rows = await fetchInitiatives(filterVariables());
+    if (ticket !== sequence.rows) return;
+    state.rows = rows;
+    renderTable();
+    markGraphFilter();
+    showError(null);
+  } catch (error) {
+    if (ticket === sequence.rows) showError(error);
+  }
+}
+
+function renderTable() {
+  const table = $("initiatives-table");
+  const body = table.querySelector("tbody");
+  const selectedCode = state.selected?.code;
+  body.replaceChildren(
+    ...state.rows.map((row) => {
+      const sources = row.propagatedRisk?.sourceCodes ?? [];
+      const tags = [];
+      if (row.state !== "ACTIVE") tags.push(h("span", { class: "tag" }, label("LifecycleState", row.state)));
+      if (row.reportIsStale) tags.push(h("span", { class: "tag tag-muted" }, "eldre rapport"));
+      return h(
+        "tr",
+        {
+          "data-testid": "initiative-row",
+          "data-code": row.code,
+          class: row.code === selectedCode ? "selected" : null,
+          "aria-selected": row.code === selectedCode ? "true" : "false",
+          onclick: (event) => {
+            if (event.target.closest("button")) return;
+            select(row.code, "INITIATIVE");
+          },
+        },
+        h(
+          "td",
+          {},
+          h(
+            "button",
+            {
+              type: "button",
+              class: "link code",
+              "data-testid": "row-select",
+              "aria-label": `Vis ${row.code} – ${row.name}`,
+              onclick: () => select(row.code, "INITIATIVE"),
+            },
+            row.code,
+          ),
+        ),
+        h("td", { class: "name" }, row.name, ...tags),
+        h("td", {}, row.owner.name),
+        h("td", {}, label("Segment", row.segment) || "–"),
+        h("td", {}, chip(row.status, { testid: "row-status" })),
+        h("td", {}, chip(row.riskLevel, { testid: "row-risk" })),
+        h(
+          "td",
+          {},
+          row.propagatedRisk
+            ? chip(row.propagatedRisk.level, {
+                testid: "row-propagated",
+                title: `Arvet fra ${sources.join(", ")}`,
+              })
+            : h("span", { class: "muted", "data-testid": "row-propagated" }, "–"),
+          sources.length ? h("span", { class: "sources" }, `fra ${sources.join(", ")}`) : null,
+        ),
+      );
+    }),
+  );
+  if (!state.rows.length) {
+    body.append(
+      h("tr", {}, h("td", { colspan: 7, class: "empty" }, "Ingen tiltak passer filteret.")),
+    );
+  }
+  const total = state.allRows.length;
+  $("table-count").textContent = filterIsActive()
+    ? `${state.rows.length} av ${plural(total, "tiltak", "tiltak")}`
+    : plural(state.rows.length, "tiltak", "tiltak");
+  table.dataset.state = "ready";
+}
+
+// ---------------------------------------------------------------- summary
+
+function renderSummary() {
+  const rows = state.allRows;
+  const count = (predicate) => rows.filter(predicate).length;
+  const lateEdges = state.lateCount;
+  const cards = [
+    ["Tiltak i porteføljen", rows.length, "neutral", "summary-total"],
+    ["Rød status", count((row) => row.status === "RED"), "red", "summary-red-status"],
+    ["Rød risiko", count((row) => row.riskLevel === "RED"), "red", "summary-red-risk"],
+    ["Arvet rød eller gul risiko", count((row) => row.propagatedRisk), "yellow", "summary-propagated"],
+    ["Forsinkede avhengigheter", lateEdges, "red", "summary-late"],
+  ];
+  $("summary").replaceChildren(
+    ...cards.map(([title, value, tone, testid]) =>
+      h(
+        "div",
+        { class: `stat stat-${value ? tone : "neutral"}`, "data-testid": testid },
+        h("span", { class: "stat-value" }, String(value)),
+        h("span", { class: "stat-label" }, title),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- graph
+
+const NODE_WIDTH = 164;
+const NODE_HEIGHT = 40;
+const COLUMN_GAP = 96;
+const ROW_GAP = 14;
+const MARGIN = { top: 44, right: 24, bottom: 24, left: 24 };
+
+async function loadGraph() {
+  const ticket = ++sequence.graph;
+  const svg = $("graph");
+  svg.dataset.state = "loading";
+  const root = state.selected?.code ?? null;
+  try {
+    const data = await gql(GRAPH_QUERY, {
+      root,
+      direction: root ? state.direction : "BOTH",
+      maxDepth: root ? state.maxDepth : null,
+      includeRiskLevel: state.includeRiskLevel,
+    });
+    if (ticket !== sequence.graph) return;
+    const graph = data.dependencyGraph ?? { nodes: [], edges: [] };
+    state.graph = graph;
+    renderGraph(graph, root);
+    if (!root) {
+      state.lateCount = graph.edges.filter((edge) => edge.late).length;
+      renderSummary();
+    }
+    showError(null);
+  } catch (error) {
+    if (ticket === sequence.graph) showError(error);
+  }
+}
+
+// Rows within a column: start by kind then code, then a few barycentre sweeps so that
+// nodes sit near the nodes they are connected to (fewer crossings, deterministic).
+function layout(graph) {
+  const byCode = new Map(graph.nodes.map((node) => [node.code, node]));
+  const neighbours = new Map(graph.nodes.map((node) => [node.code, []]));
+  for (const edge of graph.edges) {
+    if (!byCode.has(edge.supplierCode) || !byCode.has(edge.dependantCode)) continue;
+    neighbours.get(edge.supplierCode).push(edge.dependantCode);
+    neighbours.get(edge.dependantCode).push(edge.supplierCode);
+  }
+  const columns = [];
+  for (const node of graph.nodes) {
+    (columns[node.layer] ??= []).push(node);
+  }
+  for (let index = 0; index < columns.length; index += 1) columns[index] ??= [];
+  for (const column of columns) {
+    column.sort((a, b) => a.kind.localeCompare(b.kind) || a.code.localeCompare(b.code));
+  }
+  const tallest = Math.max(1, ...columns.map((column) => column.length));
+  const pitch = NODE_HEIGHT + ROW_GAP;
+  const y = new Map();
+  const place = (column) => {
+    const offset = ((tallest - column.length) * pitch) / 2;
+    column.forEach((node, row) => y.set(node.code, offset + row * pitch));
+  };
+  columns.forEach(place);
+  const order = (column) => {
+    const centre = new Map(
+      column.map((node) => {
+        const linked = neighbours.get(node.code).filter((code) => byCode.get(code).layer !== node.layer);
+        const mean = linked.length
+          ? linked.reduce((sum, code) => sum + y.get(code), 0) / linked.length
+          : y.get(node.code);
+        return [node.code, mean];
+      }),
+    );
+    column.sort((a, b) => centre.get(a.code) - centre.get(b.code) || a.code.localeCompare(b.code));
+    place(column);
+  };
+  for (let sweep = 0; sweep < 8; sweep += 1) {
+    const indices = [...columns.keys()];
+    if (sweep % 2) indices.reverse();
+    indices.forEach((index) => order(columns[index]));
+  }
+  const positions = new Map();
+  columns.forEach((column, layer) => {
+    for (const node of column) {
+      positions.set(node.code, {
+        x: MARGIN.left + layer * (NODE_WIDTH + COLUMN_GAP),
+        y: MARGIN.top + y.get(node.code),
+      });
+    }
+  });
+  return {
+    positions,
+    columns: columns.length,
+    width: MARGIN.left + MARGIN.right + columns.length * NODE_WIDTH + (columns.length - 1) * COLUMN_GAP,
+    height: MARGIN.top + MARGIN.bottom + tallest * pitch - ROW_GAP,
+  };
+}
+
+function edgeClass(edge) {
+  if (edge.late) return "edge edge-late";
+  if (edge.development) return "edge edge-development";
+  return `edge edge-${edge.criticality}`;
+}
+
+function edgeMarker(edge) {
+  if (edge.late) return "url(#arrow-late)";
+  if (edge.development) return "url(#arrow-development)";
+  return `url(#arrow-${edge.criticality})`;
+}
+
+function nodeShape(node, inset = 0) {
+  const x = -inset;
+  const y = -inset;
+  const width = NODE_WIDTH + 2 * inset;
+  const height = NODE_HEIGHT + 2 * inset;
+  if (node.kind === "SOLUTION") {
+    const cut = 12 + inset * 0.4;
+    const points = [
+      [x + cut, y],
+      [x + width - cut, y],
+      [x + width, y + height / 2],
+      [x + width - cut, y + height],
+      [x + cut, y + height],
+      [x, y + height / 2],
+    ];
+    return ["polygon", { points: points.map((point) => point.join(",")).join(" ") }];
+  }
+  return ["rect", { x, y, width, height, rx: 7 + inset, ry: 7 + inset }];
+}
+
+function describeNode(node) {
+  const parts = [`${node.code} – ${node.name}`, label("NodeKind", node.kind)];
+  if (node.status) parts.push(`status ${label("TrafficLight", node.status)}`);
+  if (node.riskLevel) parts.push(`risiko ${label("TrafficLight", node.riskLevel)}`);
+  if (node.propagatedLevel) parts.push(`arvet risiko ${label("TrafficLight", node.propagatedLevel)}`);
+  return parts.join(", ");
+}
+
+function arrowMarker(id) {
+  return s(
+    "marker",
+    {
+      id,
+      viewBox: "0 0 10 10",
+      refX: 9,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: "auto-start-reverse",
+      class: `marker ${id}`,
+    },
+    s("path", { d: "M 0 0 L 10 5 L 0 10 z" }),
+  );
+}
+
+function renderGraph(graph, root) {
+  const svg = $("graph");
+  const { positions, columns, width, height } = layout(graph);
+  svg.setAttribute("viewBox", `0 0 ${Math.max(width, 400)} ${Math.max(height, 120)}`);
+  svg.style.setProperty("--graph-width", `${Math.max(width, 400)}px`);
+  const defs = s(
+    "defs",
+    {},
+    ["arrow-HIGH", "arrow-MEDIUM", "arrow-LOW", "arrow-late", "arrow-development"].map(arrowMarker),
+  );
+  const headers = s(
+    "g",
+    { class: "column-headers", "aria-hidden": "true" },
+    Array.from({ length: columns }, (_, layer) =>
+      s(
+        "text",
+        { x: MARGIN.left + layer * (NODE_WIDTH + COLUMN_GAP) + NODE_WIDTH / 2, y: 18, class: "column-header" },
+        layer === 0 ? "Nivå 0 · grunnlag" : `Nivå ${layer}`,
+      ),
+    ),
+  );
+  const edges = s(
+    "g",
+    { class: "edges" },
+    graph.edges
+      .filter((edge) => positions.has(edge.supplierCode) && positions.has(edge.dependantCode))
+      .map((edge) => {
+        const from = positions.get(edge.supplierCode);
+        const to = positions.get(edge.dependantCode);
+        const x1 = from.x + NODE_WIDTH;
+        const y1 = from.y + NODE_HEIGHT / 2;
+        const x2 = to.x - 2;
+        const y2 = to.y + NODE_HEIGHT / 2;
+        const bend = Math.max(40, (x2 - x1) / 2);
+        const notes = [label("Criticality", edge.criticality).toLowerCase() + " kritikalitet"];
+        if (edge.development) notes.push("utvikler løsningen");
+        if (edge.late) notes.push(`forsinket, trengs ${formatDate(edge.neededBy)}`);
+        else if (edge.neededBy) notes.push(`trengs ${formatDate(edge.neededBy)}`);
+        return s(
+          "path",
+          {
+            d: `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`,
+            class: edgeClass(edge),
+            "marker-end": edgeMarker(edge),
+            "data-testid": "graph-edge",
+            "data-from": edge.supplierCode,
+            "data-to": edge.dependantCode,
+            "data-late": edge.late ? "true" : "false",
+          },
+          s("title", {}, `${edge.supplierCode} → ${edge.dependantCode}: ${notes.join(", ")}`),
+        );
+      }),
+  );
+  const nodes = s(
+    "g",
+    { class: "nodes" },
+    graph.nodes.map((node) => {
+      const { x, y } = positions.get(node.code);
+      const [shape, shapeAttrs] = nodeShape(node);
+      const children = [s("title", {}, describeNode(node))];
+      if (node.propagatedLevel) {
+        const [haloShape, haloAttrs] = nodeShape(node, 5);
+        children.push(s(haloShape, { ...haloAttrs, class: `halo halo-${node.propagatedLevel}` }));
+      }
+      children.push(s(shape, { ...shapeAttrs, class: "shape" }));
+      children.push(
+        s("text", { x: NODE_WIDTH / 2, y: 16, class: "node-code" }, node.code),
+        s("text", { x: NODE_WIDTH / 2, y: 31, class: "node-name" }, truncate(node.name, 26)),
+      );
+      if (state.moved.has(node.code)) {
+        children.push(
+          s(
+            "g",
+            { class: "moved-badge", transform: `translate(${NODE_WIDTH - 30}, -9)` },
+            s("rect", { width: 40, height: 17, rx: 8.5 }),
+            s("text", { x: 20, y: 12.5 }, `+${state.moved.get(node.code)} d`),
+          ),
+        );
+      }
+      const classes = [
+        "node",
+        `node-${node.kind.toLowerCase()}`,
+        `status-${node.status ?? "NONE"}`,
+        node.code === root ? "root" : null,
+      ];
+      return s(
+        "g",
+        {
+          class: classes.filter(Boolean).join(" "),
+          transform: `translate(${x}, ${y})`,
+          tabindex: 0,
+          role: "button",
+          "aria-label": describeNode(node),
+          "aria-pressed": node.code === root ? "true" : "false",
+          "data-testid": "graph-node",
+          "data-code": node.code,
+          "data-kind": node.kind,
+          "data-status": node.status ?? "",
+          "data-propagated": node.propagatedLevel ?? "",
+          onclick: () => select(node.code, node.kind),
+          onkeydown: (event) => {
+            if (event.key === "Enter" || event.key === " ") {
+              event.preventDefault();
+              select(node.code, node.kind);
+            }
+          },
+          onmouseenter: () => highlightEdges(node.code, true),
+          onmouseleave: () => highlightEdges(node.code, false),
+          onfocus: () => highlightEdges(node.code, true),
+          onblur: () => highlightEdges(node.code, false),
+        },
+        children,
+      );
+    }),
+  );
+  svg.replaceChildren(defs, headers, edges, nodes);
+  if (!graph.nodes.length) {
+    svg.append(s("text", { x: 20, y: 40, class: "column-header" }, "Ingen noder å vise."));
+  }
+  const selected = graph.nodes.find((node) => node.code === root);
+  $("graph-title").textContent = root
+    ? `Avhengighetsgraf – nabolaget til ${root}${selected ? ` (${truncate(selected.name, 48)})` : ""}`
+    : "Avhengighetsgraf – hele porteføljen";
+  $("graph-reset").disabled = !root;
+  markGraphFilter();
+  svg.dataset.state = "ready";
+  svg.dataset.root = root ?? "";
+}
+
+function highlightEdges(code, on) {
+  for (const edge of $("graph").querySelectorAll(".edge")) {
+    if (edge.dataset.from === code || edge.dataset.to === code) edge.classList.toggle("hot", on);
+  }
+}
+
+// Initiatives outside the table's filter are toned down in the graph.
+function markGraphFilter() {
+  const active = filterIsActive();
+  const visible = new Set(state.rows.map((row) => row.code));
+  for (const node of $("graph").querySelectorAll(".node-initiative")) {
+    node.classList.toggle("dim", active && !visible.has(node.dataset.code));
+  }
+}
+
+// ---------------------------------------------------------------- legend
+
+function renderLegend() {
+  const swatch = (shape, className) =>
+    s("svg", { width: 30, height: 18, viewBox: "0 0 30 18", "aria-hidden": "true" }, shape(className));
+  const box = (className) => s("rect", { x: 2, y: 2, width: 26, height: 14, rx: 4, class: className });
+  const hexagon = (className) =>
+    s("polygon", { points: "7,2 23,2 28,9 23,16 7,16 2,9", class: className });
+  const ring = (className) => s("rect", { x: 2, y: 2, width: 26, height: 14, rx: 5, class: className });
+  const line = (className) =>
+    s("svg", { width: 34, height: 12, viewBox: "0 0 34 12", "aria-hidden": "true" },
+      s("line", { x1: 2, y1: 6, x2: 32, y2: 6, class: className }));
+  const item = (graphic, text) => h("span", { class: "legend-item" }, graphic, text);
+  const traffic = ["GREEN", "YELLOW", "RED"];
+  $("legend").replaceChildren(
+    h(
+      "div",
+      { class: "legend-group" },
+      h("span", { class: "legend-title" }, "Status"),
+      ...traffic.map((value) =>
+        item(swatch(box, `legend-status status-${value}`), label("TrafficLight", value)),
+      ),
+      item(swatch(box, "legend-status status-NONE"), "Ingen rapport"),
+    ),
+    h(
+      "div",
+      { class: "legend-group" },
+      h("span", { class: "legend-title" }, "Form"),
+      item(swatch(box, "legend-status status-NONE"), label("NodeKind", "INITIATIVE")),
+      item(swatch(hexagon, "legend-solution"), `${label("NodeKind", "SOLUTION")} (nasjonal / grunnmur)`),
+    ),
+    h(
+      "div",
+      { class: "legend-group" },
+      h("span", { class: "legend-title" }, "Arvet risiko"),
+      item(swatch(ring, "halo halo-RED"), label("TrafficLight", "RED")),
+      item(swatch(ring, "halo halo-YELLOW"), label("TrafficLight", "YELLOW")),
+    ),
+    h(
+      "div",
+      { class: "legend-group" },
+      h("span", { class: "legend-title" }, "Avhengighet"),
+      ...["HIGH", "MEDIUM", "LOW"].map((value) =>
+        item(line(`edge edge-${value}`), `${label("Criticality", value)} kritikalitet`),
+      ),
+      item(line("edge edge-late"), "Forsinket"),
+      item(line("edge edge-development"), "Utvikler løsningen"),
+    ),
+    h("p", { class: "legend-note" }, "Pilene går fra leverandør til den som venter. Klikk en node for detaljer."),
+  );
+}
+
+// ---------------------------------------------------------------- selection and panel
+
+function select(code, kind) {
+  if (!code) return;
+  state.selected = { code, kind };
+  state.moved = new Map();
+  if (decodeURIComponent(location.hash.slice(1)) !== code) {
+    history.replaceState(null, "", `#${encodeURIComponent(code)}`);
+  }
+  for (const row of document.querySelectorAll('[data-testid="initiative-row"]')) {
+    const on = row.dataset.code === code;
+    row.classList.toggle("selected", on);
+    row.setAttribute("aria-selected", on ? "true" : "false");
+  }
+  document.querySelector(".layout").classList.add("has-panel");
+  const panel = $("detail-panel");
+  panel.hidden = false;
+  $("panel-title").textContent = code;
+  $("panel-body").replaceChildren(h("p", { class: "muted" }, "Henter …"));
+  loadGraph();
+  loadDetail();
+}
+
+function deselect() {
+  state.selected = null;
+  state.moved = new Map();
+  history.replaceState(null, "", location.pathname + location.search);
+  document.querySelector(".layout").classList.remove("has-panel");
+  $("detail-panel").hidden = true;
+  for (const row of document.querySelectorAll('[data-testid="initiative-row"].selected')) {
+    row.classList.remove("selected");
+    row.setAttribute("aria-selected", "false");
+  }
+  loadGraph();
+}
+
+async function loadDetail() {
+  const ticket = ++sequence.detail;
+  const { code, kind } = state.selected;
+  const variables = { code, includeRiskLevel: state.includeRiskLevel };
+  try {
+    if (kind === "SOLUTION") {
+      const data = await gql(SOLUTION_QUERY, variables);
+      if (ticket !== sequence.detail) return;
+      renderSolution(data.solution, data.dependencyGraph);
+    } else {
+      const data = await gql(INITIATIVE_QUERY, variables);
+      if (ticket !== sequence.detail) return;
+      renderInitiative(data.initiative);
+    }
+    showError(null);
+  } catch (error) {
+    if (ticket === sequence.detail) showError(error);
+  }
+}
+
+function notFound(code) {
+  $("panel-title").textContent = code;
+  $("panel-body").replaceChildren(h("p", { class: "muted" }, `Fant ikke ${code}.`));
+}
+
+function codeButton(code, kind) {
+  return h(
+    "button",
+    { type: "button", class: "link code", onclick: () => select(code, kind) },
+    code,
+  );
+}
+
+function chainList(testid, items, emptyText) {
+  if (!items.length) return h("p", { class: "muted", "data-testid": `${testid}-empty` }, emptyText);
+  return h(
+    "ol",
+    { class: "chain", "data-testid": testid },
+    items.map((item) =>
+      h(
+        "li",
+        { "data-testid": `${testid}-item`, "data-code": item.code, "data-depth": item.depth },
+        h(
+          "div",
+          { class: "chain-head" },
+          h("span", { class: "depth", title: "Antall ledd" }, `${item.depth}`),
+          codeButton(item.code, item.kind),
+          h("span", { class: `kind kind-${item.kind}` }, label("NodeKind", item.kind)),
+          item.status ? chip(item.status) : null,
+        ),
+        h("div", { class: "chain-name" }, item.name ?? ""),
+        item.path ? h("div", { class: "path" }, item.path.join(" → ")) : null,
+      ),
+    ),
+  );
+}
+
+function chainItems(chain) {
+  return [...chain]
+    .sort((a, b) => a.depth - b.depth || a.code.localeCompare(b.code))
+    .map((item) => ({
+      code: item.code,
+      kind: item.kind,
+      depth: item.depth,
+      path: item.path,
+      name: item.node?.name,
+      status: item.node?.status,
+    }));
+}
+
+function section(title, testid, ...content) {
+  return h("section", { class: "panel-section", "data-testid": testid }, h("h3", {}, title), ...content);
+}
+
+function facts(pairs) {
+  return h(
+    "dl",
+    { class: "facts" },
+    pairs
+      .filter(([, value]) => value !== null && value !== undefined && value !== "")
+      .flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]),
+  );
+}
+
+function renderInitiative(initiative) {
+  if (!initiative) return notFound(state.selected.code);
+  $("panel-title").textContent = `${initiative.code} – ${initiative.name}`;
+  const propagated = initiative.propagatedRisk;
+  const reason = initiative.latestReport?.statusReason;
+  const schedule = initiative.schedule;
+  fill(
+    $("panel-body"),
+    h(
+      "div",
+      { class: "chips" },
+      h("span", { class: "chip-label" }, "Status"),
+      chip(initiative.status, { testid: "panel-status" }),
+      h("span", { class: "chip-label" }, "Risiko"),
+      chip(initiative.riskLevel, { testid: "panel-risk" }),
+      h("span", { class: "chip-label" }, "Arvet"),
+      chip(propagated?.level, { testid: "panel-propagated" }),
+    ),
+    facts([
+      ["Eier", initiative.owner.name],
+      ["Segment", label("Segment", initiative.segment)],
+      ["Fase", label("Phase", initiative.phase)],
+      ["Tilstand", label("LifecycleState", initiative.state)],
+      ["Planlagt slutt", formatDate(initiative.forecastEnd ?? initiative.plannedEnd)],
+      [
+        "Slakk",
+        schedule
+          ? `${plural(schedule.totalFloatDays, "dag", "dager")}${schedule.critical ? " (kritisk linje)" : ""}`
+          : null,
+      ],
+      ["Begrunnelse", reason ? `${reason} (${initiative.latestReport.period.name})` : null],
+    ]),
+    propagated
+      ? h(
+          "div",
+          { class: `callout callout-${propagated.level}`, "data-testid": "panel-propagation" },
+          h("strong", {}, `Arvet ${label("TrafficLight", propagated.level).toLowerCase()} risiko`),
+          h(
+            "ul",
+            {},
+            propagated.paths.map((path) => h("li", {}, path.join(" → "))),
+          ),
+        )
+      : null,
+    whatIfSection(initiative.code),
+    section(
+      `Avhenger av (oppstrøms) · ${initiative.upstream.length}`,
+      "upstream-section",
+      chainList("upstream", chainItems(initiative.upstream), "Ingen avhengigheter."),
+    ),
+    section(
+      `Venter på dette (nedstrøms) · ${initiative.downstream.length}`,
+      "downstream-section",
+      chainList("downstream", chainItems(initiative.downstream), "Ingen venter på dette tiltaket."),
+    ),
+  );
+}
+
+function renderSolution(solution, graph) {
+  if (!solution) return notFound(state.selected.code);
+  $("panel-title").textContent = `${solution.code} – ${solution.name}`;
+  const rootNode = graph?.nodes.find((node) => node.code === solution.code);
+  const downstream = (graph?.nodes ?? [])
+    .filter((node) => node.code !== solution.code)
+    .map((node) => ({
+      code: node.code,
+      kind: node.kind,
+      depth: node.depth ?? 0,
+      name: node.name,
+      status: node.status,
+    }))
+    .sort((a, b) => a.depth - b.depth || a.code.localeCompare(b.code));
+  fill(
+    $("panel-body"),
+    h(
+      "div",
+      { class: "chips" },
+      h("span", { class: "chip-label" }, label("SolutionCategory", solution.category)),
+      h("span", { class: "chip-label" }, "Arvet"),
+      chip(rootNode?.propagatedLevel, { testid: "panel-propagated" }),
+    ),
+    facts([
+      ["Driftes av", solution.operator.name],
+      ["Lovpålagt", solution.legallyMandated ? "Ja (forskrift om nasjonale e-helseløsninger)" : "Nei"],
+    ]),
+    section(
+      `Utvikles av · ${solution.developedBy.length}`,
+      "developed-by-section",
+      chainList(
+        "upstream",
+        solution.developedBy.map((item) => ({
+          code: item.code,
+          kind: "INITIATIVE",
+          depth: 1,
+          name: item.name,
+          status: item.status,
+        })),
+        "Ingen tiltak i porteføljen utvikler løsningen.",
+      ),
+    ),
+    section(
+      `Direkte avhengige · ${solution.dependants.length}`,
+      "dependants-section",
+      solution.dependants.length
+        ? h(
+            "ul",
+            { class: "plain", "data-testid": "dependants" },
+            [...solution.dependants]
+              .sort((a, b) => a.dependant.code.localeCompare(b.dependant.code))
+              .map((dependency) =>
+                h(
+                  "li",
+                  { "data-testid": "dependants-item", "data-code": dependency.dependant.code },
+                  codeButton(dependency.dependant.code, "INITIATIVE"),
+                  ` ${dependency.dependant.name} `,
+                  h("span", { class: "muted" }, `· ${label("Criticality", dependency.criticality).toLowerCase()} kritikalitet`),
+                ),
+              ),
+          )
+        : h("p", { class: "muted" }, "Ingen tiltak avhenger direkte av løsningen."),
+    ),
+    section(
+      `Venter på dette (nedstrøms) · ${downstream.length}`,
+      "downstream-section",
+      chainList("downstream", downstream, "Ingen venter på løsningen."),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- what-if
+
+function whatIfSection(code) {
+  const input = h("input", {
+    type: "number",
+    id: "whatif-days",
+    name: "slipDays",
+    value: 30,
+    step: 1,
+    min: -3650,
+    max: 3650,
+    required: true,
+    "data-testid": "whatif-days",
+  });
+  const result = h("div", { "data-testid": "whatif-result", "aria-live": "polite" });
+  const form = h(
+    "form",
+    {
+      class: "whatif",
+      "data-testid": "whatif-form",
+      onsubmit: (event) => {
+        event.preventDefault();
+        const days = Number.parseInt(input.value, 10);
+        if (!Number.isFinite(days)) {
+          result.replaceChildren(h("p", { class: "muted" }, "Skriv inn et helt antall dager."));
+          return;
+        }
+        runImpact(code, days, result);
+      },
+    },
+    h("label", { for: "whatif-days" }, "Forsinkelse (dager)"),
+    input,
+    h("button", { type: "submit", "data-testid": "whatif-run" }, "Beregn konsekvens"),
+  );
+  return section(`Hva om ${code} forsinkes?`, "whatif-section", form, result);
+}
+
+async function runImpact(code, slipDays, result) {
+  const ticket = ++sequence.impact;
+  result.dataset.state = "loading";
+  result.replaceChildren(h("p", { class: "muted" }, "Beregner …"));
+  try {
+    const data = await gql(IMPACT_QUERY, { code, slipDays });
+    if (ticket !== sequence.impact) return;
+    const impact = data.impact;
+    if (impact.__typename !== "Impact") {
+      result.replaceChildren(h("p", { class: "muted", "data-testid": "whatif-error" }, impact.message));
+      result.dataset.state = "ready";
+      return;
+    }
+    state.moved = new Map(impact.moved.map((moved) => [moved.code, moved.days]));
+    if (state.graph) renderGraph(state.graph, state.selected?.code ?? null);
+    result.replaceChildren(...renderImpact(impact));
+    result.dataset.state = "ready";
+    showError(null);
+  } catch (error) {
+    if (ticket === sequence.impact) showError(error);
+  }
+}
+
+function renderImpact(impact) {
+  const moved = [...impact.moved].sort((a, b) => b.days - a.days || a.code.localeCompare(b.code));
+  const summary = impact.finishMovedDays
+    ? `Porteføljens sluttdato flyttes ${plural(impact.finishMovedDays, "dag", "dager")}: ` +
+      `${formatDate(impact.finishBefore)} → ${formatDate(impact.finishAfter)}.`
+    : "Porteføljens sluttdato flyttes ikke.";
+  return [
+    h("p", { class: "impact-summary", "data-testid": "whatif-summary" }, summary),
+    h("h4", {}, `Tiltak som flyttes · ${moved.length}`),
+    moved.length
+      ? h(
+          "table",
+          { class: "compact", "data-testid": "whatif-moved" },
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Tiltak"), h("th", { scope: "col" }, "Dager"), h("th", { scope: "col" }, "Ny slutt"))),
+          h(
+            "tbody",
+            {},
+            moved.map((item) =>
+              h(
+                "tr",
+                { "data-testid": "moved-item", "data-code": item.code, "data-days": item.days },
+                h("td", {}, codeButton(item.code, "INITIATIVE"), h("div", { class: "chain-name" }, item.initiative.name)),
+                h("td", { class: "number" }, `${item.days > 0 ? "+" : ""}${item.days}`),
+                h("td", {}, formatDate(item.newFinish)),
+              ),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, "Ingen tiltak flyttes."),
+    h("h4", {}, `Nye forsinkede avhengigheter · ${impact.newlyLate.length}`),
+    impact.newlyLate.length
+      ? h(
+          "ul",
+          { class: "plain", "data-testid": "whatif-late" },
+          impact.newlyLate.map((late) =>
+            h(
+              "li",
+              { "data-testid": "late-item", "data-supplier": late.supplierCode, "data-dependant": late.dependantCode },
+              h("strong", {}, `${late.supplierCode} → ${late.dependantCode}`),
+              ` trengs ${formatDate(late.neededBy)}, leveres ${formatDate(late.supplierDate)} `,
+              h("span", { class: "late" }, `(${late.slackDays} dager)`),
+            ),
+          ),
+        )
+      : h("p", { class: "muted", "data-testid": "whatif-late-empty" }, "Ingen avhengigheter blir forsinket."),
+  ];
+}
+
+// ---------------------------------------------------------------- start
+
+function fillSelect(testid, enumName, values) {
+  const select = $(testid);
+  for (const value of values) {
+    select.append(h("option", { value }, label(enumName, value)));
+  }
+}
+
+function wireFilters() {
+  const form = $("filters");
+  let timer = null;
+  form.addEventListener("input", (event) => {
+    const { name } = event.target;
+    if (name === "includeRiskLevel") return;
+    if (!(name in state.filter)) return;
+    state.filter[name] = event.target.value;
+    clearTimeout(timer);
+    timer = setTimeout(loadRows, name === "search" ? 200 : 0);
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.name !== "includeRiskLevel") return;
+    state.includeRiskLevel = event.target.checked;
+    refreshAll();
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("reset", () => {
+    for (const key of Object.keys(state.filter)) state.filter[key] = "";
+    if (state.includeRiskLevel) {
+      state.includeRiskLevel = false;
+      setTimeout(refreshAll, 0);
+    } else {
+      setTimeout(loadRows, 0);
+    }
+  });
+  $("graph-direction").addEventListener("change", (event) => {
+    state.direction = event.target.value;
+    if (state.selected) loadGraph();
+  });
+  $("graph-depth").addEventListener("change", (event) => {
+    state.maxDepth = event.target.value ? Number(event.target.value) : null;
+    if (state.selected) loadGraph();
+  });
+  $("graph-reset").addEventListener("click", deselect);
+  $("panel-close").addEventListener("click", deselect);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && state.selected) deselect();
+  });
+}
+
+async function refreshAll() {
+  try {
+    state.allRows = await fetchInitiatives({});
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  renderSummary();
+  const jobs = [loadRows(), loadGraph()];
+  if (state.selected) jobs.push(loadDetail());
+  await Promise.all(jobs);
+}
+
+async function start() {
+  document.body.dataset.state = "loading";
+  wireFilters();
+  try {
+    const data = await gql(START_QUERY);
+    for (const entry of data.labels) state.labels.set(`${entry.enum}.${entry.value}`, entry.label);
+    $("current-period").textContent = data.currentPeriod
+      ? `Rapporteringsrunde: ${data.currentPeriod.name}`
+      : "Ingen åpen rapporteringsrunde";
+    const traffic = ["GREEN", "YELLOW", "RED"];
+    fillSelect("filter-segment", "Segment", ["OBSERVE", "COORDINATE", "CO_GOVERN"]);
+    fillSelect("filter-status", "TrafficLight", traffic);
+    fillSelect("filter-risk", "TrafficLight", traffic);
+    renderLegend();
+    state.allRows = await fetchInitiatives({});
+    const owners = new Map(state.allRows.map((row) => [row.owner.code, row.owner.name]));
+    const ownerSelect = $("filter-owner");
+    [...owners.entries()]
+      .sort((a, b) => a[1].localeCompare(b[1], "nb"))
+      .forEach(([code, name]) => ownerSelect.append(h("option", { value: code }, name)));
+    state.rows = state.allRows;
+    renderTable();
+    const linked = decodeURIComponent(location.hash.slice(1));
+    if (linked) {
+      const row = state.allRows.find((candidate) => candidate.code === linked);
+      await loadGraph();
+      select(linked, row ? "INITIATIVE" : "SOLUTION");
+    } else {
+      await loadGraph();
+    }
+    document.body.dataset.state = "ready";
+  } catch (error) {
+    showError(error);
+    document.body.dataset.state = "error";
+  }
+}
+
+start();

@@ -1,0 +1,41 @@
+"""Regenerate the README's dashboard pictures: ``python -m tests.browser.screenshots [DIR]``.
+
+Seeds the demo portfolio into a temporary SQLite database, serves it, and photographs the
+dashboard with Debian's Chromium exactly as the browser test does (default ``docs/``).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from app.cli import seed_database
+from app.migrate import migrate
+from app.settings import Settings
+from tests.browser.support import VIEWPORT, launch_chromium, running_service, take_screenshots
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def main(argv: list[str]) -> int:
+    from playwright.sync_api import sync_playwright
+
+    directory = Path(argv[0]) if argv else DOCS
+    with tempfile.TemporaryDirectory() as scratch:
+        database_url = f"sqlite:///{Path(scratch) / 'portfolio.db'}"
+        migrate(Settings(database_url=database_url))
+        seed_database(Settings(database_url=database_url))
+        with running_service(database_url) as base_url, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
+            pictures = take_screenshots(context.new_page(), base_url, directory)
+            context.close()
+            browser.close()
+    for picture in pictures:
+        sys.stdout.write(f"{picture}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
