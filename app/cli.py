@@ -76,6 +76,46 @@ def _seed(arguments: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _token_create(arguments: argparse.Namespace, settings: Settings) -> int:
+    from app.auth import TokenError, create_token
+    from app.governance import Role
+
+    migrate(settings)
+    engine = create_sync_engine(settings)
+    try:
+        with engine.begin() as connection:
+            token_id, token = create_token(
+                connection,
+                role=Role(arguments.role),
+                organisation_code=arguments.org,
+                name=arguments.name,
+            )
+    except TokenError as error:
+        print(f"error: {error}", file=sys.stderr)  # noqa: T201
+        return 2
+    finally:
+        engine.dispose()
+    print(f"token {token_id} ({arguments.role}); shown once, store it now:", file=sys.stderr)  # noqa: T201
+    print(token)  # noqa: T201
+    return 0
+
+
+def _token_revoke(arguments: argparse.Namespace, settings: Settings) -> int:
+    from app.auth import TokenError, revoke_token
+
+    engine = create_sync_engine(settings)
+    try:
+        with engine.begin() as connection:
+            revoke_token(connection, token_id=arguments.id)
+    except TokenError as error:
+        print(f"error: {error}", file=sys.stderr)  # noqa: T201
+        return 2
+    finally:
+        engine.dispose()
+    print(f"token {arguments.id} revoked")  # noqa: T201
+    return 0
+
+
 def _export_schema(arguments: argparse.Namespace, _settings: Settings) -> int:
     from schema.build import export_sdl
 
@@ -160,6 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql", help="file, or - for stdout")
     export.set_defaults(handler=_export_schema)
+
+    token = commands.add_parser("token", help="create or revoke API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="create a token and print it once")
+    create.add_argument("--role", required=True, choices=["ADMIN", "REPORTER", "READER"])
+    create.add_argument("--org", help="organisation code (required for REPORTER)")
+    create.add_argument("--name", help="who or what holds the token")
+    create.set_defaults(handler=_token_create)
+    revoke = token_commands.add_parser("revoke", help="revoke a token at once")
+    revoke.add_argument("id", type=int, help="the token's id, as printed by create")
+    revoke.set_defaults(handler=_token_revoke)
     return parser
 
 
