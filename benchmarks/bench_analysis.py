@@ -51,6 +51,7 @@ QUERIES = {
 
 # The full selection grows with (flagged initiatives × red sources × path length).
 FULL_ONLY_UP_TO = {"riskPropagation (full)": 2_000}
+TIMEOUT = 120
 
 
 def _post(client: httpx.Client, base: str, query: str) -> tuple[float, int]:
@@ -67,7 +68,7 @@ def http_runs(backend: str, size: int, *, repeat: int, report: common.Report) ->
     url = common.database(backend, size)
     with (
         common.running(common.start_uvicorn(url, label="analysis")) as server,
-        httpx.Client(timeout=300) as client,
+        httpx.Client(timeout=TIMEOUT) as client,
     ):
         _post(client, server.url, "{ currentPeriod { code } }")  # process warm-up
         for name, query in QUERIES.items():
@@ -79,11 +80,20 @@ def http_runs(backend: str, size: int, *, repeat: int, report: common.Report) ->
                 )
                 continue
             common.bump_version(url)
-            cold, length = _post(client, server.url, query)
-            warm = []
-            deadline = time.monotonic() + 20
-            while len(warm) < repeat and time.monotonic() < deadline:
-                warm.append(_post(client, server.url, query)[0])
+            try:
+                cold, length = _post(client, server.url, query)
+                warm = []
+                deadline = time.monotonic() + 20
+                while len(warm) < repeat and time.monotonic() < deadline:
+                    warm.append(_post(client, server.url, query)[0])
+            except httpx.TimeoutException:
+                report.notes.append(f"{backend} N={size} {name}: no answer within {TIMEOUT} s.")
+                report.add(backend=backend, N=size, query=name, **{"cold ms": f">{TIMEOUT} s"})
+                continue
+            except RuntimeError as error:  # a GraphQL error, e.g. the execution time limit
+                report.notes.append(f"{backend} N={size} {name}: {str(error)[:200]}")
+                report.add(backend=backend, N=size, query=name, **{"cold ms": "error"})
+                continue
             summary = common.summary_ms(warm)
             report.add(
                 backend=backend,

@@ -219,9 +219,12 @@ def main() -> None:
             print(f"[dashboard] {backend} N={size}", file=sys.stderr)
             url = common.database(backend, size)
             statements, counted_nodes = count_statements(url, first=PAGE_SIZE)
-            all_statements = None
+            all_statements: int | str | None = None
             if not arguments.quick:
-                all_statements, _ = count_statements(url, first=size)
+                try:
+                    all_statements, _ = count_statements(url, first=size)
+                except Exception as error:  # e.g. the service's execution time limit
+                    all_statements = f"failed: {str(error)[:120]}"
             report.extra.setdefault("statements", []).append(
                 {
                     "backend": backend,
