@@ -9,7 +9,7 @@ computed on first use and kept with the graph they belong to.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -68,6 +68,14 @@ def _snapshot(status: TrafficLight, risk: TrafficLight | None) -> graph.StatusSn
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PropagationOverview:
+    """The portfolio-wide view of one propagation, sorted for presentation."""
+
+    flagged: tuple[graph.PropagatedRisk, ...]
+    reach: tuple[graph.SourceReach, ...]
+
+
 @dataclass(eq=False)
 class Analysis:
     """The graph of one data version and the analyses computed on it so far."""
@@ -75,13 +83,7 @@ class Analysis:
     version: int
     graph: nx.DiGraph
     cycles: tuple[tuple[str, ...], ...]
-    _statuses: dict[date | None, dict[str, graph.StatusSnapshot]] = field(default_factory=dict)
-    _propagation: dict[tuple[date | None, bool], dict[str, graph.PropagatedRisk]] = field(
-        default_factory=dict
-    )
-    _node_levels: dict[tuple[date | None, bool], dict[str, graph.Level]] = field(
-        default_factory=dict
-    )
+    _tasks: dict[Hashable, asyncio.Task[Any]] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -134,48 +136,107 @@ class Analysis:
         )
         return result
 
+    def ranked_initiatives(self, limit: int) -> list[graph.KeyInitiative]:
+        """The ``limit`` highest-ranked initiatives (solutions left out)."""
+        return [
+            key
+            for key in self.key_initiatives()
+            if self.graph.nodes[key.code]["kind"] == graph.NodeKind.INITIATIVE
+        ][:limit]
+
+    async def _once(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
+        """Run ``compute`` once per key and share it; a caller that gives up (a timeout)
+        leaves it running for the next instead of throwing the work away."""
+        task = self._tasks.get(key)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = asyncio.ensure_future(compute())
+            self._tasks[key] = task
+        return await asyncio.shield(task)
+
     async def statuses(
         self, read: Read, period_opens: date | None
     ) -> dict[str, graph.StatusSnapshot]:
         """Status snapshots of every initiative up to a period (read once per version)."""
-        if period_opens not in self._statuses:
+
+        async def load() -> dict[str, graph.StatusSnapshot]:
             rows = await read(repository.latest_statuses, period_opens=period_opens)
-            self._statuses[period_opens] = {
-                code: _snapshot(status, risk) for code, (status, risk) in rows.items()
-            }
-        return self._statuses[period_opens]
+            return {code: _snapshot(status, risk) for code, (status, risk) in rows.items()}
 
-    async def propagation(
-        self, read: Read, period_opens: date | None, *, include_risk_level: bool
-    ) -> dict[str, graph.PropagatedRisk]:
-        """Propagated red status (and optionally red risk) as of a period."""
-        key = (period_opens, include_risk_level)
-        if key not in self._propagation:
-            statuses = await self.statuses(read, period_opens)
-            self._propagation[key] = await asyncio.to_thread(
-                graph.propagate_red_status,
-                self.graph,
-                statuses,
-                include_risk_level=include_risk_level,
-            )
-        return self._propagation[key]
+        result: dict[str, graph.StatusSnapshot] = await self._once(("statuses", period_opens), load)
+        return result
 
-    async def node_levels(
+    async def _propagation_of_every_node(
         self, read: Read, period_opens: date | None, include_risk_level: bool
-    ) -> dict[str, graph.Level]:
-        """Propagated level of every node, solutions (which relay it) included."""
-        key = (period_opens, include_risk_level)
-        if key not in self._node_levels:
+    ) -> dict[str, graph.PropagatedRisk]:
+        async def compute() -> dict[str, graph.PropagatedRisk]:
             statuses = await self.statuses(read, period_opens)
-            everything = await asyncio.to_thread(
+            return await asyncio.to_thread(
                 graph.propagate_red_status,
                 self.graph,
                 statuses,
                 include_risk_level=include_risk_level,
                 kind=None,
             )
-            self._node_levels[key] = {code: risk.level for code, risk in everything.items()}
-        return self._node_levels[key]
+
+        result: dict[str, graph.PropagatedRisk] = await self._once(
+            ("every node", period_opens, include_risk_level), compute
+        )
+        return result
+
+    async def propagation(
+        self, read: Read, period_opens: date | None, *, include_risk_level: bool
+    ) -> dict[str, graph.PropagatedRisk]:
+        """Propagated red status (and optionally red risk) of initiatives as of a period."""
+
+        async def compute() -> dict[str, graph.PropagatedRisk]:
+            every = await self._propagation_of_every_node(read, period_opens, include_risk_level)
+            return {
+                code: risk
+                for code, risk in every.items()
+                if self.graph.nodes[code]["kind"] == graph.NodeKind.INITIATIVE
+            }
+
+        result: dict[str, graph.PropagatedRisk] = await self._once(
+            ("initiatives", period_opens, include_risk_level), compute
+        )
+        return result
+
+    async def propagation_overview(
+        self, read: Read, period_opens: date | None, *, include_risk_level: bool
+    ) -> PropagationOverview:
+        """Flagged initiatives (RED first, then code) and each source's reach (widest first)."""
+
+        async def compute() -> PropagationOverview:
+            propagation = await self.propagation(
+                read, period_opens, include_risk_level=include_risk_level
+            )
+            flagged = sorted(
+                propagation.values(), key=lambda risk: (-risk.level.severity, risk.code)
+            )
+            reach = sorted(
+                graph.source_reach(propagation).values(),
+                key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+            )
+            return PropagationOverview(flagged=tuple(flagged), reach=tuple(reach))
+
+        result: PropagationOverview = await self._once(
+            ("overview", period_opens, include_risk_level), compute
+        )
+        return result
+
+    async def node_levels(
+        self, read: Read, period_opens: date | None, include_risk_level: bool
+    ) -> dict[str, graph.Level]:
+        """Propagated level of every node, solutions (which relay it) included."""
+
+        async def compute() -> dict[str, graph.Level]:
+            every = await self._propagation_of_every_node(read, period_opens, include_risk_level)
+            return {code: risk.level for code, risk in every.items()}
+
+        result: dict[str, graph.Level] = await self._once(
+            ("levels", period_opens, include_risk_level), compute
+        )
+        return result
 
     def view(
         self, *, root: str | None, direction: graph.Direction, max_depth: int | None

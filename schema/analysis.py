@@ -191,17 +191,18 @@ class AnalysisQuery:
         include_risk_level: IncludeRiskArgument = False,
     ) -> RiskPropagation:
         chosen = await info.context.resolve_period(period)
-        propagation = await analysis_propagation(info, period, include_risk_level)
-        flagged = sorted(propagation.values(), key=lambda risk: (-risk.level.severity, risk.code))
-        reach = sorted(
-            graph.source_reach(propagation).values(),
-            key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+        analysis = await info.context.analysis()
+        overview = await analysis.propagation_overview(
+            info.context.read,
+            chosen.opens if chosen is not None else None,
+            include_risk_level=include_risk_level,
         )
         return RiskPropagation(
             include_risk_level=include_risk_level,
-            flagged=[PropagatedRisk.from_result(risk) for risk in flagged],
+            flagged=[PropagatedRisk.from_result(risk) for risk in overview.flagged],
             reach=[
-                SourceReach(code=item.source, red=item.red, yellow=item.yellow) for item in reach
+                SourceReach(code=item.source, red=item.red, yellow=item.yellow)
+                for item in overview.reach
             ],
             period_code=chosen.code if chosen is not None else None,
         )
@@ -240,11 +241,7 @@ class AnalysisQuery:
         if not 1 <= limit <= 100:
             raise UserInputError(f"limit must be between 1 and 100; got {limit}.", argument="limit")
         analysis = await info.context.analysis()
-        ranked = [
-            key
-            for key in analysis.key_initiatives()
-            if analysis.graph.nodes[key.code]["kind"] == graph.NodeKind.INITIATIVE
-        ][:limit]
+        ranked = analysis.ranked_initiatives(limit)
         return [
             KeyInitiative(
                 rank=position,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -65,6 +66,16 @@ async def load_initiative(info: Info, code: str) -> Initiative:
     return Initiative.from_row(row)
 
 
+async def load_initiatives(info: Info, codes: Sequence[str]) -> list[Initiative]:
+    """The initiatives with ``codes``, in order, in one batch."""
+    from schema.types import Initiative
+
+    rows = await info.context.loaders.initiative_by_code.load_many(list(codes))
+    found = [row for row in rows if row is not None]
+    assert len(found) == len(rows), codes  # the graph is built from the same rows
+    return [Initiative.from_row(row) for row in found]
+
+
 async def load_node(info: Info, code: str) -> Initiative | Solution:
     """The initiative or solution with ``code``."""
     from schema.types import Solution
@@ -112,10 +123,17 @@ class FoundationDependency:
 class PropagatedRisk:
     code: str
     level: TrafficLight
-    source_codes: list[str]
-    paths: list[list[str]] = strawberry.field(
+    result: strawberry.Private[graph.PropagatedRisk]
+
+    @strawberry.field(description="Codes of the sources, sorted.")
+    def source_codes(self) -> list[str]:
+        return list(self.result.sources)
+
+    @strawberry.field(
         description="One path per source (same order), from the source to the initiative."
     )
+    def paths(self) -> list[list[str]]:
+        return [list(path) for path in self.result.paths]
 
     @strawberry.field
     async def initiative(self, info: Info) -> InitiativeRef:
@@ -123,16 +141,13 @@ class PropagatedRisk:
 
     @strawberry.field(description="The red initiatives that reach this one at `level`.")
     async def sources(self, info: Info) -> list[InitiativeRef]:
-        return [await load_initiative(info, code) for code in self.source_codes]
+        return await load_initiatives(info, self.result.sources)
 
     @classmethod
     def from_result(cls, result: graph.PropagatedRisk) -> PropagatedRisk:
-        return cls(
-            code=result.code,
-            level=level_of(result.level),
-            source_codes=list(result.sources),
-            paths=[list(path) for path in result.paths],
-        )
+        # Paths are built only when a client selects them: at 10,000 initiatives they
+        # run to millions of codes.
+        return cls(code=result.code, level=level_of(result.level), result=result)
 
 
 @strawberry.type(description="How far one red source reaches.")
@@ -199,7 +214,7 @@ class CriticalPath:
 
     @strawberry.field(description="The critical initiatives in order.")
     async def chain(self, info: Info) -> list[InitiativeRef]:
-        return [await load_initiative(info, code) for code in self.chain_codes]
+        return await load_initiatives(info, self.chain_codes)
 
 
 @strawberry.type(description="The initiative has no dates, so it has no place in the schedule.")
