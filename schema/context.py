@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,15 @@ from schema.loaders import Loaders
 logger = logging.getLogger("portfolio")
 
 P = ParamSpec("P")
+DATABASE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, OSError)
 T = TypeVar("T")
+
+
+class RequestFinishedError(RuntimeError):
+    """A resolver left running after its request was answered tried to read."""
+
+    def __init__(self) -> None:
+        super().__init__("the request has already been answered")
 
 
 @dataclass(eq=False)
@@ -39,6 +48,7 @@ class Context:
     today: date = field(default_factory=date.today)
     _connection: AsyncConnection | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _finished: bool = False
     _periods: asyncio.Task[list[repository.Row]] | None = None
     _goals: asyncio.Task[dict[int, repository.Row]] | None = None
     _analysis: asyncio.Task[Analysis] | None = None
@@ -59,19 +69,52 @@ class Context:
         one connection at the same time.
         """
         async with self._lock:
-            try:
-                if self._connection is None:
-                    self._connection = await self.engine.connect()
-                return await query(self._connection, *args, **kwargs)
-            except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as error:
-                logger.warning("database unavailable: %s", type(error).__name__)
-                raise DatabaseUnavailableError from error
+            if self._finished:
+                raise RequestFinishedError
+            for attempt in (1, 2):
+                try:
+                    if self._connection is None:
+                        self._connection = await self.engine.connect()
+                    return await query(self._connection, *args, **kwargs)
+                except DATABASE_ERRORS as error:
+                    await self._discard_connection()
+                    # A connection the server dropped (killed, restarted) is replaced once:
+                    # reads are safe to repeat, and the pool pings the next one first.
+                    if attempt == 1 and getattr(error, "connection_invalidated", False):
+                        continue
+                    logger.warning("database unavailable: %s", type(error).__name__)
+                    raise DatabaseUnavailableError from error
+            raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _discard_connection(self) -> None:
+        """Give the connection back; if the server already dropped it, let the pool forget it."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            await connection.close()
+        except DATABASE_ERRORS as error:
+            logger.warning("dropped a broken database connection: %s", type(error).__name__)
+            # Usually already invalidated by SQLAlchemy when it saw the disconnect.
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                await connection.invalidate()
+
+    async def release(self) -> None:
+        """Give the connection back to the pool; a later read takes another one."""
+        # Under the lock: a sibling resolver may be in the middle of a query on it.
+        async with self._lock:
+            await self._discard_connection()
 
     async def close(self) -> None:
-        """Give the connection back to the pool."""
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        """End of the request: give the connection back and refuse any later read.
+
+        When a non-null field fails, GraphQL answers at once while sibling resolvers may
+        still be running; they must neither use the returned connection nor take a new one
+        that nobody would give back.
+        """
+        async with self._lock:
+            self._finished = True
+            await self._discard_connection()
 
     async def periods(self) -> list[repository.Row]:
         """Every reporting period, newest first (read once per request)."""

@@ -282,7 +282,7 @@ async def _write(
     except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as error:
         raise DatabaseUnavailableError from error
     # Fresh loaders and a fresh connection: nested fields must not show cached rows.
-    await context.close()
+    await context.release()
     context.loaders = Loaders(context.read)
     context._periods = None
     context._goals = None

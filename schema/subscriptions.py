@@ -66,7 +66,9 @@ async def _events(
             event = await queue.get()
             if initiative is not None and event.initiative_code != initiative:
                 continue
-            # A subscription lives long: read each event's fields fresh.
+            # A subscription lives long: read each event's fields fresh, and give the
+            # connection back to the pool while waiting for the next one.
+            await info.context.release()
             info.context.loaders = Loaders(info.context.read)
             forget_loaders(info.context)
             yield event
