@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import BREAK, GraphQLError, StringValueNode, Visitor, visit
 from strawberry import Schema
 from strawberry.extensions import (
     DisableIntrospection,
@@ -88,6 +88,51 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class _NulLiteralFinder(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> Any:
+        if "\x00" in node.value:
+            self.found = True
+            return BREAK
+        return None
+
+
+class RefuseNulCharacters(SchemaExtension):
+    """Text holding U+0000 is refused as bad input before anything runs.
+
+    PostgreSQL cannot store or even compare such text, so letting it through would fail
+    deep in a query on one backend and be stored on the other.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        for name, value in (context.variables or {}).items():
+            if _holds_nul(value):
+                raise UserInputError(NUL_MESSAGE, argument=name)
+        if context.graphql_document is not None:
+            finder = _NulLiteralFinder()
+            visit(context.graphql_document, finder)
+            if finder.found:
+                raise UserInputError(NUL_MESSAGE, argument="query")
+        yield
+
+
+NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
+
+
 class PortfolioSchema(Schema):
     """A strawberry schema that logs client mistakes quietly."""
 
@@ -118,6 +163,7 @@ def build_schema(settings: Settings) -> Schema:
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        RefuseNulCharacters,
     ]
     if not settings.debug:
         extensions.append(MaskUnexpectedErrors)
