@@ -10,7 +10,10 @@ Functions take the connection first and keyword-only options.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -65,11 +68,41 @@ OFFICE_ONLY_FIELDS = {"segment": "segment", "state": "state", "owner": "owner"}
 # --- transaction, version, audit ---------------------------------------------------------
 
 
+_sqlite_write_locks: weakref.WeakKeyDictionary[
+    AsyncEngine, tuple[asyncio.AbstractEventLoop, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def _one_writer_at_a_time(engine: AsyncEngine) -> AsyncIterator[None]:
+    """On SQLite, queue this process's writers in order before they reach the file lock.
+
+    SQLite's busy handler polls with growing sleeps, so under a burst of writers some wait
+    past the busy timeout and fail with "database is locked" while others get through.
+    Waiting here, first come first served, leaves the busy timeout for other processes.
+    PostgreSQL needs none of this: the version row's lock queues writers fairly.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    known = _sqlite_write_locks.get(engine)
+    if known is None or known[0] is not loop:
+        known = (loop, asyncio.Lock())
+        _sqlite_write_locks[engine] = known
+    async with known[1]:
+        yield
+
+
 async def run_write(
     engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T | Refusal]]
 ) -> T | Refusal:
     """Run ``work`` in one transaction that also bumps the data version; refusals roll back."""
-    async with engine.connect() as connection, connection.begin() as transaction:
+    async with (
+        _one_writer_at_a_time(engine),
+        engine.connect() as connection,
+        connection.begin() as transaction,
+    ):
         # First statement is a write, so SQLite takes its lock now (waiting for the busy
         # timeout) instead of failing later when a read snapshot turns out stale.
         await bump_data_version(connection)
@@ -87,7 +120,16 @@ async def bump_data_version(connection: AsyncConnection) -> None:
         .values(version=version_table.c.version + 1)
     )
     if updated.rowcount == 0:
-        await connection.execute(version_table.insert().values(id=1, version=1))
+        try:
+            async with connection.begin_nested():
+                await connection.execute(version_table.insert().values(id=1, version=1))
+        except sa.exc.IntegrityError:
+            # A concurrent first write created the row; wait for its lock and move on.
+            await connection.execute(
+                version_table.update()
+                .where(version_table.c.id == 1)
+                .values(version=version_table.c.version + 1)
+            )
 
 
 def _plain(value: Any) -> Any:
