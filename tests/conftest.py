@@ -28,6 +28,16 @@ SERVER_URL = os.environ.get("PORTFOLIO_TEST_DATABASE", "sqlite")
 ON_POSTGRES = SERVER_URL.startswith("postgresql")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave server-only tests out of the SQLite pass (CI runs the PostgreSQL pass too)."""
+    if ON_POSTGRES:
+        return
+    server_only = [item for item in items if item.get_closest_marker("postgresql_only")]
+    if server_only:
+        config.hook.pytest_deselected(items=server_only)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql_only")]
+
+
 class Databases:
     """Creates empty, migrated databases and drops them when the run ends."""
 

@@ -13,9 +13,10 @@ from app.database import create_engine, create_sync_engine
 from app.main import create_app
 from app.settings import Settings
 from schema.context import Context, RequestFinishedError
-from tests.conftest import ON_POSTGRES, settings_for
+from tests.conftest import settings_for
 
-ONLY_POSTGRES = pytest.mark.skipif(not ON_POSTGRES, reason="SQLite has no server to drop it")
+# SQLite has no server to drop the connection: these run in the PostgreSQL pass.
+ONLY_POSTGRES = pytest.mark.postgresql_only
 
 # statusTrend refuses `periods: 0` on a non-null path, so GraphQL answers at once while
 # the sibling resolvers (deliveries, schedule, status) are still reading.

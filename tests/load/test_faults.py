@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from app.database import create_sync_engine
 from app.settings import Settings
-from tests.conftest import ON_POSTGRES, Databases
+from tests.conftest import Databases
 from tests.load.conftest import new_load_database
 from tests.load.harness import (
     LoadRun,
@@ -67,9 +67,8 @@ def terminate_connections(database_url: str) -> int:
     return len(killed)
 
 
-ONLY_POSTGRES = pytest.mark.skipif(
-    not ON_POSTGRES, reason="SQLite has no server connections to kill"
-)
+# SQLite has no server connections to kill: these run in the PostgreSQL pass of the suite.
+ONLY_POSTGRES = pytest.mark.postgresql_only
 KilledConnections = tuple[Tally, Verdict, list[int], list[Any]]
 
 

@@ -34,7 +34,10 @@ query Dashboard($first: Int!) {
 
 def statements_for_everything(database_url: str, size: int) -> tuple[int, int]:
     """Run the dashboard query over every initiative; return (statements, nodes)."""
-    settings = Settings(database_url=database_url, max_page_size=size)
+    # One request for every initiative: far beyond a normal page, so no execution limit.
+    settings = Settings(
+        database_url=database_url, max_page_size=size, execution_timeout_seconds=600
+    )
     statements: list[str] = []
 
     def count(*args: Any) -> None:
