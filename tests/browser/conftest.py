@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Request
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def dashboard_base_url(seeded_database_url: str) -> Iterator[str]:
     """The service on the demo portfolio, reached over a real loopback socket."""
     with running_service(seeded_database_url) as base_url:
         yield base_url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Headless Chromium; a missing browser fails the run instead of skipping it."""
     try:
