@@ -116,6 +116,24 @@ def _token_revoke(arguments: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _report(arguments: argparse.Namespace, settings: Settings) -> int:
+    from app.report.command import run_report
+
+    return run_report(arguments, settings)
+
+
+def _export(arguments: argparse.Namespace, settings: Settings) -> int:
+    from app.exchange.command import run_export
+
+    return run_export(arguments, settings)
+
+
+def _import(arguments: argparse.Namespace, settings: Settings) -> int:
+    from app.exchange.command import run_import
+
+    return run_import(arguments, settings)
+
+
 def _export_schema(arguments: argparse.Namespace, _settings: Settings) -> int:
     from schema.build import export_sdl
 
@@ -211,6 +229,26 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_commands.add_parser("revoke", help="revoke a token at once")
     revoke.add_argument("id", type=int, help="the token's id, as printed by create")
     revoke.set_defaults(handler=_token_revoke)
+
+    report = commands.add_parser("report", help="write the portfolio report of a period")
+    report.add_argument("--period", help="reporting period code (default: the current one)")
+    report.add_argument("--format", choices=["html", "pdf"], default="html")
+    report.add_argument("--output", help="file (default portefoljerapport-PERIOD.FORMAT)")
+    report.set_defaults(handler=_report)
+
+    export_data = commands.add_parser(
+        "export", help="write initiatives, dependencies, deliveries and reports as xlsx or csv"
+    )
+    export_data.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    export_data.add_argument("--output", help="file (default portfolio.xlsx or portfolio.zip)")
+    export_data.set_defaults(handler=_export)
+
+    import_data = commands.add_parser(
+        "import", help="check a file from `export` and write all of it, or nothing"
+    )
+    import_data.add_argument("file", help="an xlsx workbook or a zip of CSV files")
+    import_data.add_argument("--actor", default="import", help="who to name in the audit log")
+    import_data.set_defaults(handler=_import)
     return parser
 
 

@@ -26,6 +26,7 @@ from app.dashboard import STATIC_DIRECTORY, dashboard_page
 from app.database import create_engine
 from app.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
 from app.limits import BodySizeLimit
+from app.report import report_page
 from app.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
 from app.settings import Settings
 from schema.build import build_schema
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             Route("/readyz", readyz),
             Route("/dashboard", dashboard_page),
             Mount("/dashboard/static", StaticFiles(directory=STATIC_DIRECTORY), name="dashboard"),
+            Route("/reports/{period}", report_page),
             Route("/graphql", graphql_app),
             WebSocketRoute("/graphql", graphql_app),
         ],

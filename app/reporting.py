@@ -141,3 +141,25 @@ async def goal_links(connection: AsyncConnection) -> tuple[Sequence[Row], Sequen
     supporting = await connection.execute(sa.select(repository.supporting_goal_table))
     sdgs = await connection.execute(sa.select(repository.initiative_sdg_table))
     return supporting.all(), sdgs.all()
+
+
+def missing_reports(initiatives: Sequence[Row], reported: Collection[int]) -> list[Row]:
+    """ACTIVE or PAUSED initiatives with no report among ``reported`` (ids), in input order."""
+    return [
+        row for row in initiatives if row.state in {"ACTIVE", "PAUSED"} and row.id not in reported
+    ]
+
+
+def slipped_deliveries(deliveries: Sequence[Row]) -> list[Row]:
+    """Deliveries (not cancelled) forecast after their baseline, most slipped first."""
+    return sorted(
+        (
+            row
+            for row in deliveries
+            if row.status != "CANCELLED"
+            and row.baseline_date is not None
+            and row.forecast_date is not None
+            and row.forecast_date > row.baseline_date
+        ),
+        key=lambda row: (row.baseline_date - row.forecast_date, row.code),
+    )

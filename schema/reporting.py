@@ -220,17 +220,7 @@ async def _summary(info: Info, period: Row) -> PortfolioSummary:
         and (row.forecast_date or row.baseline_date) is not None
         and (row.forecast_date or row.baseline_date) < horizon
     ]
-    slipped = sorted(
-        (
-            row
-            for row in deliveries
-            if row.status != "CANCELLED"
-            and row.baseline_date is not None
-            and row.forecast_date is not None
-            and row.forecast_date > row.baseline_date
-        ),
-        key=lambda row: (row.baseline_date - row.forecast_date, row.code),
-    )
+    slipped = reporting.slipped_deliveries(deliveries)
     supporting_counts = Counter(
         link.goal_number for link in supporting if link.initiative_id in admitted
     )
@@ -249,9 +239,7 @@ async def _summary(info: Info, period: Row) -> PortfolioSummary:
         by_phase=_counts([row.phase for row in initiatives], LABELS[Phase], keys=list(Phase)),
         by_owner=_counts([row.owner_code for row in initiatives], owners, keys=[]),
         missing_reports=[
-            Initiative.from_row(row)
-            for row in initiatives
-            if row.state in {"ACTIVE", "PAUSED"} and row.id not in reported
+            Initiative.from_row(row) for row in reporting.missing_reports(initiatives, reported)
         ],
         improved=improved,
         worsened=worsened,

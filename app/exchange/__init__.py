@@ -1,0 +1,1 @@
+"""Spreadsheet import and export of initiatives, dependencies, deliveries and status reports."""

@@ -1,0 +1,256 @@
+"""The exchange format: four sheets, their columns, and how a cell becomes a value.
+
+The same sheets and columns are used in the xlsx workbook and in the CSV files of the zip;
+both are read back through :func:`parse_cell`, which accepts the native cell types of a
+spreadsheet (dates, numbers, booleans) as well as text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from app.domain import (
+    Criticality,
+    DeliveryStatus,
+    DependencyType,
+    InitiativeKind,
+    LifecycleState,
+    Phase,
+    Segment,
+    TrafficLight,
+)
+
+LIST_SEPARATOR = ";"
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    INTEGERS = "integers"  # "1;5"
+    CODES = "codes"  # "HAP;SFM"
+    LINES = "lines"  # one item per line
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: Kind = Kind.TEXT
+    enum: type[StrEnum] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+
+INITIATIVES = Sheet(
+    "Initiatives",
+    (
+        Column("code"),
+        Column("name"),
+        Column("purpose"),
+        Column("kind", enum=InitiativeKind),
+        Column("owner"),
+        Column("contact_person"),
+        Column("segment", enum=Segment),
+        Column("phase", enum=Phase),
+        Column("state", enum=LifecycleState),
+        Column("planned_start", Kind.DATE),
+        Column("planned_end", Kind.DATE),
+        Column("forecast_end", Kind.DATE),
+        Column("main_goal", Kind.INTEGER),
+        Column("supporting_goals", Kind.INTEGERS),
+        Column("sdgs", Kind.INTEGERS),
+        Column("develops", Kind.CODES),
+        Column("digitalisation_essential", Kind.BOOLEAN),
+        Column("coordination_or_strategy", Kind.BOOLEAN),
+        Column("entry_criteria_note"),
+        Column("illustrative_fields", Kind.CODES),
+        Column("published_facts", Kind.LINES),
+    ),
+)
+DEPENDENCIES = Sheet(
+    "Dependencies",
+    (
+        Column("dependant"),
+        Column("supplier"),
+        Column("supplier_delivery"),
+        Column("criticality", enum=Criticality),
+        Column("type", enum=DependencyType),
+        Column("lag_days", Kind.INTEGER),
+        Column("needed_by", Kind.DATE),
+        Column("description"),
+    ),
+)
+DELIVERIES = Sheet(
+    "Deliveries",
+    (
+        Column("code"),
+        Column("initiative"),
+        Column("name"),
+        Column("description"),
+        Column("baseline_date", Kind.DATE),
+        Column("forecast_date", Kind.DATE),
+        Column("delivered_date", Kind.DATE),
+        Column("status", enum=DeliveryStatus),
+    ),
+)
+STATUS_REPORTS = Sheet(
+    "StatusReports",
+    (
+        Column("initiative"),
+        Column("period"),
+        Column("revision", Kind.INTEGER),
+        Column("segment", enum=Segment),
+        Column("phase", enum=Phase),
+        Column("status", enum=TrafficLight),
+        Column("status_reason"),
+        Column("risk_level", enum=TrafficLight),
+        Column("main_risk_areas"),
+        Column("planned_mitigations"),
+        Column("implemented_mitigations"),
+        Column("forecast_end", Kind.DATE),
+        Column("investment_nok", Kind.INTEGER),
+        Column("annual_operating_cost_nok", Kind.INTEGER),
+        Column("benefits"),
+        Column("benefit_prerequisites"),
+        Column("submitted_by"),
+        Column("submitted_at", Kind.DATETIME),
+        Column("illustrative", Kind.BOOLEAN),
+    ),
+)
+SHEETS = (INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS)
+TRUE_WORDS = {"true", "ja", "yes", "1", "sann"}
+FALSE_WORDS = {"false", "nei", "no", "0", "usann"}
+
+
+class CellError(ValueError):
+    """A cell cannot be read as its column's type; the message is in Norwegian."""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_cell(column: Column, value: Any) -> Any:
+    """The value of a cell (None when empty), or :class:`CellError`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [] if column.kind in {Kind.INTEGERS, Kind.CODES, Kind.LINES} else None
+    if column.enum is not None:
+        text = _text(value).strip()
+        try:
+            return column.enum(text)
+        except ValueError:
+            allowed = ", ".join(member.value for member in column.enum)
+            raise CellError(f"ugyldig verdi {text!r}; tillatt: {allowed}") from None
+    if column.kind is Kind.TEXT:
+        return _text(value)
+    if column.kind is Kind.DATE:
+        return _parse_date(value)
+    if column.kind is Kind.DATETIME:
+        return _parse_datetime(value)
+    if column.kind is Kind.INTEGER:
+        return _parse_integer(value)
+    if column.kind is Kind.BOOLEAN:
+        return _parse_boolean(value)
+    if column.kind is Kind.INTEGERS:
+        return [_parse_integer(item) for item in _items(value)]
+    if column.kind is Kind.CODES:
+        return list(_items(value))
+    return [line for line in _text(value).splitlines() if line.strip()]
+
+
+def _items(value: Any) -> list[str]:
+    return [item.strip() for item in _text(value).split(LIST_SEPARATOR) if item.strip()]
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise CellError(f"ugyldig dato {value.isoformat()!r}; ventet bare dato")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value).strip()
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CellError(f"ugyldig dato {text!r}; bruk ÅÅÅÅ-MM-DD") from None
+
+
+def _parse_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    text = _text(value).strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise CellError(f"ugyldig tidspunkt {text!r}; bruk ÅÅÅÅ-MM-DDTtt:mm:ss+00:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _parse_integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellError(f"ugyldig heltall {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = _text(value).strip().replace("\u00a0", "").replace(" ", "")
+    try:
+        return int(text)
+    except ValueError:
+        raise CellError(f"ugyldig heltall {_text(value)!r}") from None
+
+
+def _parse_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise CellError(f"ugyldig sannhetsverdi {_text(value)!r}; bruk true eller false")
+
+
+def format_cell(column: Column, value: Any, *, native: bool) -> Any:
+    """A value as the cell of a file: text for CSV; dates and numbers kept for xlsx."""
+    if value is None:
+        return None if native else ""
+    if isinstance(value, StrEnum):
+        return value.value
+    if column.kind is Kind.DATE:
+        return value if native else value.isoformat()
+    if column.kind is Kind.DATETIME:
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
+    if column.kind is Kind.INTEGER:
+        return int(value) if native else str(int(value))
+    if column.kind is Kind.BOOLEAN:
+        return ("true" if value else "false") if not native else bool(value)
+    if column.kind in {Kind.INTEGERS, Kind.CODES}:
+        text = LIST_SEPARATOR.join(str(item) for item in value)
+        return text if text or not native else None
+    if column.kind is Kind.LINES:
+        text = "\n".join(str(item) for item in value)
+        return text if text or not native else None
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value) if not native or value != "" else None
