@@ -61,17 +61,22 @@ class StatusChangedEvent:
 async def _events(
     info: Info, initiative: str | None
 ) -> AsyncGenerator[StatusReportSubmitted, None]:
-    async with broadcaster.subscribe() as queue:
-        while True:
-            event = await queue.get()
-            if initiative is not None and event.initiative_code != initiative:
-                continue
-            # A subscription lives long: read each event's fields fresh, and give the
-            # connection back to the pool while waiting for the next one.
-            await info.context.release()
-            info.context.loaders = Loaders(info.context.read)
-            forget_loaders(info.context)
-            yield event
+    try:
+        async with broadcaster.subscribe() as queue:
+            while True:
+                event = await queue.get()
+                if initiative is not None and event.initiative_code != initiative:
+                    continue
+                # A subscription lives long: read each event's fields fresh, and give the
+                # connection back to the pool while waiting for the next one.
+                await info.context.release()
+                info.context.loaders = Loaders(info.context.read)
+                forget_loaders(info.context)
+                yield event
+    finally:
+        # Completed or cancelled: the last event's reads must not keep a connection, which
+        # the pool would otherwise have to reclaim from the garbage collector.
+        await info.context.release()
 
 
 @strawberry.type

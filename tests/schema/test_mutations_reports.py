@@ -307,6 +307,15 @@ def _wait_for_subscribers(count: int) -> None:
         time.sleep(0.01)
 
 
+def _complete(ws: Any, operation_id: str) -> None:
+    """End the subscription and wait until the server has let go of it, then disconnect."""
+    ws.send_json({"id": operation_id, "type": "complete"})
+    deadline = time.monotonic() + 5
+    while broadcaster.subscriber_count > 0:
+        assert time.monotonic() < deadline, "the subscription never ended"
+        time.sleep(0.01)
+
+
 def test_subscription_receives_a_submitted_report(callers: Callers) -> None:
     with callers.http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         ws.send_json({"type": "connection_init"})
@@ -328,7 +337,7 @@ def test_subscription_receives_a_submitted_report(callers: Callers) -> None:
         assert event["initiativeCode"] == "KJ-PLO"
         assert (event["previousStatus"], event["status"]) == ("GREEN", "YELLOW")
         assert event["report"]["statusReason"] == "Pilot."
-        ws.send_json({"id": "1", "type": "complete"})
+        _complete(ws, "1")
 
 
 def test_status_changed_skips_reports_that_keep_the_status(callers: Callers) -> None:
@@ -343,4 +352,4 @@ def test_status_changed_skips_reports_that_keep_the_status(callers: Callers) -> 
 
         event = ws.receive_json()["payload"]["data"]["statusChanged"]
         assert event == {"initiativeCode": "KJ-PLO", "previousStatus": "GREEN", "status": "RED"}
-        ws.send_json({"id": "1", "type": "complete"})
+        _complete(ws, "1")
