@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import graph
 from app import repository
 from app.domain import TrafficLight
+from graph import RedStatusTrace
 
 Read = Callable[..., Awaitable[Any]]
 
@@ -165,21 +166,21 @@ class Analysis:
         result: dict[str, graph.StatusSnapshot] = await self._once(("statuses", period_opens), load)
         return result
 
-    async def _propagation_of_every_node(
+    async def _trace(
         self, read: Read, period_opens: date | None, include_risk_level: bool
-    ) -> dict[str, graph.PropagatedRisk]:
-        async def compute() -> dict[str, graph.PropagatedRisk]:
+    ) -> RedStatusTrace:
+        # (``graph`` names the field inside this class, so the type is imported by name.)
+        async def compute() -> RedStatusTrace:
             statuses = await self.statuses(read, period_opens)
             return await asyncio.to_thread(
-                graph.propagate_red_status,
+                graph.trace_red_status,
                 self.graph,
                 statuses,
                 include_risk_level=include_risk_level,
-                kind=None,
             )
 
-        result: dict[str, graph.PropagatedRisk] = await self._once(
-            ("every node", period_opens, include_risk_level), compute
+        result: RedStatusTrace = await self._once(
+            ("trace", period_opens, include_risk_level), compute
         )
         return result
 
@@ -189,17 +190,23 @@ class Analysis:
         """Propagated red status (and optionally red risk) of initiatives as of a period."""
 
         async def compute() -> dict[str, graph.PropagatedRisk]:
-            every = await self._propagation_of_every_node(read, period_opens, include_risk_level)
-            return {
-                code: risk
-                for code, risk in every.items()
-                if self.graph.nodes[code]["kind"] == graph.NodeKind.INITIATIVE
-            }
+            trace = await self._trace(read, period_opens, include_risk_level)
+            return trace.flagged(graph.NodeKind.INITIATIVE)
 
         result: dict[str, graph.PropagatedRisk] = await self._once(
             ("initiatives", period_opens, include_risk_level), compute
         )
         return result
+
+    async def source_reach(
+        self, read: Read, period_opens: date | None, *, include_risk_level: bool
+    ) -> list[graph.SourceReach]:
+        """How many initiatives each red source flags, widest reach first."""
+        trace = await self._trace(read, period_opens, include_risk_level)
+        return sorted(
+            trace.reach().values(),
+            key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+        )
 
     async def propagation_overview(
         self, read: Read, period_opens: date | None, *, include_risk_level: bool
@@ -213,9 +220,8 @@ class Analysis:
             flagged = sorted(
                 propagation.values(), key=lambda risk: (-risk.level.severity, risk.code)
             )
-            reach = sorted(
-                graph.source_reach(propagation).values(),
-                key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+            reach = await self.source_reach(
+                read, period_opens, include_risk_level=include_risk_level
             )
             return PropagationOverview(flagged=tuple(flagged), reach=tuple(reach))
 
@@ -230,8 +236,8 @@ class Analysis:
         """Propagated level of every node, solutions (which relay it) included."""
 
         async def compute() -> dict[str, graph.Level]:
-            every = await self._propagation_of_every_node(read, period_opens, include_risk_level)
-            return {code: risk.level for code, risk in every.items()}
+            trace = await self._trace(read, period_opens, include_risk_level)
+            return {code: risk.level for code, risk in trace.flagged(kind=None).items()}
 
         result: dict[str, graph.Level] = await self._once(
             ("levels", period_opens, include_risk_level), compute

@@ -52,10 +52,11 @@ from graph.model import (
 )
 from graph.propagation import (
     PropagatedRisk,
+    RedStatusTrace,
     SourceReach,
     propagate_red_status,
     red_sources,
-    source_reach,
+    trace_red_status,
 )
 from graph.ranking import KeyInitiative, key_initiatives, transitive_dependant_counts
 from graph.schedule import Schedule, ScheduleItem, compute_schedule, critical_path, supplier_date
@@ -85,6 +86,7 @@ __all__ = [
     "NodeNotFound",
     "NodeNotScheduled",
     "PropagatedRisk",
+    "RedStatusTrace",
     "Schedule",
     "ScheduleItem",
     "Slack",
@@ -107,9 +109,9 @@ __all__ = [
     "red_sources",
     "require_node",
     "slip_impact",
-    "source_reach",
     "subgraph",
     "supplier_date",
+    "trace_red_status",
     "transitive_dependant_counts",
     "upstream",
     "would_create_cycle",

@@ -9,37 +9,110 @@ the dependants of a solution it develops through its HIGH development edge.
 
 How it is computed: a node has RED from a source exactly when a HIGH-only path joins
 them, and YELLOW when only paths that also use MEDIUM edges do (any such path has a
-MEDIUM edge, so it is YELLOW). Two breadth-first searches per source therefore suffice:
-one over HIGH edges, one over HIGH and MEDIUM edges. Nodes are numbered in code order and
-adjacency lists are sorted, so BFS yields the fewest-hops path with the smallest codes.
+MEDIUM edge, so it is YELLOW). So each source's reach over HIGH edges, and over HIGH and
+MEDIUM edges, decides every level. Both are computed for all sources at once as bit sets
+of node positions, in one pass over the graph in reverse topological order (strongly
+connected components contracted when there are cycles): a node reaches what its
+dependants reach, plus the dependants themselves.
+
+The answer can be large — every flagged node lists every source reaching it, with one
+path each — so :class:`RedStatusTrace` keeps the bit sets and builds sources and paths
+when they are asked for. A path is found by a breadth-first search from its source over
+adjacency lists sorted by code (kept per source once made), so it has the fewest hops
+and, among those, the smallest codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 
 from graph.model import Criticality, Level, NodeKind, StatusSnapshot
 
-__all__ = ["PropagatedRisk", "SourceReach", "propagate_red_status", "red_sources", "source_reach"]
+__all__ = [
+    "PropagatedRisk",
+    "RedStatusTrace",
+    "SourceReach",
+    "propagate_red_status",
+    "red_sources",
+    "trace_red_status",
+]
 
 
-@dataclass(frozen=True, slots=True)
 class PropagatedRisk:
     """The level a node inherits from red sources upstream of it.
 
     ``sources`` are the sources reaching the node at ``level``, sorted by code, and
     ``paths[i]`` is one path of that level from ``sources[i]`` to the node (fewest hops,
-    then smallest codes), starting at the source and ending at the node.
+    then smallest codes), starting at the source and ending at the node. Made by
+    :meth:`RedStatusTrace.flagged`, both are worked out on first use; made directly (as in
+    tests), they are given.
+
+    Examples
+    --------
+    >>> risk = PropagatedRisk("B", Level.RED, ("A",), (("A", "B"),))
+    >>> risk == PropagatedRisk("B", Level.RED, ("A",), (("A", "B"),)), risk.kind
+    (True, <NodeKind.INITIATIVE: 'INITIATIVE'>)
     """
 
-    code: str
-    level: Level
-    sources: tuple[str, ...]
-    paths: tuple[tuple[str, ...], ...]
-    kind: NodeKind = NodeKind.INITIATIVE
+    __slots__ = ("_paths", "_sources", "_trace", "code", "kind", "level")
+
+    def __init__(
+        self,
+        code: str,
+        level: Level,
+        sources: tuple[str, ...] | None = None,
+        paths: tuple[tuple[str, ...], ...] | None = None,
+        kind: NodeKind = NodeKind.INITIATIVE,
+        *,
+        trace: RedStatusTrace | None = None,
+    ) -> None:
+        if trace is None and (sources is None or paths is None):
+            raise TypeError("give sources and paths, or the trace to find them in")
+        self.code = code
+        self.level = level
+        self.kind = kind
+        self._sources = sources
+        self._paths = paths
+        self._trace = trace
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        if self._sources is None:
+            assert self._trace is not None
+            self._sources = self._trace.sources_reaching(self.code, self.level)
+        return self._sources
+
+    @property
+    def paths(self) -> tuple[tuple[str, ...], ...]:
+        if self._paths is None:
+            assert self._trace is not None
+            trace, code, level = self._trace, self.code, self.level
+            self._paths = tuple(trace.path(source, code, level) for source in self.sources)
+        return self._paths
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PropagatedRisk):
+            return NotImplemented
+        return (self.code, self.level, self.kind, self.sources, self.paths) == (
+            other.code,
+            other.level,
+            other.kind,
+            other.sources,
+            other.paths,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"PropagatedRisk(code={self.code!r}, level={self.level!s}, "
+            f"sources={self.sources!r}, paths={self.paths!r}, kind={self.kind!s})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +159,13 @@ def red_sources(
     )
 
 
-def propagate_red_status(
+def trace_red_status(
     graph: nx.DiGraph,
     statuses: Mapping[str, StatusSnapshot],
     *,
     include_risk_level: bool = False,
-    kind: NodeKind | None = NodeKind.INITIATIVE,
-) -> dict[str, PropagatedRisk]:
-    """Return the propagated risk of every node that a red source reaches.
+) -> RedStatusTrace:
+    """Work out how far red status spreads from every source; see :class:`RedStatusTrace`.
 
     Parameters
     ----------
@@ -103,9 +175,23 @@ def propagate_red_status(
         The status of each initiative in the chosen period; see :func:`red_sources`.
     include_risk_level : bool, default False
         Also treat initiatives whose risk level is RED as sources.
-    kind : NodeKind or None, default NodeKind.INITIATIVE
-        Which flagged nodes to return. Solutions relay the risk either way; pass
-        ``NodeKind.SOLUTION`` for the level each solution carries, or None for all.
+    """
+    return RedStatusTrace(
+        graph, red_sources(graph, statuses, include_risk_level=include_risk_level)
+    )
+
+
+def propagate_red_status(
+    graph: nx.DiGraph,
+    statuses: Mapping[str, StatusSnapshot],
+    *,
+    include_risk_level: bool = False,
+    kind: NodeKind | None = NodeKind.INITIATIVE,
+) -> dict[str, PropagatedRisk]:
+    """Return the propagated risk of every node that a red source reaches.
+
+    Parameters are those of :func:`trace_red_status`, and ``kind`` those of
+    :meth:`RedStatusTrace.flagged`.
 
     Returns
     -------
@@ -130,104 +216,228 @@ def propagate_red_status(
     LMR RED ('HAP-PROG',) (('HAP-PROG', 'HAP', 'LMR'),)
     PLL YELLOW ('HAP-PROG',) (('HAP-PROG', 'HAP', 'LMR', 'PLL'),)
     """
-    sources = red_sources(graph, statuses, include_risk_level=include_risk_level)
-    if not sources:
-        return {}
-    codes = sorted(graph)
-    index = {code: position for position, code in enumerate(codes)}
-    red_edges: list[list[int]] = [[] for _ in codes]
-    transmitting_edges: list[list[int]] = [[] for _ in codes]
-    for supplier, dependant, criticality in graph.edges(data="criticality"):
-        if criticality == Criticality.HIGH:
-            red_edges[index[supplier]].append(index[dependant])
-            transmitting_edges[index[supplier]].append(index[dependant])
-        elif criticality == Criticality.MEDIUM:
-            transmitting_edges[index[supplier]].append(index[dependant])
-    for neighbours in (*red_edges, *transmitting_edges):
-        neighbours.sort()
-
-    # Per node: the sources reaching it at RED, then (for nodes nothing reaches at RED)
-    # the sources reaching it at YELLOW, each with the path found, in source code order.
-    singletons = [(code,) for code in codes]
-    red: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
-    for source in sources:
-        start = index[source]
-        for node, path in _bfs_paths(red_edges, start, singletons).items():
-            if node != start:
-                red.setdefault(node, []).append((source, path))
-    yellow: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
-    for source in sources:
-        start = index[source]
-        for node, path in _bfs_paths(transmitting_edges, start, singletons).items():
-            if node != start and node not in red:
-                yellow.setdefault(node, []).append((source, path))
-
-    kinds = graph.nodes
-    result: dict[str, PropagatedRisk] = {}
-    for position in sorted(red.keys() | yellow.keys()):
-        code = codes[position]
-        node_kind = kinds[code]["kind"]
-        if kind is not None and node_kind != kind:
-            continue
-        level, found = (
-            (Level.RED, red[position]) if position in red else (Level.YELLOW, yellow[position])
-        )
-        result[code] = PropagatedRisk(
-            code=code,
-            level=level,
-            sources=tuple(source for source, _ in found),
-            paths=tuple(path for _, path in found),
-            kind=node_kind,
-        )
-    return result
+    trace = trace_red_status(graph, statuses, include_risk_level=include_risk_level)
+    return trace.flagged(kind)
 
 
-def source_reach(result: Mapping[str, PropagatedRisk]) -> dict[str, SourceReach]:
-    """Count, per source, the initiatives it flags at RED and at YELLOW.
+class RedStatusTrace:
+    """Where the red status of a set of sources reaches, by level.
 
-    A source counts for a node when the node lists it, that is when it reaches the node at
-    the node's final level: a node that one source makes RED does not count as YELLOW for
-    another source that only reaches it at YELLOW.
-
-    Returns
-    -------
-    dict of str to SourceReach
-        Keyed by source code, in code order.
+    Holds, per source, the set of nodes it reaches at RED and at YELLOW or better (as bit
+    sets over node positions in code order), from which levels, sources, per-source reach
+    and paths are read.
 
     Examples
     --------
-    >>> result = {
-    ...     "B": PropagatedRisk("B", Level.RED, ("A",), (("A", "B"),)),
-    ...     "C": PropagatedRisk("C", Level.YELLOW, ("A", "D"), (("A", "C"), ("D", "C"))),
-    ... }
-    >>> list(source_reach(result).values())
-    [SourceReach(source='A', red=1, yellow=1), SourceReach(source='D', red=0, yellow=1)]
+    >>> graph = nx.DiGraph()
+    >>> graph.add_nodes_from("ABCD", kind=NodeKind.INITIATIVE)
+    >>> graph.add_edge("A", "B", criticality=Criticality.HIGH)
+    >>> graph.add_edges_from([("B", "C"), ("D", "C")], criticality=Criticality.MEDIUM)
+    >>> trace = RedStatusTrace(graph, ("A", "D"))
+    >>> {code: risk.level.value for code, risk in trace.flagged().items()}
+    {'B': 'RED', 'C': 'YELLOW'}
+    >>> trace.path("A", "C", Level.YELLOW)
+    ('A', 'B', 'C')
     """
-    counts: dict[str, list[int]] = {}
-    for risk in result.values():
-        if risk.kind != NodeKind.INITIATIVE:
-            continue
-        for source in risk.sources:
-            counts.setdefault(source, [0, 0])[risk.level != Level.RED] += 1
-    return {
-        source: SourceReach(source=source, red=red, yellow=yellow)
-        for source, (red, yellow) in sorted(counts.items())
+
+    def __init__(self, graph: nx.DiGraph, sources: Sequence[str]) -> None:
+        self.sources = tuple(sources)
+        self._codes = sorted(graph)
+        self._position = {code: position for position, code in enumerate(self._codes)}
+        self._kinds = [graph.nodes[code]["kind"] for code in self._codes]
+        self._red_edges, self._transmitting_edges = _adjacency_by_level(graph, self._position)
+        starts = [self._position[source] for source in self.sources]
+        order = _reverse_topological_order(graph, self._position)
+        self._red_reach = _reach_without_self(self._red_edges, order, starts)
+        self._any_reach = _reach_without_self(self._transmitting_edges, order, starts)
+        self._red_nodes = _union(self._red_reach)
+        self._yellow_nodes = _union(self._any_reach) & ~self._red_nodes
+        self._initiatives = _mask(
+            position for position, kind in enumerate(self._kinds) if kind == NodeKind.INITIATIVE
+        )
+        self._parents: dict[tuple[int, Level], array[int]] = {}
+
+    def level_of(self, code: str) -> Level | None:
+        """The level ``code`` inherits, or None when no source reaches it."""
+        bit = 1 << self._position[code]
+        if self._red_nodes & bit:
+            return Level.RED
+        return Level.YELLOW if self._yellow_nodes & bit else None
+
+    def flagged(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, PropagatedRisk]:
+        """Every node a source reaches, keyed by code in code order.
+
+        ``kind`` chooses which nodes to return: solutions relay the risk either way; pass
+        ``NodeKind.SOLUTION`` for the level each solution carries, or None for all.
+        """
+        levels = dict.fromkeys(_positions(self._red_nodes), Level.RED)
+        levels.update(dict.fromkeys(_positions(self._yellow_nodes), Level.YELLOW))
+        codes, kinds = self._codes, self._kinds
+        return {
+            codes[position]: PropagatedRisk(
+                codes[position], levels[position], kind=kinds[position], trace=self
+            )
+            for position in sorted(levels)
+            if kind is None or kinds[position] == kind
+        }
+
+    def sources_reaching(self, code: str, level: Level) -> tuple[str, ...]:
+        """The sources that reach ``code`` at ``level`` (RED or YELLOW), sorted by code."""
+        reach = self._red_reach if level == Level.RED else self._any_reach
+        bit = 1 << self._position[code]
+        return tuple(
+            source for source, nodes in zip(self.sources, reach, strict=True) if nodes & bit
+        )
+
+    def reach(self) -> dict[str, SourceReach]:
+        """Per source, the initiatives it flags at RED and at YELLOW, in code order.
+
+        A source counts for a node when it reaches the node at the node's final level: a
+        node that one source makes RED does not count as YELLOW for another source that
+        only reaches it at YELLOW. Sources that flag nothing are left out.
+        """
+        counts = {}
+        yellow_initiatives = self._yellow_nodes & self._initiatives
+        for source, red, any_level in zip(
+            self.sources, self._red_reach, self._any_reach, strict=True
+        ):
+            flagged_red = (red & self._initiatives).bit_count()
+            flagged_yellow = (any_level & yellow_initiatives).bit_count()
+            if flagged_red or flagged_yellow:
+                counts[source] = SourceReach(source=source, red=flagged_red, yellow=flagged_yellow)
+        return counts
+
+    def path(self, source: str, code: str, level: Level) -> tuple[str, ...]:
+        """One path of ``level`` from ``source`` to ``code``: fewest hops, then smallest codes.
+
+        Raises ``ValueError`` when ``source`` does not reach ``code`` at ``level``.
+        """
+        start, target = self._position[source], self._position[code]
+        parents = self._parents.get((start, level))
+        if parents is None:
+            edges = self._red_edges if level == Level.RED else self._transmitting_edges
+            parents = self._parents[start, level] = _bfs_parents(edges, start)
+        if target == start or parents[target] < 0:
+            raise ValueError(f"{source} does not reach {code} at {level}")
+        path = [target]
+        while path[-1] != start:
+            path.append(parents[path[-1]])
+        return tuple(self._codes[position] for position in reversed(path))
+
+
+def _adjacency_by_level(
+    graph: nx.DiGraph, position: Mapping[str, int]
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Dependants of each node over HIGH edges, and over HIGH or MEDIUM edges, sorted."""
+    red_edges: list[list[int]] = [[] for _ in position]
+    transmitting_edges: list[list[int]] = [[] for _ in position]
+    for supplier, dependant, criticality in graph.edges(data="criticality"):
+        if criticality == Criticality.HIGH:
+            red_edges[position[supplier]].append(position[dependant])
+            transmitting_edges[position[supplier]].append(position[dependant])
+        elif criticality == Criticality.MEDIUM:
+            transmitting_edges[position[supplier]].append(position[dependant])
+    for neighbours in (*red_edges, *transmitting_edges):
+        neighbours.sort()
+    return red_edges, transmitting_edges
+
+
+def _reverse_topological_order(graph: nx.DiGraph, position: Mapping[str, int]) -> list[int] | None:
+    """Node positions, every node before its suppliers; None when the graph has a cycle."""
+    try:
+        return [position[code] for code in reversed(list(nx.topological_sort(graph)))]
+    except nx.NetworkXUnfeasible:
+        return None
+
+
+class _Contracted(NamedTuple):
+    """A graph with its strongly connected components contracted to single nodes."""
+
+    members: list[list[int]]  # nodes of each component
+    dependants: list[list[int]]  # components each component has an edge to
+    order: list[int]  # components, each before every component with an edge to it
+
+
+def _contract(adjacency: list[list[int]], order: list[int] | None) -> _Contracted:
+    """Contract cycles; with a known reverse topological ``order`` nothing needs merging."""
+    if order is not None:
+        return _Contracted([[node] for node in range(len(adjacency))], adjacency, order)
+    cyclic = nx.DiGraph()
+    cyclic.add_nodes_from(range(len(adjacency)))
+    cyclic.add_edges_from(
+        (node, dependant) for node, dependants in enumerate(adjacency) for dependant in dependants
+    )
+    condensed = nx.condensation(cyclic)
+    return _Contracted(
+        members=[sorted(condensed.nodes[component]["members"]) for component in condensed],
+        dependants=[list(condensed.successors(component)) for component in condensed],
+        order=list(reversed(list(nx.topological_sort(condensed)))),
+    )
+
+
+def _reach_without_self(
+    adjacency: list[list[int]], order: list[int] | None, starts: Sequence[int]
+) -> list[int]:
+    """For each start, the nodes it reaches along one or more edges, itself excluded."""
+    graph = _contract(adjacency, order)
+    component_of = {
+        node: component for component, nodes in enumerate(graph.members) for node in nodes
     }
+    wanted = {component_of[start] for start in starts}
+    unvisited_callers = [0] * len(graph.members)
+    for dependants in graph.dependants:
+        for dependant in dependants:
+            unvisited_callers[dependant] += 1
+    members = [_mask(nodes) for nodes in graph.members]
+    below: dict[int, int] = {}
+    for component in graph.order:
+        reached = 0
+        for dependant in graph.dependants[component]:
+            reached |= members[dependant] | below[dependant]
+            unvisited_callers[dependant] -= 1
+            if not unvisited_callers[dependant] and dependant not in wanted:
+                del below[dependant]  # nothing will ask again: keep memory to the frontier
+        if len(graph.members[component]) > 1:
+            reached |= members[component]
+        below[component] = reached
+    return [below[component_of[start]] & ~(1 << start) for start in starts]
 
 
-def _bfs_paths(
-    adjacency: list[list[int]], start: int, singletons: list[tuple[str]]
-) -> dict[int, tuple[str, ...]]:
-    """Paths (as codes) from ``start`` to every node it reaches, in BFS order."""
-    paths: dict[int, tuple[str, ...]] = {start: singletons[start]}
+def _bfs_parents(adjacency: list[list[int]], start: int) -> array[int]:
+    """The BFS parent of every node reached from ``start`` (-1 elsewhere and at start)."""
+    parents = array("i", [-1]) * len(adjacency)
+    seen = {start}
     frontier = [start]
     while frontier:
         next_frontier = []
         for node in frontier:
-            path = paths[node]
             for neighbour in adjacency[node]:
-                if neighbour not in paths:
-                    paths[neighbour] = path + singletons[neighbour]
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    parents[neighbour] = node
                     next_frontier.append(neighbour)
         frontier = next_frontier
-    return paths
+    return parents
+
+
+def _mask(positions: Iterator[int] | Sequence[int]) -> int:
+    mask = 0
+    for position in positions:
+        mask |= 1 << position
+    return mask
+
+
+def _union(masks: Sequence[int]) -> int:
+    union = 0
+    for mask in masks:
+        union |= mask
+    return union
+
+
+def _positions(mask: int) -> Iterator[int]:
+    """Positions of the set bits of ``mask``, ascending."""
+    bits = bin(mask)[:1:-1]  # least significant first, without the "0b"
+    position = bits.find("1")
+    while position >= 0:
+        yield position
+        position = bits.find("1", position + 1)

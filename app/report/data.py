@@ -349,10 +349,7 @@ async def _gather(
         if code not in from_status
         or (from_status[code].level, from_status[code].sources) != (risk.level, risk.sources)
     }
-    reach = sorted(
-        graph.source_reach(with_risk).values(),
-        key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
-    )
+    reach = await analysis.source_reach(read, period.opens, include_risk_level=True)
     try:
         schedule = analysis.schedule()
         chain = analysis.critical_path()

@@ -6,7 +6,7 @@ from graph import (
     StatusSnapshot,
     propagate_red_status,
     red_sources,
-    source_reach,
+    trace_red_status,
 )
 from tests.graph.builders import HIGH, LOW, MEDIUM, chain_of, depends, portfolio
 
@@ -198,7 +198,7 @@ def test_source_reach_counts_flagged_initiatives_by_level() -> None:
         dependencies=[depends("A", "B"), depends("B", "C", MEDIUM), depends("D", "C", MEDIUM)],
     )
 
-    reach = source_reach(propagate_red_status(graph, {"A": RED, "D": RED}))
+    reach = trace_red_status(graph, {"A": RED, "D": RED}).reach()
 
     assert reach == {
         "A": SourceReach("A", red=1, yellow=1),

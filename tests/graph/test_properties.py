@@ -25,6 +25,7 @@ from graph import (
     critical_path,
     propagate_red_status,
     red_sources,
+    trace_red_status,
 )
 from tests.graph.builders import day
 
@@ -107,6 +108,23 @@ def test_propagation_matches_enumerating_every_simple_path(
     assert {
         code: (risk.level, risk.sources, risk.paths) for code, risk in result.items()
     } == brute_force_propagation(graph, sources)
+
+
+@FAST
+@given(cyclic_portfolios())
+def test_source_reach_counts_the_initiatives_that_list_each_source(
+    case: tuple[nx.DiGraph, dict[str, StatusSnapshot], bool],
+) -> None:
+    graph, statuses, include_risk_level = case
+    trace = trace_red_status(graph, statuses, include_risk_level=include_risk_level)
+
+    expected: dict[str, list[int]] = {}
+    for risk in trace.flagged(NodeKind.INITIATIVE).values():
+        for source in risk.sources:
+            expected.setdefault(source, [0, 0])[risk.level == Level.YELLOW] += 1
+    assert {
+        source: [reach.red, reach.yellow] for source, reach in trace.reach().items()
+    } == expected
 
 
 @st.composite
