@@ -144,10 +144,21 @@ class InitiativeQuery:
     status_period_opens: date | None = None
 
 
-def latest_reports_subquery(*, period_opens: date | None) -> sa.Subquery:
-    """Each initiative's latest report revision from periods opened up to ``period_opens``."""
+def latest_reports_subquery(
+    *, period_opens: date | None, columns: Sequence[str] | None = None
+) -> sa.Subquery:
+    """Each initiative's latest report revision from periods opened up to ``period_opens``.
+
+    ``columns`` narrows it to those report columns (and ``initiative_id``): ranking 80,000
+    reports sorts whatever is selected, free-text fields included.
+    """
+    selected = (
+        [report_table.c.initiative_id, *(report_table.c[name] for name in columns)]
+        if columns is not None
+        else [report_table]
+    )
     ranked = sa.select(
-        report_table,
+        *selected,
         sa.func.row_number()
         .over(
             partition_by=report_table.c.initiative_id,
@@ -564,7 +575,7 @@ async def latest_statuses(
     connection: AsyncConnection, *, period_opens: date | None
 ) -> dict[str, tuple[TrafficLight, TrafficLight | None]]:
     """Status and risk level of every admitted initiative up to a period, by code."""
-    latest = latest_reports_subquery(period_opens=period_opens)
+    latest = latest_reports_subquery(period_opens=period_opens, columns=("status", "risk_level"))
     result = await connection.execute(
         sa.select(initiative_table.c.code, latest.c.status, latest.c.risk_level)
         .join(latest, latest.c.initiative_id == initiative_table.c.id)
