@@ -17,14 +17,13 @@ dependants reach, plus the dependants themselves.
 
 The answer can be large — every flagged node lists every source reaching it, with one
 path each — so :class:`RedStatusTrace` keeps the bit sets and builds sources and paths
-when they are asked for. A path is found by a breadth-first search from its source over
-adjacency lists sorted by code (kept per source once made), so it has the fewest hops
-and, among those, the smallest codes.
+when they are asked for. A node's paths come from one breadth-first search backwards
+from it (see :meth:`RedStatusTrace.paths_to`): each has the fewest hops and, among
+those, the smallest codes.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -91,8 +90,7 @@ class PropagatedRisk:
     def paths(self) -> tuple[tuple[str, ...], ...]:
         if self._paths is None:
             assert self._trace is not None
-            trace, code, level = self._trace, self.code, self.level
-            self._paths = tuple(trace.path(source, code, level) for source in self.sources)
+            self._paths = self._trace.paths_to(self.code, self.level, self.sources)
         return self._paths
 
     def __eq__(self, other: object) -> bool:
@@ -246,6 +244,8 @@ class RedStatusTrace:
         self._position = {code: position for position, code in enumerate(self._codes)}
         self._kinds = [graph.nodes[code]["kind"] for code in self._codes]
         self._red_edges, self._transmitting_edges = _adjacency_by_level(graph, self._position)
+        self._red_suppliers = _reversed(self._red_edges)
+        self._transmitting_suppliers = _reversed(self._transmitting_edges)
         starts = [self._position[source] for source in self.sources]
         order = _reverse_topological_order(graph, self._position)
         self._red_reach = _reach_without_self(self._red_edges, order, starts)
@@ -255,7 +255,6 @@ class RedStatusTrace:
         self._initiatives = _mask(
             position for position, kind in enumerate(self._kinds) if kind == NodeKind.INITIATIVE
         )
-        self._parents: dict[tuple[int, Level], array[int]] = {}
 
     def level_of(self, code: str) -> Level | None:
         """The level ``code`` inherits, or None when no source reaches it."""
@@ -312,17 +311,39 @@ class RedStatusTrace:
 
         Raises ``ValueError`` when ``source`` does not reach ``code`` at ``level``.
         """
-        start, target = self._position[source], self._position[code]
-        parents = self._parents.get((start, level))
-        if parents is None:
-            edges = self._red_edges if level == Level.RED else self._transmitting_edges
-            parents = self._parents[start, level] = _bfs_parents(edges, start)
-        if target == start or parents[target] < 0:
-            raise ValueError(f"{source} does not reach {code} at {level}")
-        path = [target]
-        while path[-1] != start:
-            path.append(parents[path[-1]])
-        return tuple(self._codes[position] for position in reversed(path))
+        (path,) = self.paths_to(code, level, (source,))
+        return path
+
+    def paths_to(
+        self, code: str, level: Level, sources: Sequence[str]
+    ) -> tuple[tuple[str, ...], ...]:
+        """:meth:`path` from each of ``sources`` to ``code``, found in one search.
+
+        A breadth-first search backwards from ``code`` gives every node's distance to it;
+        from each source, the walk then takes the smallest-code dependant one hop closer.
+        That is the shortest path that is smallest in code order, as a forward search from
+        the source would find it, without a search per source.
+        """
+        dependants, suppliers = (
+            (self._red_edges, self._red_suppliers)
+            if level == Level.RED
+            else (self._transmitting_edges, self._transmitting_suppliers)
+        )
+        target = self._position[code]
+        hops_to_target = _hops_to(suppliers, target)
+        paths = []
+        for source in sources:
+            node = self._position[source]
+            hops = hops_to_target.get(node)
+            if node == target or hops is None:
+                raise ValueError(f"{source} does not reach {code} at {level}")
+            path = [node]
+            while hops:
+                hops -= 1
+                node = next(n for n in dependants[node] if hops_to_target.get(n) == hops)
+                path.append(node)
+            paths.append(tuple(self._codes[position] for position in path))
+        return tuple(paths)
 
 
 def _adjacency_by_level(
@@ -403,21 +424,29 @@ def _reach_without_self(
     return [below[component_of[start]] & ~(1 << start) for start in starts]
 
 
-def _bfs_parents(adjacency: list[list[int]], start: int) -> array[int]:
-    """The BFS parent of every node reached from ``start`` (-1 elsewhere and at start)."""
-    parents = array("i", [-1]) * len(adjacency)
-    seen = {start}
-    frontier = [start]
+def _reversed(adjacency: list[list[int]]) -> list[list[int]]:
+    reverse: list[list[int]] = [[] for _ in adjacency]
+    for node, neighbours in enumerate(adjacency):
+        for neighbour in neighbours:
+            reverse[neighbour].append(node)
+    return reverse
+
+
+def _hops_to(suppliers: list[list[int]], target: int) -> dict[int, int]:
+    """Fewest edges from each node that reaches ``target`` to it (breadth-first, backwards)."""
+    hops = {target: 0}
+    frontier = [target]
+    distance = 0
     while frontier:
+        distance += 1
         next_frontier = []
         for node in frontier:
-            for neighbour in adjacency[node]:
-                if neighbour not in seen:
-                    seen.add(neighbour)
-                    parents[neighbour] = node
-                    next_frontier.append(neighbour)
+            for supplier in suppliers[node]:
+                if supplier not in hops:
+                    hops[supplier] = distance
+                    next_frontier.append(supplier)
         frontier = next_frontier
-    return parents
+    return hops
 
 
 def _mask(positions: Iterator[int] | Sequence[int]) -> int:

@@ -1,3 +1,5 @@
+import pytest
+
 from graph import (
     Level,
     NodeKind,
@@ -213,3 +215,17 @@ def test_propagation_does_not_modify_the_graph() -> None:
     propagate_red_status(graph, {"A": RED})
 
     assert list(graph.edges(data=True)) == before
+
+
+def test_a_path_is_only_given_where_the_source_reaches_at_that_level() -> None:
+    # given A -HIGH-> B -MEDIUM-> C
+    graph = portfolio(
+        initiatives=["A", "B", "C"], dependencies=[depends("A", "B"), depends("B", "C", MEDIUM)]
+    )
+    trace = trace_red_status(graph, {"A": RED})
+
+    assert trace.path("A", "C", Level.YELLOW) == ("A", "B", "C")
+    with pytest.raises(ValueError, match="A does not reach C at RED"):
+        trace.path("A", "C", Level.RED)
+    with pytest.raises(ValueError, match="A does not reach A"):
+        trace.path("A", "A", Level.RED)
