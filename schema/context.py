@@ -55,7 +55,7 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.read)
+        self.loaders = Loaders(self.read, self.resolve_period)
 
     async def read(
         self,
@@ -125,7 +125,10 @@ class Context:
         return await self._periods
 
     async def _read_periods(self) -> list[repository.Row]:
-        return list(await self.read(repository.list_reporting_periods))
+        periods = list(await self.read(repository.list_reporting_periods))
+        # Every period is now known: a report's period needs no statement of its own.
+        self.loaders.period_by_id.prime_many({period.id: period for period in periods})
+        return periods
 
     async def analysis(self) -> Analysis:
         """The dependency analysis of the current data version (version read once)."""

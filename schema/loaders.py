@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
@@ -14,8 +15,50 @@ from app.repository import Row
 
 K = TypeVar("K")
 V = TypeVar("V")
+R = TypeVar("R")
+
+MaybeAwaitable: TypeAlias = R | Awaitable[R]
+"""What a resolver returns when it answers at once if it can and awaits only if it must."""
 
 Reader = Callable[..., Awaitable[Any]]
+PeriodResolver = Callable[[str | None], Awaitable[Row | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportStatus:
+    """An initiative's latest report up to a period: what status and risk are read from."""
+
+    period: Row | None
+    report: Row | None
+
+    @property
+    def is_stale(self) -> bool:
+        """The report is from an earlier period than the chosen one, or there is none."""
+        return self.period is not None and (
+            self.report is None or self.report.period_id != self.period.id
+        )
+
+
+def resolve_loaded(loader: DataLoader[K, V], key: K, build: Callable[[V], R]) -> MaybeAwaitable[R]:
+    """``build`` of the loader's value for ``key``: at once when the loader already holds it.
+
+    Only when the value is still to be loaded does the resolver return an awaitable. A field
+    whose value was prefetched thus costs graphql-core no coroutine, future and gather, which
+    on a page of 500 initiatives is most of the execution time.
+    """
+    future = loader.cache_map.get(key)
+    if (
+        future is not None
+        and future.done()
+        and not future.cancelled()
+        and future.exception() is None
+    ):
+        return build(future.result())
+    return _build_when_loaded(loader.load(key), build)
+
+
+async def _build_when_loaded(pending: Awaitable[V], build: Callable[[V], R]) -> R:
+    return build(await pending)
 
 
 def _by_key(
@@ -43,8 +86,9 @@ def _grouped(
 class Loaders:
     """The loaders of one request, named ``<what>_by_<key>``."""
 
-    def __init__(self, read: Reader) -> None:
+    def __init__(self, read: Reader, resolve_period: PeriodResolver) -> None:
         self._read = read
+        self._resolve_period = resolve_period
         self.organisation_by_id = _by_key(read, repository.organisations_by_ids)
         self.initiative_by_id = _by_key(read, repository.initiatives_by_ids)
         self.initiative_by_code = _by_key(read, repository.initiatives_by_codes)
@@ -63,6 +107,7 @@ class Loaders:
         self.dependants_by_initiative = _grouped(read, repository.dependants_of_initiatives)
         self.dependants_by_solution = _grouped(read, repository.dependants_of_solutions)
         self._latest_report_by_period: dict[date | None, DataLoader[int, Row | None]] = {}
+        self._report_status_by_period: dict[str | None, DataLoader[int, ReportStatus]] = {}
 
     def latest_report_by_initiative(self, period_opens: date | None) -> DataLoader[int, Row | None]:
         """Latest report up to the period opening on ``period_opens`` (one loader per period)."""
@@ -78,4 +123,24 @@ class Loaders:
 
             loader = DataLoader(load_fn=load)
             self._latest_report_by_period[period_opens] = loader
+        return loader
+
+    def report_status_by_initiative(self, period: str | None) -> DataLoader[int, ReportStatus]:
+        """Status lookup for the period code (default: current), one per initiative.
+
+        ``status``, ``riskLevel``, ``reportIsStale`` and ``latestReport`` all read the same
+        lookup, so the period is resolved once per batch rather than once per field.
+        """
+        loader = self._report_status_by_period.get(period)
+        if loader is None:
+
+            async def load(keys: Sequence[int]) -> list[ReportStatus]:
+                chosen = await self._resolve_period(period)
+                if chosen is None:
+                    return [ReportStatus(period=None, report=None)] * len(keys)
+                reports = await self.latest_report_by_initiative(chosen.opens).load_many(keys)
+                return [ReportStatus(period=chosen, report=report) for report in reports]
+
+            loader = DataLoader(load_fn=load)
+            self._report_status_by_period[period] = loader
         return loader

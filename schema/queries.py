@@ -21,6 +21,7 @@ from schema.enums import (
     all_labels,
 )
 from schema.errors import UserInputError
+from schema.prefetch import prefetch_initiatives
 from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
 from schema.reporting import ReportingQuery
 from schema.types import (
@@ -221,6 +222,7 @@ class Query(ReportingQuery, AnalysisQuery):
             repository.page_initiatives, query, after_code=after_code, limit=size + 1
         )
         page = rows[:size]
+        await prefetch_initiatives(info, [row.owner_id for row in page], [row.id for row in page])
         edges = [
             InitiativeEdge(cursor=encode_cursor(row.code), node=Initiative.from_row(row))
             for row in page

@@ -70,7 +70,7 @@ async def _events(
                 # A subscription lives long: read each event's fields fresh, and give the
                 # connection back to the pool while waiting for the next one.
                 await info.context.release()
-                info.context.loaders = Loaders(info.context.read)
+                info.context.loaders = Loaders(info.context.read, info.context.resolve_period)
                 forget_loaders(info.context)
                 yield event
     finally:

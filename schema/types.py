@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -24,7 +25,10 @@ from schema.enums import (
     TrafficLight,
 )
 from schema.initiative_reporting import InitiativeReporting, ReportEconomics
+from schema.loaders import MaybeAwaitable, ReportStatus, resolve_loaded
 from schema.relay import Node, to_global_id
+
+T = TypeVar("T")
 
 PeriodArgument = Annotated[
     str | None,
@@ -299,11 +303,9 @@ class StatusReport(Node):
     def benefit_prerequisites(self, info: Info) -> str | None:
         return self.economics.visible_to(info.context.viewer).benefit_prerequisites
 
-    @strawberry.field
-    async def period(self, info: Info) -> ReportingPeriod:
-        row = await info.context.loaders.period_by_id.load(self.period_id)
-        assert row is not None  # a foreign key guarantees it
-        return ReportingPeriod.from_row(row)
+    @strawberry.field(graphql_type=ReportingPeriod)
+    def period(self, info: Info) -> MaybeAwaitable[ReportingPeriod]:
+        return resolve_loaded(info.context.loaders.period_by_id, self.period_id, _period)
 
     @strawberry.field
     async def initiative(self, info: Info) -> Initiative:
@@ -358,17 +360,15 @@ class Dependency(DependencyAnalysis, Node):
         assert row is not None  # a foreign key guarantees it
         return Initiative.from_row(row)
 
-    @strawberry.field(description="The initiative or solution depended on.")
-    async def supplier(self, info: Info) -> Supplier:
+    @strawberry.field(description="The initiative or solution depended on.", graphql_type=Supplier)
+    def supplier(self, info: Info) -> MaybeAwaitable[Initiative | Solution]:
         loaders = info.context.loaders
         if self.supplier_initiative_id is not None:
-            row = await loaders.initiative_by_id.load(self.supplier_initiative_id)
-            assert row is not None  # a foreign key guarantees it
-            return Initiative.from_row(row)
+            return resolve_loaded(
+                loaders.initiative_by_id, self.supplier_initiative_id, _initiative
+            )
         assert self.supplier_solution_id is not None  # a check constraint guarantees it
-        solution = await loaders.solution_by_id.load(self.supplier_solution_id)
-        assert solution is not None  # a foreign key guarantees it
-        return Solution.from_row(solution)
+        return resolve_loaded(loaders.solution_by_id, self.supplier_solution_id, _solution)
 
     @strawberry.field(description="The specific supplier delivery needed, if one is named.")
     async def supplier_delivery(self, info: Info) -> Delivery | None:
@@ -451,11 +451,11 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
             main_goal_number=row.main_goal_number,
         )
 
-    @strawberry.field(description="The owning organisation (tiltakseier).")
-    async def owner(self, info: Info) -> Organisation:
-        row = await info.context.loaders.organisation_by_id.load(self.owner_id)
-        assert row is not None  # a foreign key guarantees it
-        return Organisation.from_row(row)
+    @strawberry.field(
+        description="The owning organisation (tiltakseier).", graphql_type=Organisation
+    )
+    def owner(self, info: Info) -> MaybeAwaitable[Organisation]:
+        return resolve_loaded(info.context.loaders.organisation_by_id, self.owner_id, _organisation)
 
     @strawberry.field(description="The strategy goal the initiative names as its main goal.")
     async def main_goal(self, info: Info) -> StrategicGoal | None:
@@ -480,29 +480,38 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
         return [Solution.from_row(row) for row in rows]
 
     @strawberry.field(
-        description="The latest report up to the period (default: current), carried forward."
+        description="The latest report up to the period (default: current), carried forward.",
+        graphql_type=StatusReport | None,
     )
-    async def latest_report(self, info: Info, period: PeriodArgument = None) -> StatusReport | None:
-        row = await _latest_report(info, self.db_id, period)
-        return StatusReport.from_row(row) if row is not None else None
-
-    @strawberry.field(description="Status from the latest report up to the period.")
-    async def status(self, info: Info, period: PeriodArgument = None) -> TrafficLight | None:
-        row = await _latest_report(info, self.db_id, period)
-        return row.status if row is not None else None
-
-    @strawberry.field(description="Risk level from the latest report up to the period.")
-    async def risk_level(self, info: Info, period: PeriodArgument = None) -> TrafficLight | None:
-        row = await _latest_report(info, self.db_id, period)
-        return row.risk_level if row is not None else None
+    def latest_report(
+        self, info: Info, period: PeriodArgument = None
+    ) -> MaybeAwaitable[StatusReport | None]:
+        return _from_report_status(info, self.db_id, period, _latest_report)
 
     @strawberry.field(
-        description="True when status and risk come from a report of an earlier period."
+        description="Status from the latest report up to the period.",
+        graphql_type=TrafficLight | None,
     )
-    async def report_is_stale(self, info: Info, period: PeriodArgument = None) -> bool:
-        chosen = await info.context.resolve_period(period)
-        row = await _latest_report(info, self.db_id, period)
-        return chosen is not None and (row is None or row.period_id != chosen.id)
+    def status(
+        self, info: Info, period: PeriodArgument = None
+    ) -> MaybeAwaitable[TrafficLight | None]:
+        return _from_report_status(info, self.db_id, period, _status)
+
+    @strawberry.field(
+        description="Risk level from the latest report up to the period.",
+        graphql_type=TrafficLight | None,
+    )
+    def risk_level(
+        self, info: Info, period: PeriodArgument = None
+    ) -> MaybeAwaitable[TrafficLight | None]:
+        return _from_report_status(info, self.db_id, period, _risk_level)
+
+    @strawberry.field(
+        description="True when status and risk come from a report of an earlier period.",
+        graphql_type=bool,
+    )
+    def report_is_stale(self, info: Info, period: PeriodArgument = None) -> MaybeAwaitable[bool]:
+        return _from_report_status(info, self.db_id, period, _is_stale)
 
     @strawberry.field(description="Status history: newest period first.")
     async def reports(
@@ -518,20 +527,24 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
             rows = _latest_revision_per_period(rows)
         return [StatusReport.from_row(row) for row in rows]
 
-    @strawberry.field(description="Deliveries, by baseline date.")
-    async def deliveries(self, info: Info) -> list[Delivery]:
-        rows = await info.context.loaders.deliveries_by_initiative.load(self.db_id)
-        return [Delivery.from_row(row) for row in rows]
+    @strawberry.field(description="Deliveries, by baseline date.", graphql_type=list[Delivery])
+    def deliveries(self, info: Info) -> MaybeAwaitable[list[Delivery]]:
+        return resolve_loaded(
+            info.context.loaders.deliveries_by_initiative, self.db_id, _deliveries
+        )
 
     @strawberry.field(description="Registered risks.")
     async def risks(self, info: Info) -> list[Risk]:
         rows = await info.context.loaders.risks_by_initiative.load(self.db_id)
         return [Risk.from_row(row) for row in rows]
 
-    @strawberry.field(description="What this initiative depends on (its suppliers).")
-    async def dependencies(self, info: Info) -> list[Dependency]:
-        rows = await info.context.loaders.dependencies_by_dependant.load(self.db_id)
-        return [Dependency.from_row(row) for row in rows]
+    @strawberry.field(
+        description="What this initiative depends on (its suppliers).",
+        graphql_type=list[Dependency],
+    )
+    def dependencies(self, info: Info) -> MaybeAwaitable[list[Dependency]]:
+        loader = info.context.loaders.dependencies_by_dependant
+        return resolve_loaded(loader, self.db_id, _dependencies)
 
     @strawberry.field(description="Dependencies of other initiatives on this one.")
     async def dependants(self, info: Info) -> list[Dependency]:
@@ -547,9 +560,56 @@ def _latest_revision_per_period(rows: list[Row]) -> list[Row]:
     return list(latest.values())
 
 
-async def _latest_report(info: Info, initiative_id: int, period: str | None) -> Row | None:
-    chosen = await info.context.resolve_period(period)
-    if chosen is None:
-        return None
-    loader = info.context.loaders.latest_report_by_initiative(chosen.opens)
-    return await loader.load(initiative_id)
+# Builders of field values from loaded rows. Resolvers hand them to ``resolve_loaded``,
+# which calls them at once when the loader already holds the rows (prefetched pages).
+
+
+def _from_report_status(
+    info: Info, initiative_id: int, period: str | None, build: Callable[[ReportStatus], T]
+) -> MaybeAwaitable[T]:
+    loader = info.context.loaders.report_status_by_initiative(period)
+    return resolve_loaded(loader, initiative_id, build)
+
+
+def _latest_report(found: ReportStatus) -> StatusReport | None:
+    return StatusReport.from_row(found.report) if found.report is not None else None
+
+
+def _status(found: ReportStatus) -> TrafficLight | None:
+    return found.report.status if found.report is not None else None
+
+
+def _risk_level(found: ReportStatus) -> TrafficLight | None:
+    return found.report.risk_level if found.report is not None else None
+
+
+def _is_stale(found: ReportStatus) -> bool:
+    return found.is_stale
+
+
+def _organisation(row: Row | None) -> Organisation:
+    assert row is not None  # a foreign key guarantees it
+    return Organisation.from_row(row)
+
+
+def _period(row: Row | None) -> ReportingPeriod:
+    assert row is not None  # a foreign key guarantees it
+    return ReportingPeriod.from_row(row)
+
+
+def _initiative(row: Row | None) -> Initiative:
+    assert row is not None  # a foreign key guarantees it
+    return Initiative.from_row(row)
+
+
+def _solution(row: Row | None) -> Solution:
+    assert row is not None  # a foreign key guarantees it
+    return Solution.from_row(row)
+
+
+def _deliveries(rows: list[Row]) -> list[Delivery]:
+    return [Delivery.from_row(row) for row in rows]
+
+
+def _dependencies(rows: list[Row]) -> list[Dependency]:
+    return [Dependency.from_row(row) for row in rows]

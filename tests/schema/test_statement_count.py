@@ -62,3 +62,44 @@ def test_statements_do_not_grow_with_the_portfolio(
     assert (small_nodes, large_nodes) == (50, 5000)
     assert small == large
     assert small <= 20
+
+
+DASHBOARD_PAGE = """
+query Page($first: Int!) {
+  initiatives(first: $first) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      code name segment phase
+      owner { code name }
+      status riskLevel
+      latestReport { period { code } status statusReason riskLevel submittedAt }
+      deliveries { code name forecastDate status }
+      dependencies {
+        criticality neededBy
+        supplier { __typename ... on Initiative { code name } ... on Solution { code name } }
+      }
+    }
+  }
+}
+"""
+
+
+def test_dashboard_page_reads_each_fan_out_once(seeded_database_url: str) -> None:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    with TestClient(create_app(Settings(database_url=seeded_database_url))) as client:
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+        response = client.post(
+            "/graphql", json={"query": DASHBOARD_PAGE, "variables": {"first": 50}}
+        )
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+    assert "errors" not in response.json()
+    # Data version (cache key), periods, the page, owners, latest reports, deliveries,
+    # dependencies, supplier initiatives, supplier solutions; a report's period comes from
+    # the periods already read.
+    assert len(statements) <= 9, statements
