@@ -11,7 +11,7 @@ import strawberry
 import graph
 from schema.context import Info
 from schema.enums import Criticality, DependencyType, TrafficLight
-from schema.error_types import DependencyCycleError, NotFoundError
+from schema.error_types import DependencyCycleError, Error, NotFoundError
 from schema.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -218,8 +218,7 @@ class CriticalPath:
 
 
 @strawberry.type(description="The initiative has no dates, so it has no place in the schedule.")
-class NotScheduledError:
-    message: str
+class NotScheduledError(Error):
     code: str
 
 

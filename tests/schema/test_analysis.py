@@ -417,3 +417,24 @@ def test_graph_view_of_an_unknown_root_is_null(graphql: GraphQLClient) -> None:
 
 def test_the_seed_portfolio_has_no_dependency_cycles(graphql: GraphQLClient) -> None:
     assert graphql.data("{ dependencyCycles }") == {"dependencyCycles": []}
+
+
+def test_slipping_a_solution_is_refused_as_an_error_value(graphql: GraphQLClient) -> None:
+    # a solution has no dates of its own: there is no end to slip
+    query = """
+    query Impact($code: String!) {
+      impact(code: $code, slipDays: 30) {
+        __typename
+        ... on Error { message }
+        ... on NotScheduledError { code }
+      }
+    }
+    """
+
+    impact = graphql.data(query, {"code": "KJ"})["impact"]
+
+    assert impact == {
+        "__typename": "NotScheduledError",
+        "message": "'KJ' has no dates, so a slip cannot be scheduled.",
+        "code": "KJ",
+    }
