@@ -19,7 +19,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from app import repository
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
 from app.dashboard import STATIC_DIRECTORY, dashboard_page
@@ -36,7 +35,6 @@ from schema.errors import DatabaseUnavailableError
 logger = logging.getLogger("portfolio")
 
 CONTEXT_STATE_KEY = "portfolio_context"
-DATABASE_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError, OSError)
 
 
 class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
@@ -90,9 +88,9 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         media_type = preferred_media_type(request.headers.get("accept"))
         try:
             viewer = await self._viewer(request)
-            async with self.engine_holder["engine"].connect() as connection:
-                version = await repository.data_version(connection)
-        except (HTTPException, *DATABASE_ERRORS):
+            # Read on the request's own connection and kept for the analysis: one read.
+            version = await self._context(request).data_version()
+        except (HTTPException, DatabaseUnavailableError):
             return None  # the normal path answers with the right error
         return cache_key(
             data_version=version,
@@ -104,15 +102,24 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         )
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        context = self._context(request)
+        context.response = response
+        context.viewer = await self._viewer(request)
+        return context
+
+    def _context(self, request: Any) -> Context:
+        """The request's context, made on first use: the cache key, the token check and
+        execution share its one connection."""
+        context = getattr(request.state, CONTEXT_STATE_KEY, None)
+        if isinstance(context, Context):
+            return context
         context = Context(
             engine=self.engine_holder["engine"],
             settings=self.settings,
             analysis_cache=self.analysis_cache,
             request=request,
-            response=response,
-            viewer=await self._viewer(request),
         )
-        request.state.portfolio_context = context
+        setattr(request.state, CONTEXT_STATE_KEY, context)
         return context
 
     async def _viewer(self, request: Any) -> Viewer:
@@ -124,11 +131,9 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         if token is None:
             return ANONYMOUS
         try:
-            async with self.engine_holder["engine"].connect() as connection:
-                viewer = await viewer_for_token(connection, token=token)
-        except DATABASE_ERRORS as error:
-            logger.warning("database unavailable: %s", type(error).__name__)
-            raise HTTPException(503, DatabaseUnavailableError().message) from error
+            viewer = await self._context(request).read(viewer_for_token, token=token)
+        except DatabaseUnavailableError as error:
+            raise HTTPException(503, error.message) from error
         if viewer is None:
             raise HTTPException(401, "The API token is unknown or has been revoked.")
         request.state.viewer = viewer

@@ -52,6 +52,7 @@ class Context:
     _periods: asyncio.Task[list[repository.Row]] | None = None
     _goals: asyncio.Task[dict[int, repository.Row]] | None = None
     _analysis: asyncio.Task[Analysis] | None = None
+    _data_version: int | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -130,11 +131,28 @@ class Context:
         self.loaders.period_by_id.prime_many({period.id: period for period in periods})
         return periods
 
+    async def data_version(self) -> int:
+        """The data version, read once per request (the response-cache key reads it first)."""
+        if self._data_version is None:
+            self._data_version = await self.read(repository.data_version)
+        return self._data_version
+
     async def analysis(self) -> Analysis:
         """The dependency analysis of the current data version (version read once)."""
         if self._analysis is None:
-            self._analysis = asyncio.ensure_future(self.analysis_cache.get(self.read))
+            self._analysis = asyncio.ensure_future(self.analysis_cache.get(self._read_for_analysis))
         return await self._analysis
+
+    async def _read_for_analysis(
+        self,
+        query: Callable[Concatenate[AsyncConnection, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Any:
+        # The analysis cache asks for the version first: answer it from the request's.
+        if query is repository.data_version:
+            return await self.data_version()
+        return await self.read(query, *args, **kwargs)
 
     async def strategic_goals(self) -> dict[int, repository.Row]:
         """The strategy goals by number (read once per request)."""

@@ -286,6 +286,7 @@ async def _write(
     context.loaders = Loaders(context.read, context.resolve_period)
     context._periods = None
     context._goals = None
+    context._data_version = None
     forget_loaders(context)
     return outcome
 

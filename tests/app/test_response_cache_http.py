@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from tests.app.test_analysis_cache import add_dependency_on_lmr
@@ -63,6 +64,33 @@ def test_callers_with_different_rights_never_share_an_entry(callers: Callers) ->
 
     assert as_reader["data"]["initiative"]["latestReport"]["investmentNok"] is not None
     assert as_anonymous["data"]["initiative"]["latestReport"]["investmentNok"] is None
+
+
+def test_token_check_cache_key_and_execution_share_one_connection(callers: Callers) -> None:
+    reader = make_token(callers.database_url, "READER")
+    engine = callers.http.app.state.engine  # type: ignore[attr-defined]
+    checkouts: list[object] = []
+    statements: list[str] = []
+
+    def checkout(*args: Any) -> None:
+        checkouts.append(args[0])
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    sa.event.listen(engine.sync_engine.pool, "checkout", checkout)
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        response = get(callers.http, DOWNSTREAM, Authorization=f"Bearer {reader}")
+    finally:
+        sa.event.remove(engine.sync_engine.pool, "checkout", checkout)
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+    assert response.status_code == 200
+    assert "errors" not in response.json()
+    assert len(checkouts) == 1
+    # The cache key reads the data version; the analysis behind downstream does not again.
+    assert sum("data_version" in statement for statement in statements) == 1
 
 
 def test_responses_with_errors_are_not_kept(callers: Callers) -> None:
