@@ -237,7 +237,7 @@ class Analysis:
 
         async def compute() -> dict[str, graph.Level]:
             trace = await self._trace(read, period_opens, include_risk_level)
-            return {code: risk.level for code, risk in trace.flagged(kind=None).items()}
+            return trace.levels(kind=None)
 
         result: dict[str, graph.Level] = await self._once(
             ("levels", period_opens, include_risk_level), compute

@@ -243,6 +243,7 @@ class RedStatusTrace:
         self._codes = sorted(graph)
         self._position = {code: position for position, code in enumerate(self._codes)}
         self._kinds = [graph.nodes[code]["kind"] for code in self._codes]
+        self._kind_of = dict(zip(self._codes, self._kinds, strict=True))
         self._red_edges, self._transmitting_edges = _adjacency_by_level(graph, self._position)
         self._red_suppliers = _reversed(self._red_edges)
         self._transmitting_suppliers = _reversed(self._transmitting_edges)
@@ -256,15 +257,8 @@ class RedStatusTrace:
             position for position, kind in enumerate(self._kinds) if kind == NodeKind.INITIATIVE
         )
 
-    def level_of(self, code: str) -> Level | None:
-        """The level ``code`` inherits, or None when no source reaches it."""
-        bit = 1 << self._position[code]
-        if self._red_nodes & bit:
-            return Level.RED
-        return Level.YELLOW if self._yellow_nodes & bit else None
-
-    def flagged(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, PropagatedRisk]:
-        """Every node a source reaches, keyed by code in code order.
+    def levels(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, Level]:
+        """The level of every node a source reaches, keyed by code in code order.
 
         ``kind`` chooses which nodes to return: solutions relay the risk either way; pass
         ``NodeKind.SOLUTION`` for the level each solution carries, or None for all.
@@ -273,11 +267,17 @@ class RedStatusTrace:
         levels.update(dict.fromkeys(_positions(self._yellow_nodes), Level.YELLOW))
         codes, kinds = self._codes, self._kinds
         return {
-            codes[position]: PropagatedRisk(
-                codes[position], levels[position], kind=kinds[position], trace=self
-            )
+            codes[position]: levels[position]
             for position in sorted(levels)
             if kind is None or kinds[position] == kind
+        }
+
+    def flagged(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, PropagatedRisk]:
+        """:meth:`levels` with each node's sources and paths, worked out when first read."""
+        kind_of = self._kind_of
+        return {
+            code: PropagatedRisk(code, level, kind=kind_of[code], trace=self)
+            for code, level in self.levels(kind).items()
         }
 
     def sources_reaching(self, code: str, level: Level) -> tuple[str, ...]:
