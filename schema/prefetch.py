@@ -1,8 +1,8 @@
 """Prefetch what a page of initiatives selects, so its nested fields resolve at once.
 
-The list resolver looks at the selection and loads, through the request's data loaders,
-every fan-out it names (owner, the status lookup, deliveries, dependencies and their
-suppliers), one batch each, before it returns the page. Nested resolvers then find their
+The list resolver looks at the selection and loads into the request's data loaders every
+fan-out it names (owner, the status lookup, deliveries, dependencies and their suppliers),
+one batch each, before it returns the page. Nested resolvers then find their
 rows already in the loaders (``schema.loaders.resolve_loaded``) and answer synchronously,
 instead of graphql-core awaiting thousands of loader futures per page. Fields that are not
 prefetched keep loading through the loaders as before; the statements are the same.
@@ -17,7 +17,7 @@ from typing import Any
 from strawberry.types.nodes import SelectedField, Selection
 
 from schema.context import Info
-from schema.loaders import Loaders
+from schema.loaders import Loaders, load_batch
 
 STATUS_FIELDS = ("status", "riskLevel", "reportIsStale", "latestReport")
 
@@ -50,33 +50,33 @@ async def prefetch_initiatives(info: Info, owner_ids: Sequence[int], ids: Sequen
     loaders = info.context.loaders
     loads: list[Awaitable[Any]] = []
     if selected(nodes, "owner"):
-        loads.append(loaders.organisation_by_id.load_many(set(owner_ids)))
+        loads.append(load_batch(loaders.organisation_by_id, set(owner_ids)))
     if any(
         field.arguments.get("period") is None
         for name in STATUS_FIELDS
         for field in selected(nodes, name)
     ):
-        loads.append(loaders.report_status_by_initiative(None).load_many(ids))
+        loads.append(load_batch(loaders.report_status_by_initiative(None), ids))
     if selected(nodes, "deliveries"):
-        loads.append(loaders.deliveries_by_initiative.load_many(ids))
+        loads.append(load_batch(loaders.deliveries_by_initiative, ids))
     dependencies = selected(nodes, "dependencies")
     if dependencies:
         loads.append(
             _dependencies(loaders, ids, suppliers=bool(selected(dependencies, "supplier")))
         )
-    # A failed load stays in its loader, so the fields that need it raise it at their own
+    # A failed read holds nothing, so the fields that need it load (and fail) at their own
     # path, exactly as without the prefetch.
     await asyncio.gather(*loads, return_exceptions=True)
 
 
 async def _dependencies(loaders: Loaders, ids: Sequence[int], *, suppliers: bool) -> None:
-    groups = await loaders.dependencies_by_dependant.load_many(ids)
+    groups = await load_batch(loaders.dependencies_by_dependant, ids)
     if not suppliers:
         return
     rows = [row for group in groups for row in group]
     initiative_ids = {row.supplier_initiative_id for row in rows} - {None}
     solution_ids = {row.supplier_solution_id for row in rows} - {None}
     await asyncio.gather(
-        loaders.initiative_by_id.load_many(initiative_ids),
-        loaders.solution_by_id.load_many(solution_ids),
+        load_batch(loaders.initiative_by_id, initiative_ids),
+        load_batch(loaders.solution_by_id, solution_ids),
     )
