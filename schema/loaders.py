@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
@@ -128,6 +128,18 @@ class Loaders:
         self.dependants_by_solution = _grouped(read, repository.dependants_of_solutions)
         self._latest_report_by_period: dict[date | None, DataLoader[int, Row | None]] = {}
         self._report_status_by_period: dict[str | None, DataLoader[int, ReportStatus]] = {}
+        self._built: dict[tuple[Callable[[Row], Any], Hashable], Any] = {}
+
+    def build_once(self, build: Callable[[Row], R], row: Row) -> R:
+        """``build(row)``, made once per request for each builder and row id.
+
+        A page's initiatives are also the suppliers of its dependencies, and a few dozen
+        organisations own them all: one object each instead of one per reference.
+        """
+        key = (build, row.id)
+        if key not in self._built:
+            self._built[key] = build(row)
+        return cast(R, self._built[key])
 
     def latest_report_by_initiative(self, period_opens: date | None) -> DataLoader[int, Row | None]:
         """Latest report up to the period opening on ``period_opens`` (one loader per period)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from strawberry.types.nodes import SelectedField, Selection
 
+from app.repository import Row
 from schema.context import Info
 from schema.loaders import Loaders, load_batch
 
@@ -41,16 +42,19 @@ def selected(parents: Iterable[Selection], name: str) -> list[SelectedField]:
     ]
 
 
-async def prefetch_initiatives(info: Info, owner_ids: Sequence[int], ids: Sequence[int]) -> None:
-    """Load what the selection of a connection's nodes needs for initiatives ``ids``."""
+async def prefetch_initiatives(info: Info, page: Sequence[Row]) -> None:
+    """Load what the selection of a connection's nodes needs for the initiatives of ``page``."""
     connection = info.selected_fields
     nodes = selected(connection, "nodes") + selected(selected(connection, "edges"), "node")
-    if not nodes or not ids:
+    if not nodes or not page:
         return
     loaders = info.context.loaders
+    # The page's own rows serve the suppliers (and any other lookup by id) on the page.
+    loaders.initiative_by_id.prime_many({row.id: row for row in page})
+    ids = [row.id for row in page]
     loads: list[Awaitable[Any]] = []
     if selected(nodes, "owner"):
-        loads.append(load_batch(loaders.organisation_by_id, set(owner_ids)))
+        loads.append(load_batch(loaders.organisation_by_id, {row.owner_id for row in page}))
     if any(
         field.arguments.get("period") is None
         for name in STATUS_FIELDS

@@ -222,9 +222,10 @@ class Query(ReportingQuery, AnalysisQuery):
             repository.page_initiatives, query, after_code=after_code, limit=size + 1
         )
         page = rows[:size]
-        await prefetch_initiatives(info, [row.owner_id for row in page], [row.id for row in page])
+        await prefetch_initiatives(info, page)
+        build = info.context.loaders.build_once
         edges = [
-            InitiativeEdge(cursor=encode_cursor(row.code), node=Initiative.from_row(row))
+            InitiativeEdge(cursor=encode_cursor(row.code), node=build(Initiative.from_row, row))
             for row in page
         ]
         return InitiativeConnection(

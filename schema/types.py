@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -25,7 +26,7 @@ from schema.enums import (
     TrafficLight,
 )
 from schema.initiative_reporting import InitiativeReporting, ReportEconomics
-from schema.loaders import MaybeAwaitable, ReportStatus, resolve_loaded
+from schema.loaders import Loaders, MaybeAwaitable, ReportStatus, resolve_loaded
 from schema.relay import Node, to_global_id
 
 T = TypeVar("T")
@@ -305,7 +306,9 @@ class StatusReport(Node):
 
     @strawberry.field(graphql_type=ReportingPeriod)
     def period(self, info: Info) -> MaybeAwaitable[ReportingPeriod]:
-        return resolve_loaded(info.context.loaders.period_by_id, self.period_id, _period)
+        loaders = info.context.loaders
+        build = partial(_shared, loaders, ReportingPeriod.from_row)
+        return resolve_loaded(loaders.period_by_id, self.period_id, build)
 
     @strawberry.field
     async def initiative(self, info: Info) -> Initiative:
@@ -364,11 +367,11 @@ class Dependency(DependencyAnalysis, Node):
     def supplier(self, info: Info) -> MaybeAwaitable[Initiative | Solution]:
         loaders = info.context.loaders
         if self.supplier_initiative_id is not None:
-            return resolve_loaded(
-                loaders.initiative_by_id, self.supplier_initiative_id, _initiative
-            )
+            build = partial(_shared, loaders, Initiative.from_row)
+            return resolve_loaded(loaders.initiative_by_id, self.supplier_initiative_id, build)
         assert self.supplier_solution_id is not None  # a check constraint guarantees it
-        return resolve_loaded(loaders.solution_by_id, self.supplier_solution_id, _solution)
+        build_solution = partial(_shared, loaders, Solution.from_row)
+        return resolve_loaded(loaders.solution_by_id, self.supplier_solution_id, build_solution)
 
     @strawberry.field(description="The specific supplier delivery needed, if one is named.")
     async def supplier_delivery(self, info: Info) -> Delivery | None:
@@ -455,7 +458,9 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
         description="The owning organisation (tiltakseier).", graphql_type=Organisation
     )
     def owner(self, info: Info) -> MaybeAwaitable[Organisation]:
-        return resolve_loaded(info.context.loaders.organisation_by_id, self.owner_id, _organisation)
+        loaders = info.context.loaders
+        build = partial(_shared, loaders, Organisation.from_row)
+        return resolve_loaded(loaders.organisation_by_id, self.owner_id, build)
 
     @strawberry.field(description="The strategy goal the initiative names as its main goal.")
     async def main_goal(self, info: Info) -> StrategicGoal | None:
@@ -587,24 +592,10 @@ def _is_stale(found: ReportStatus) -> bool:
     return found.is_stale
 
 
-def _organisation(row: Row | None) -> Organisation:
+def _shared(loaders: Loaders, build: Callable[[Row], T], row: Row | None) -> T:
+    """The request's one object for a row a foreign key points to."""
     assert row is not None  # a foreign key guarantees it
-    return Organisation.from_row(row)
-
-
-def _period(row: Row | None) -> ReportingPeriod:
-    assert row is not None  # a foreign key guarantees it
-    return ReportingPeriod.from_row(row)
-
-
-def _initiative(row: Row | None) -> Initiative:
-    assert row is not None  # a foreign key guarantees it
-    return Initiative.from_row(row)
-
-
-def _solution(row: Row | None) -> Solution:
-    assert row is not None  # a foreign key guarantees it
-    return Solution.from_row(row)
+    return loaders.build_once(build, row)
 
 
 def _deliveries(rows: list[Row]) -> list[Delivery]:
