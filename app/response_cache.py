@@ -9,6 +9,7 @@ misses and runs again. Entries are evicted least-recently-used within a byte bud
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import OrderedDict
@@ -29,6 +30,7 @@ class CachedResponse:
     media_type: str
 
 
+@functools.lru_cache(maxsize=256)
 def is_read_only(query: str, operation_name: str | None) -> bool:
     """True when the operation to run is a query (never a mutation or subscription)."""
     try:

@@ -10,6 +10,7 @@ from typing import Any
 from graphql import BREAK, GraphQLError, StringValueNode, Visitor, visit
 from strawberry import Schema
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -156,12 +157,17 @@ class PortfolioSchema(Schema):
 def build_schema(settings: Settings) -> Schema:
     """The schema with parse/validation caches, query limits and, outside debug, masking."""
     # Factories, not instances: strawberry makes extensions per request; the parse and
-    # validation caches live at module level and are shared all the same.
+    # validation caches live at module level and are shared all the same. The validation
+    # cache is keyed by the rules too, so the limits' rule classes are made once here:
+    # a limiter made per request would bring new ones and miss the cache every time.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         RefuseNulCharacters,
     ]

@@ -66,6 +66,19 @@ def test_a_query_deeper_than_the_limit_is_refused(limited: TestClient) -> None:
     assert "exceeds maximum operation depth" in errors(response)[0]["message"]
 
 
+def test_a_repeated_query_deeper_than_the_limit_is_refused_again(limited: TestClient) -> None:
+    # The second request finds the document validated in the cache, with the limits' errors.
+    query = (
+        '{ initiative(code: "PLL") { dependencies { dependant { dependencies { dependant {'
+        " code } } } } } }"
+    )
+
+    first, second = (limited.post("/graphql", json={"query": query}) for _ in range(2))
+
+    assert errors(second) == errors(first)
+    assert "exceeds maximum operation depth" in errors(second)[0]["message"]
+
+
 def test_too_many_aliases_are_refused(limited: TestClient) -> None:
     query = "{ " + " ".join(f"a{n}: currentPeriod {{ code }}" for n in range(4)) + " }"
 
