@@ -18,6 +18,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
@@ -35,6 +37,10 @@ from schema.errors import DatabaseUnavailableError
 logger = logging.getLogger("portfolio")
 
 CONTEXT_STATE_KEY = "portfolio_context"
+
+
+NO_ACK_PAYLOAD: UnsetType = UNSET
+"""``connection_ack`` goes out without a payload."""
 
 
 class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
@@ -138,6 +144,29 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             raise HTTPException(401, "The API token is unknown or has been revoked.")
         request.state.viewer = viewer
         return viewer
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Take the token from ``connection_init`` when the handshake carried none.
+
+        Browsers cannot set headers on a WebSocket, so GraphQL WebSocket clients send
+        ``{"Authorization": "Bearer …"}`` as the ``connection_init`` payload. An unknown or
+        revoked token closes the connection (4403) instead of carrying on anonymously.
+        """
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        if authorization is None:
+            return NO_ACK_PAYLOAD
+        token = bearer_token(authorization) if isinstance(authorization, str) else None
+        try:
+            viewer = None if token is None else await context.read(viewer_for_token, token=token)
+        except DatabaseUnavailableError as error:
+            raise ConnectionRejectionError({"message": error.message}) from error
+        if viewer is None:
+            raise ConnectionRejectionError(
+                {"message": "The API token is unknown or has been revoked."}
+            )
+        context.viewer = viewer
+        return NO_ACK_PAYLOAD
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

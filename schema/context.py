@@ -44,6 +44,7 @@ class Context:
     request: Any = None
     response: Any = None
     viewer: Viewer = ANONYMOUS
+    connection_params: Any = None  # a WebSocket's connection_init payload
     analysis_cache: AnalysisCache = field(default_factory=AnalysisCache)
     today: date = field(default_factory=date.today)
     _connection: AsyncConnection | None = None

@@ -353,3 +353,39 @@ def test_status_changed_skips_reports_that_keep_the_status(callers: Callers) -> 
         event = ws.receive_json()["payload"]["data"]["statusChanged"]
         assert event == {"initiativeCode": "KJ-PLO", "previousStatus": "GREEN", "status": "RED"}
         _complete(ws, "1")
+
+
+ECONOMICS_SUBSCRIBE = """
+subscription { statusReportSubmitted { report { investmentNok } } }
+"""
+
+
+def _first_economics_event(callers: Callers, connection_init: dict[str, Any]) -> Any:
+    with callers.http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json(connection_init)
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": ECONOMICS_SUBSCRIBE}})
+        _wait_for_subscribers(1)
+
+        _submit(callers, {**COORDINATE_REPORT, "investmentNok": 12_000_000})
+
+        event = ws.receive_json()["payload"]["data"]["statusReportSubmitted"]
+        _complete(ws, "1")
+    return event["report"]["investmentNok"]
+
+
+def test_a_token_sent_in_connection_init_is_the_subscriber_s_identity(callers: Callers) -> None:
+    reader = callers.as_role("READER")
+    bearer = {"type": "connection_init", "payload": {"Authorization": f"Bearer {reader.token}"}}
+
+    assert _first_economics_event(callers, {"type": "connection_init"}) is None
+    assert _first_economics_event(callers, bearer) == 12_000_000
+
+
+def test_an_unknown_token_in_connection_init_closes_the_connection(callers: Callers) -> None:
+    with callers.http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": "Bearer nope"}})
+
+        closed = ws.receive()
+
+    assert closed == {"type": "websocket.close", "code": 4403, "reason": "Forbidden"}
