@@ -31,16 +31,16 @@ from app.validation import (
 )
 from app.writes import (
     REPORTING_STATES,
-    _initiative,
-    _office_refusal,
-    _owner_refusal,
-    _writer_refusal,
     audit,
     delivery_table,
+    initiative_by_code,
     initiative_table,
+    office_refusal,
+    owner_refusal,
     period_table,
     report_table,
     risk_table,
+    writer_refusal,
 )
 
 meeting_table = models.table_of(models.CouncilMeeting)
@@ -60,10 +60,10 @@ async def _owned_item(
     what: str,
 ) -> tuple[Row, Row | None] | Refusal:
     """The initiative (checked for ownership) and the existing item with ``code``, if any."""
-    initiative = await _initiative(connection, initiative_code)
+    initiative = await initiative_by_code(connection, initiative_code)
     if initiative is None:
         return NotFound("initiative", initiative_code, "initiative")
-    refusal = _owner_refusal(viewer, initiative)
+    refusal = owner_refusal(viewer, initiative)
     if refusal is not None:
         return refusal
     existing = (await connection.execute(sa.select(table).where(table.c.code == code))).first()
@@ -254,10 +254,10 @@ async def submit_status_report(
     connection: AsyncConnection, *, viewer: Viewer, today: date, values: Mapping[str, Any]
 ) -> SubmittedReport | Refusal:
     """Store a report revision in an open period, after the segment rules hold."""
-    initiative = await _initiative(connection, values["initiative"])
+    initiative = await initiative_by_code(connection, values["initiative"])
     if initiative is None:
         return NotFound("initiative", values["initiative"], "initiative")
-    refusal = _owner_refusal(viewer, initiative)
+    refusal = owner_refusal(viewer, initiative)
     if refusal is not None:
         return refusal
     period = await _reporting_period(connection, code=values.get("period"), today=today)
@@ -344,7 +344,7 @@ async def submit_status_report(
             .where(initiative_table.c.id == initiative.id)
             .values(**changes, version=initiative_table.c.version + 1, updated_at=models.utcnow())
         )
-        updated = await _initiative(connection, initiative.code) or initiative
+        updated = await initiative_by_code(connection, initiative.code) or initiative
         await audit(
             connection,
             viewer=viewer,
@@ -385,7 +385,7 @@ async def open_reporting_period(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
 ) -> Row | Refusal:
     """Open a reporting round: a new period with its opening day and deadline."""
-    refusal = _writer_refusal(viewer) or _office_refusal(viewer, "open reporting periods")
+    refusal = writer_refusal(viewer) or office_refusal(viewer, "open reporting periods")
     if refusal is not None:
         return refusal
     problems = Problems()
@@ -425,7 +425,7 @@ async def close_reporting_period(
     connection: AsyncConnection, *, viewer: Viewer, code: str
 ) -> Row | Refusal:
     """Close a period: its reports become read-only."""
-    refusal = _writer_refusal(viewer) or _office_refusal(viewer, "close reporting periods")
+    refusal = writer_refusal(viewer) or office_refusal(viewer, "close reporting periods")
     if refusal is not None:
         return refusal
     current = await repository.period_by_code(connection, code)
@@ -459,10 +459,10 @@ async def record_council_decision(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
 ) -> Row | Refusal:
     """Record a council's decision on an initiative; a new segment or state is applied."""
-    refusal = _writer_refusal(viewer) or _office_refusal(viewer, "record council decisions")
+    refusal = writer_refusal(viewer) or office_refusal(viewer, "record council decisions")
     if refusal is not None:
         return refusal
-    initiative = await _initiative(connection, values["initiative"])
+    initiative = await initiative_by_code(connection, values["initiative"])
     if initiative is None:
         return NotFound("initiative", values["initiative"], "initiative")
     problems = Problems()
@@ -520,7 +520,7 @@ async def record_council_decision(
             entity_type="Initiative",
             entity_code=initiative.code,
             before=initiative,
-            after=await _initiative(connection, initiative.code),
+            after=await initiative_by_code(connection, initiative.code),
         )
     row = await decision_by_id(connection, decision_id)
     assert row is not None

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import reporting_writes, writes
+from app import dependency_writes, initiative_writes, reporting_writes, writes
 from app.domain import TrafficLight
 from app.events import StatusReportSubmitted, broadcaster
 from app.governance import Council, DecisionKind
@@ -306,7 +306,9 @@ class Mutation:
         viewer, values = info.context.viewer, values_of(input)
         outcome = await _write(
             info.context,
-            lambda connection: writes.propose_initiative(connection, viewer=viewer, values=values),
+            lambda connection: initiative_writes.propose_initiative(
+                connection, viewer=viewer, values=values
+            ),
         )
         return _initiative_result(outcome)  # type: ignore[no-any-return]
 
@@ -315,7 +317,9 @@ class Mutation:
         viewer, values = info.context.viewer, values_of(input)
         outcome = await _write(
             info.context,
-            lambda connection: writes.create_initiative(connection, viewer=viewer, values=values),
+            lambda connection: initiative_writes.create_initiative(
+                connection, viewer=viewer, values=values
+            ),
         )
         return _initiative_result(outcome)  # type: ignore[no-any-return]
 
@@ -331,7 +335,7 @@ class Mutation:
         viewer = info.context.viewer
         outcome = await _write(
             info.context,
-            lambda connection: writes.admit_initiative(
+            lambda connection: initiative_writes.admit_initiative(
                 connection,
                 viewer=viewer,
                 code=code,
@@ -349,7 +353,7 @@ class Mutation:
         viewer = info.context.viewer
         outcome = await _write(
             info.context,
-            lambda connection: writes.decline_initiative(
+            lambda connection: initiative_writes.decline_initiative(
                 connection,
                 viewer=viewer,
                 code=code,
@@ -368,7 +372,7 @@ class Mutation:
         viewer, changes = info.context.viewer, values_of(input)
         outcome = await _write(
             info.context,
-            lambda connection: writes.update_initiative(
+            lambda connection: initiative_writes.update_initiative(
                 connection,
                 viewer=viewer,
                 code=code,
@@ -383,7 +387,9 @@ class Mutation:
         viewer, values = info.context.viewer, values_of(input)
         outcome = await _write(
             info.context,
-            lambda connection: writes.add_dependency(connection, viewer=viewer, values=values),
+            lambda connection: dependency_writes.add_dependency(
+                connection, viewer=viewer, values=values
+            ),
         )
         if isinstance(outcome, REFUSALS):
             return as_error(outcome)  # type: ignore[return-value]
@@ -400,7 +406,7 @@ class Mutation:
         viewer = info.context.viewer
         outcome = await _write(
             info.context,
-            lambda connection: writes.remove_dependency(
+            lambda connection: dependency_writes.remove_dependency(
                 connection,
                 viewer=viewer,
                 dependant_code=dependant_code,

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from tqdm import tqdm
 
 import graph
-from app import models, repository, writes
+from app import dependency_writes, initiative_writes, models, repository, writes
 from app.auth import Viewer
 from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
 from app.exchange.reading import ImportProblem, ParsedFile, SheetRow, open_tables, parse_tables
@@ -574,7 +574,7 @@ class Writer:
                     )
                     .returning(table.c.id)
                 )
-            await writes._replace_goals(
+            await initiative_writes.replace_goals(
                 self.connection,
                 initiative_id,
                 {"supporting_goals": links["supporting_goals"], "sdgs": links["sdgs"]},
@@ -741,7 +741,7 @@ async def import_portfolio(
             checker.reports()
             progress.update(parsed.row_count)
         if not checker.problems:
-            checker.cycles(await writes._current_graph(connection), fit)
+            checker.cycles(await dependency_writes.current_graph(connection), fit)
         if checker.problems:
             problems = _sorted(checker.problems)
             await transaction.rollback()

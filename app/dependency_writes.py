@@ -1,0 +1,219 @@
+"""Writes of dependencies: add (self, duplicates and cycles refused) and remove. Each runs
+inside :func:`app.writes.run_write`'s transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+import graph
+from app import repository
+from app.auth import Viewer
+from app.repository import Row
+from app.validation import MAX_TEXT, Cycle, NotFound, Problems, Refusal
+from app.writes import (
+    audit,
+    dependency_table,
+    developed_table,
+    initiative_by_code,
+    initiative_table,
+    owner_refusal,
+    solution_table,
+)
+
+
+async def current_graph(connection: AsyncConnection) -> Any:
+    """The dependency graph as stored now (read in the caller's transaction)."""
+    initiatives = (
+        await connection.execute(sa.select(initiative_table.c.code, initiative_table.c.name))
+    ).all()
+    solutions = (
+        await connection.execute(
+            sa.select(solution_table.c.code, solution_table.c.name, solution_table.c.category)
+        )
+    ).all()
+    supplier_initiative = initiative_table.alias("supplier_initiative")
+    dependant = initiative_table.alias("dependant")
+    edges = (
+        await connection.execute(
+            sa.select(
+                sa.func.coalesce(supplier_initiative.c.code, solution_table.c.code).label(
+                    "supplier"
+                ),
+                dependant.c.code.label("dependant"),
+                dependency_table.c.criticality,
+            )
+            .join(dependant, dependant.c.id == dependency_table.c.dependant_id)
+            .outerjoin(
+                supplier_initiative,
+                supplier_initiative.c.id == dependency_table.c.supplier_initiative_id,
+            )
+            .outerjoin(
+                solution_table, solution_table.c.id == dependency_table.c.supplier_solution_id
+            )
+        )
+    ).all()
+    developments = (
+        await connection.execute(
+            sa.select(
+                initiative_table.c.code.label("initiative"), solution_table.c.code.label("solution")
+            )
+            .join(developed_table, developed_table.c.initiative_id == initiative_table.c.id)
+            .join(solution_table, solution_table.c.id == developed_table.c.solution_id)
+        )
+    ).all()
+    return graph.build_dependency_graph(
+        initiatives=[
+            graph.InitiativeNode(row.code, row.name, None, None, None) for row in initiatives
+        ],
+        solutions=[graph.SolutionNode(row.code, row.name, str(row.category)) for row in solutions],
+        dependencies=[
+            graph.DependencyEdge(
+                row.supplier, row.dependant, graph.Criticality(str(row.criticality))
+            )
+            for row in edges
+        ],
+        developments=[graph.Development(row.initiative, row.solution) for row in developments],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Supplier:
+    code: str
+    initiative_id: int | None
+    solution_id: int | None
+
+
+async def _supplier(connection: AsyncConnection, code: str) -> Supplier | None:
+    initiative = await initiative_by_code(connection, code)
+    if initiative is not None:
+        return Supplier(code, initiative.id, None)
+    solution = (await repository.solutions_by_codes(connection, [code])).get(code)
+    return Supplier(code, None, solution.id) if solution is not None else None
+
+
+async def _existing_dependency(
+    connection: AsyncConnection, dependant_id: int, supplier: Supplier
+) -> Row | None:
+    condition = (
+        dependency_table.c.supplier_initiative_id == supplier.initiative_id
+        if supplier.initiative_id is not None
+        else dependency_table.c.supplier_solution_id == supplier.solution_id
+    )
+    result = await connection.execute(
+        sa.select(dependency_table.c.id).where(
+            dependency_table.c.dependant_id == dependant_id, condition
+        )
+    )
+    found = result.first()
+    if found is None:
+        return None
+    return await repository.dependency_by_id(connection, found.id)
+
+
+async def add_dependency(
+    connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
+) -> Row | Refusal:
+    """The dependant starts to depend on the supplier; self, duplicates and cycles are refused."""
+    dependant = await initiative_by_code(connection, values["dependant"])
+    if dependant is None:
+        return NotFound("dependant", values["dependant"], "initiative")
+    refusal = owner_refusal(viewer, dependant)
+    if refusal is not None:
+        return refusal
+    supplier = await _supplier(connection, values["supplier"])
+    if supplier is None:
+        return NotFound("supplier", values["supplier"], "initiative or solution")
+    problems = Problems()
+    problems.between("lagDays", values.get("lag_days"), -3650, 3650)
+    problems.date_in_range("neededBy", values.get("needed_by"))
+    problems.text("description", values.get("description"), max_length=MAX_TEXT)
+    if supplier.initiative_id == dependant.id:
+        problems.add("supplier", "an initiative cannot depend on itself.")
+    elif await _existing_dependency(connection, dependant.id, supplier) is not None:
+        problems.add(
+            "supplier",
+            f"{dependant.code} already depends on {supplier.code}; change or remove that "
+            "dependency instead.",
+        )
+    delivery_id = None
+    if values.get("supplier_delivery") is not None:
+        delivery = await repository.delivery_by_code(connection, values["supplier_delivery"])
+        if delivery is None:
+            problems.add(
+                "supplierDelivery", f"there is no delivery {values['supplier_delivery']!r}."
+            )
+        elif delivery.initiative_id != supplier.initiative_id:
+            problems.add("supplierDelivery", f"is not a delivery of {supplier.code}.")
+        else:
+            delivery_id = delivery.id
+    if problems:
+        return problems.refusal()
+    cycle = graph.would_create_cycle(
+        await current_graph(connection), supplier=supplier.code, dependant=dependant.code
+    )
+    if cycle is not None:
+        return Cycle(tuple(cycle))
+    dependency_id = await connection.scalar(
+        dependency_table.insert()
+        .values(
+            dependant_id=dependant.id,
+            supplier_initiative_id=supplier.initiative_id,
+            supplier_solution_id=supplier.solution_id,
+            supplier_delivery_id=delivery_id,
+            criticality=values["criticality"],
+            type=values["type"],
+            lag_days=values.get("lag_days") or 0,
+            needed_by=values.get("needed_by"),
+            description=values.get("description"),
+        )
+        .returning(dependency_table.c.id)
+    )
+    assert dependency_id is not None
+    row = await repository.dependency_by_id(connection, dependency_id)
+    await audit(
+        connection,
+        viewer=viewer,
+        action="dependency.add",
+        entity_type="Dependency",
+        entity_code=f"{dependant.code}<-{supplier.code}",
+        before=None,
+        after=row,
+    )
+    assert row is not None
+    return row
+
+
+async def remove_dependency(
+    connection: AsyncConnection, *, viewer: Viewer, dependant_code: str, supplier_code: str
+) -> Row | Refusal:
+    """Remove the dependant's dependency on the supplier; returns the removed row."""
+    dependant = await initiative_by_code(connection, dependant_code)
+    if dependant is None:
+        return NotFound("dependant", dependant_code, "initiative")
+    refusal = owner_refusal(viewer, dependant)
+    if refusal is not None:
+        return refusal
+    supplier = await _supplier(connection, supplier_code)
+    existing = (
+        await _existing_dependency(connection, dependant.id, supplier)
+        if supplier is not None
+        else None
+    )
+    if existing is None:
+        return NotFound("supplier", supplier_code, f"dependency of {dependant_code} on")
+    await connection.execute(dependency_table.delete().where(dependency_table.c.id == existing.id))
+    await audit(
+        connection,
+        viewer=viewer,
+        action="dependency.remove",
+        entity_type="Dependency",
+        entity_code=f"{dependant_code}<-{supplier_code}",
+        before=existing,
+        after=None,
+    )
+    return existing

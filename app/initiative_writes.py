@@ -1,0 +1,411 @@
+"""Writes of initiatives: an owner's proposal, the office's admission or decline, creation
+and update. Each runs inside :func:`app.writes.run_write`'s transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app import models, repository
+from app.auth import Viewer
+from app.domain import ADMITTED_STATES, LifecycleState, Segment
+from app.repository import Row
+from app.validation import (
+    MAX_NAME,
+    MAX_TEXT,
+    Denied,
+    NotFound,
+    Problems,
+    Refusal,
+    entry_criteria_flags,
+)
+from app.writes import (
+    audit,
+    goal_table,
+    initiative_by_code,
+    initiative_sdg_table,
+    initiative_table,
+    office_refusal,
+    owner_refusal,
+    sdg_table,
+    solution_table,
+    supporting_goal_table,
+    version_conflict,
+    writer_refusal,
+)
+
+OFFICE_ONLY_FIELDS = {"segment": "segment", "state": "state", "owner": "owner"}
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+async def _organisation(connection: AsyncConnection, code: str) -> Row | None:
+    return (await repository.organisations_by_codes(connection, [code])).get(code)
+
+
+async def _numbers(connection: AsyncConnection, table: sa.Table) -> set[int]:
+    return set((await connection.execute(sa.select(table.c.number))).scalars())
+
+
+async def _code_taken(connection: AsyncConnection, code: str) -> bool:
+    """Codes are unique across initiatives and solutions: the graph keys nodes by code."""
+    for table in (initiative_table, solution_table):
+        if await connection.scalar(sa.select(table.c.id).where(table.c.code == code)):
+            return True
+    return False
+
+
+# --- initiatives: intake, creation, update ---------------------------------------------------
+
+
+async def _check_initiative(
+    connection: AsyncConnection,
+    problems: Problems,
+    values: Mapping[str, Any],
+    *,
+    current: Row | None,
+) -> None:
+    """Check the initiative fields present in ``values`` (all of them when creating)."""
+    if "code" in values:
+        problems.code("code", values["code"])
+        if values["code"] and await _code_taken(connection, values["code"]):
+            problems.add(
+                "code", f"{values['code']!r} is already used by an initiative or solution."
+            )
+    if "name" in values:
+        problems.text("name", values["name"], max_length=MAX_NAME, required=True)
+    for key, name, limit in (
+        ("purpose", "purpose", MAX_TEXT),
+        ("contact_person", "contactPerson", MAX_NAME),
+        ("entry_criteria_note", "entryCriteriaNote", MAX_TEXT),
+    ):
+        if key in values:
+            problems.text(name, values[key], max_length=limit)
+    for key, name in (("kind", "kind"), ("phase", "phase")):
+        if key in values and values[key] is None:
+            problems.add(name, "is required.")
+    dates = {
+        key: values.get(key, getattr(current, key, None))
+        for key in ("planned_start", "planned_end", "forecast_end")
+    }
+    for key, name in (
+        ("planned_start", "plannedStart"),
+        ("planned_end", "plannedEnd"),
+        ("forecast_end", "forecastEnd"),
+    ):
+        if key in values:
+            problems.date_in_range(name, values[key])
+    problems.order(("plannedStart", dates["planned_start"]), ("plannedEnd", dates["planned_end"]))
+    problems.order(("plannedStart", dates["planned_start"]), ("forecastEnd", dates["forecast_end"]))
+    goals = await _numbers(connection, goal_table)
+    if values.get("main_goal") is not None and values["main_goal"] not in goals:
+        problems.add("mainGoal", f"there is no strategic goal {values['main_goal']}.")
+    for index, number in enumerate(values.get("supporting_goals") or ()):
+        if number not in goals:
+            problems.add(f"supportingGoals[{index}]", f"there is no strategic goal {number}.")
+    sdgs = await _numbers(connection, sdg_table)
+    for index, number in enumerate(values.get("sdgs") or ()):
+        if number not in sdgs:
+            problems.add(f"sdgs[{index}]", f"goal {number} is not one the portfolio names.")
+
+
+def _initiative_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    renamed = {
+        "main_goal": "main_goal_number",
+    }
+    skip = {"supporting_goals", "sdgs", "owner"}
+    return {renamed.get(key, key): value for key, value in values.items() if key not in skip}
+
+
+async def replace_goals(
+    connection: AsyncConnection, initiative_id: int, values: Mapping[str, Any]
+) -> None:
+    if "supporting_goals" in values:
+        await connection.execute(
+            supporting_goal_table.delete().where(
+                supporting_goal_table.c.initiative_id == initiative_id
+            )
+        )
+        for number in sorted(set(values["supporting_goals"] or ())):
+            await connection.execute(
+                supporting_goal_table.insert().values(
+                    initiative_id=initiative_id, goal_number=number
+                )
+            )
+    if "sdgs" in values:
+        await connection.execute(
+            initiative_sdg_table.delete().where(
+                initiative_sdg_table.c.initiative_id == initiative_id
+            )
+        )
+        for number in sorted(set(values["sdgs"] or ())):
+            await connection.execute(
+                initiative_sdg_table.insert().values(initiative_id=initiative_id, sdg_number=number)
+            )
+
+
+async def _insert_initiative(
+    connection: AsyncConnection,
+    *,
+    viewer: Viewer,
+    values: Mapping[str, Any],
+    state: LifecycleState,
+    action: str,
+) -> Row | Refusal:
+    refusal = writer_refusal(viewer)
+    if refusal is not None:
+        return refusal
+    problems = Problems()
+    owner_code = values.get("owner") or viewer.organisation_code
+    owner = None
+    if owner_code is None:
+        problems.add("owner", "is required.")
+    else:
+        owner = await _organisation(connection, owner_code)
+        if owner is None:
+            problems.add("owner", f"there is no organisation {owner_code!r}.")
+    if state is LifecycleState.ACTIVE and values.get("segment") is None:
+        problems.add("segment", "is required for an admitted initiative.")
+    await _check_initiative(connection, problems, values, current=None)
+    if owner is not None and not viewer.may_write_for(owner.id):
+        return Denied(
+            f"A REPORTER token of {viewer.organisation_code} can propose initiatives only for "
+            "its own organisation."
+        )
+    if problems:
+        return problems.refusal()
+    assert owner is not None  # no problems means the owner was found
+    now = models.utcnow()
+    columns = _initiative_columns(values)
+    columns.update(owner_id=owner.id, state=state, version=1, created_at=now, updated_at=now)
+    if state is LifecycleState.ACTIVE:
+        columns.update(decided_by=viewer.actor, decided_at=now)
+    initiative_id = await connection.scalar(
+        initiative_table.insert().values(**columns).returning(initiative_table.c.id)
+    )
+    assert initiative_id is not None
+    await replace_goals(connection, initiative_id, values)
+    row = await initiative_by_code(connection, values["code"])
+    assert row is not None
+    await audit(
+        connection,
+        viewer=viewer,
+        action=action,
+        entity_type="Initiative",
+        entity_code=row.code,
+        before=None,
+        after={
+            **row._mapping,
+            "supporting_goals": values.get("supporting_goals"),
+            "sdgs": values.get("sdgs"),
+        },
+    )
+    return row
+
+
+async def propose_initiative(
+    connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
+) -> Row | Refusal:
+    """An owner's proposal (innmelding): stored as PROPOSED for the office to decide."""
+    return await _insert_initiative(
+        connection,
+        viewer=viewer,
+        values={**values, "segment": None},
+        state=LifecycleState.PROPOSED,
+        action="initiative.propose",
+    )
+
+
+async def create_initiative(
+    connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
+) -> Row | Refusal:
+    """The portfolio office registers an initiative, admitted (ACTIVE) at once."""
+    refusal = writer_refusal(viewer) or office_refusal(viewer, "create admitted initiatives")
+    if refusal is not None:
+        return refusal
+    return await _insert_initiative(
+        connection,
+        viewer=viewer,
+        values=values,
+        state=LifecycleState.ACTIVE,
+        action="initiative.create",
+    )
+
+
+async def _decide(
+    connection: AsyncConnection,
+    *,
+    viewer: Viewer,
+    code: str,
+    expected_version: int | None,
+    reason: str | None,
+    admit_into: Segment | None,
+) -> Row | Refusal:
+    verb = "admit" if admit_into is not None else "decline"
+    refusal = writer_refusal(viewer) or office_refusal(viewer, f"{verb} proposals")
+    if refusal is not None:
+        return refusal
+    current = await initiative_by_code(connection, code)
+    if current is None:
+        return NotFound("code", code, "initiative")
+    conflict = version_conflict(current, expected_version)
+    if conflict is not None:
+        return conflict
+    problems = Problems()
+    if current.state != LifecycleState.PROPOSED:
+        problems.add(
+            "code", f"{code} is {current.state}; only a PROPOSED initiative can be {verb}d."
+        )
+    flags = entry_criteria_flags(
+        digitalisation_essential=current.digitalisation_essential,
+        coordination_or_strategy=current.coordination_or_strategy,
+    )
+    if (admit_into is None or flags) and not (reason and reason.strip()):
+        problems.add(
+            "reason",
+            "is required to decline a proposal."
+            if admit_into is None
+            else "is required to admit a proposal that fails the entry criteria.",
+        )
+    else:
+        problems.text("reason", reason, max_length=MAX_TEXT)
+    if problems:
+        return problems.refusal()
+    now = models.utcnow()
+    await connection.execute(
+        initiative_table.update()
+        .where(initiative_table.c.id == current.id)
+        .values(
+            state=LifecycleState.ACTIVE if admit_into is not None else LifecycleState.DECLINED,
+            segment=admit_into,
+            decided_by=viewer.actor,
+            decided_at=now,
+            decision_reason=reason,
+            version=initiative_table.c.version + 1,
+            updated_at=now,
+        )
+    )
+    row = await initiative_by_code(connection, code)
+    await audit(
+        connection,
+        viewer=viewer,
+        action=f"initiative.{verb}",
+        entity_type="Initiative",
+        entity_code=code,
+        before=current,
+        after=row,
+    )
+    assert row is not None
+    return row
+
+
+async def admit_initiative(
+    connection: AsyncConnection,
+    *,
+    viewer: Viewer,
+    code: str,
+    segment: Segment,
+    reason: str | None,
+    expected_version: int | None,
+) -> Row | Refusal:
+    """Admit a proposal into a segment (state ACTIVE), recording who, when and why."""
+    return await _decide(
+        connection,
+        viewer=viewer,
+        code=code,
+        expected_version=expected_version,
+        reason=reason,
+        admit_into=segment,
+    )
+
+
+async def decline_initiative(
+    connection: AsyncConnection,
+    *,
+    viewer: Viewer,
+    code: str,
+    reason: str | None,
+    expected_version: int | None,
+) -> Row | Refusal:
+    """Decline a proposal with a reason (state DECLINED)."""
+    return await _decide(
+        connection,
+        viewer=viewer,
+        code=code,
+        expected_version=expected_version,
+        reason=reason,
+        admit_into=None,
+    )
+
+
+async def update_initiative(
+    connection: AsyncConnection,
+    *,
+    viewer: Viewer,
+    code: str,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> Row | Refusal:
+    """Change the given fields if the initiative is still at ``expected_version``."""
+    current = await initiative_by_code(connection, code)
+    if current is None:
+        return NotFound("code", code, "initiative")
+    refusal = owner_refusal(viewer, current)
+    if refusal is not None:
+        return refusal
+    office_fields = sorted(OFFICE_ONLY_FIELDS[key] for key in changes if key in OFFICE_ONLY_FIELDS)
+    if office_fields and not viewer.is_admin:
+        return Denied(f"Only the portfolio office (ADMIN) can change {', '.join(office_fields)}.")
+    conflict = version_conflict(current, expected_version)
+    if conflict is not None:
+        return conflict
+    problems = Problems()
+    if not changes:
+        problems.add("input", "names no field to change.")
+    await _check_initiative(connection, problems, changes, current=current)
+    values = dict(changes)
+    if "owner" in changes:
+        owner = await _organisation(connection, changes["owner"] or "")
+        if owner is None:
+            problems.add("owner", f"there is no organisation {changes['owner']!r}.")
+        else:
+            values["owner_id"] = owner.id
+    state = changes.get("state", current.state)
+    if "state" in changes and state not in ADMITTED_STATES:
+        problems.add("state", "must be ACTIVE, PAUSED, COMPLETED or CANCELLED; use admit/decline.")
+    if "state" in changes and current.state not in ADMITTED_STATES:
+        problems.add("state", f"{code} is {current.state}; admit or decline it first.")
+    if "segment" in changes and changes["segment"] is None and current.state in ADMITTED_STATES:
+        problems.add("segment", "an admitted initiative must have a segment.")
+    if problems:
+        return problems.refusal()
+    columns = _initiative_columns(values)
+    updated = await connection.execute(
+        initiative_table.update()
+        .where(initiative_table.c.id == current.id, initiative_table.c.version == expected_version)
+        .values(**columns, version=initiative_table.c.version + 1, updated_at=models.utcnow())
+    )
+    if updated.rowcount != 1:  # cannot happen while writes are serialised; kept as a guard
+        raise RuntimeError(f"{code} changed during the update")
+    await replace_goals(connection, current.id, values)
+    row = await initiative_by_code(connection, code)
+    await audit(
+        connection,
+        viewer=viewer,
+        action="initiative.update",
+        entity_type="Initiative",
+        entity_code=code,
+        before=current,
+        after={
+            **row._mapping,
+            **{key: values[key] for key in ("supporting_goals", "sdgs") if key in values},
+        }
+        if row is not None
+        else None,
+    )
+    assert row is not None
+    return row
