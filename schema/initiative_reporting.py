@@ -80,19 +80,20 @@ class CouncilDecision:
 
     @classmethod
     def from_row(cls, row: Row) -> CouncilDecision:
+        values = row._mapping
         return cls(
-            council=row.council,
-            meeting_code=row.meeting_code,
-            meeting_date=row.held_on,
-            meeting_title=row.meeting_title,
-            kind=row.kind,
-            summary=row.summary,
-            new_segment=row.new_segment,
-            new_state=row.new_state,
-            recorded_by=row.recorded_by,
-            recorded_at=aware(row.recorded_at),
-            initiative_code=row.initiative_code,
-            initiative_id=row.initiative_id,
+            council=values["council"],
+            meeting_code=values["meeting_code"],
+            meeting_date=values["held_on"],
+            meeting_title=values["meeting_title"],
+            kind=values["kind"],
+            summary=values["summary"],
+            new_segment=values["new_segment"],
+            new_state=values["new_state"],
+            recorded_by=values["recorded_by"],
+            recorded_at=aware(values["recorded_at"]),
+            initiative_code=values["initiative_code"],
+            initiative_id=values["initiative_id"],
         )
 
     @strawberry.field
@@ -204,11 +205,12 @@ class ReportEconomics:
 
     @classmethod
     def from_row(cls, row: Row) -> ReportEconomics:
+        values = row._mapping
         return cls(
-            investment_nok=row.investment_nok,
-            annual_operating_cost_nok=row.annual_operating_cost_nok,
-            benefits=row.benefits,
-            benefit_prerequisites=row.benefit_prerequisites,
+            investment_nok=values["investment_nok"],
+            annual_operating_cost_nok=values["annual_operating_cost_nok"],
+            benefits=values["benefits"],
+            benefit_prerequisites=values["benefit_prerequisites"],
         )
 
     def visible_to(self, viewer: Viewer) -> ReportEconomics:
