@@ -25,6 +25,7 @@ from strawberry.types import ExecutionContext
 
 from app.settings import Settings
 from schema.errors import UserInputError
+from schema.execution import PlainFieldExecutionContext
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.subscriptions import Subscription
@@ -182,6 +183,7 @@ def build_schema(settings: Settings) -> Schema:
         types=NODE_TYPES,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not settings.debug),
+        execution_context_class=PlainFieldExecutionContext,
         debug=settings.debug,
     )
 
