@@ -243,7 +243,6 @@ class RedStatusTrace:
         self._codes = sorted(graph)
         self._position = {code: position for position, code in enumerate(self._codes)}
         self._kinds = [graph.nodes[code]["kind"] for code in self._codes]
-        self._kind_of = dict(zip(self._codes, self._kinds, strict=True))
         self._red_edges, self._transmitting_edges = _adjacency_by_level(graph, self._position)
         self._red_suppliers = _reversed(self._red_edges)
         self._transmitting_suppliers = _reversed(self._transmitting_edges)
@@ -274,9 +273,9 @@ class RedStatusTrace:
 
     def flagged(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, PropagatedRisk]:
         """:meth:`levels` with each node's sources and paths, worked out when first read."""
-        kind_of = self._kind_of
+        kinds, position = self._kinds, self._position
         return {
-            code: PropagatedRisk(code, level, kind=kind_of[code], trace=self)
+            code: PropagatedRisk(code, level, kind=kinds[position[code]], trace=self)
             for code, level in self.levels(kind).items()
         }
 
