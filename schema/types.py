@@ -8,7 +8,7 @@ dashboard page builds ~5,000 objects from ~90,000 column reads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Annotated, TypeVar
 
@@ -30,7 +30,7 @@ from schema.enums import (
     SolutionCategory,
     TrafficLight,
 )
-from schema.initiative_reporting import InitiativeReporting, ReportEconomics
+from schema.initiative_reporting import InitiativeReporting, ReportEconomics, aware
 from schema.loaders import Loaders, MaybeAwaitable, ReportStatus, resolve_loaded
 from schema.relay import Node, to_global_id
 
@@ -40,11 +40,6 @@ PeriodArgument = Annotated[
     str | None,
     strawberry.argument(description="Reporting period code; default: the current period."),
 ]
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @strawberry.type(description="Strategic goal of Nasjonal e-helsestrategi 2023–2030.")
@@ -290,7 +285,7 @@ class StatusReport(Node):
             implemented_mitigations=values["implemented_mitigations"],
             forecast_end=values["forecast_end"],
             submitted_by=values["submitted_by"],
-            submitted_at=_aware(values["submitted_at"]),
+            submitted_at=aware(values["submitted_at"]),
             illustrative=values["illustrative"],
             db_id=values["id"],
             initiative_id=values["initiative_id"],
@@ -466,8 +461,8 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
             illustrative_fields=list(values["illustrative_fields"] or ()),
             published_facts=list(values["published_facts"] or ()),
             version=values["version"],
-            created_at=_aware(values["created_at"]),
-            updated_at=_aware(values["updated_at"]),
+            created_at=aware(values["created_at"]),
+            updated_at=aware(values["updated_at"]),
             db_id=values["id"],
             owner_id=values["owner_id"],
             main_goal_number=values["main_goal_number"],
