@@ -276,9 +276,13 @@ class AnalysisCache:
         self._lock = asyncio.Lock()
         self.builds = 0
 
-    async def get(self, read: Read) -> Analysis:
-        """The analysis of the current data version, rebuilt only when the version moved."""
-        version = await read(repository.data_version)
+    async def get(self, read: Read, *, version: int | None = None) -> Analysis:
+        """The analysis of the current data version, rebuilt only when the version moved.
+
+        ``version`` is the data version when the caller has already read it.
+        """
+        if version is None:
+            version = await read(repository.data_version)
         current = self._current
         if current is not None and current.version == version:
             return current

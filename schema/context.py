@@ -141,19 +141,11 @@ class Context:
     async def analysis(self) -> Analysis:
         """The dependency analysis of the current data version (version read once)."""
         if self._analysis is None:
-            self._analysis = asyncio.ensure_future(self.analysis_cache.get(self._read_for_analysis))
+            self._analysis = asyncio.ensure_future(self._current_analysis())
         return await self._analysis
 
-    async def _read_for_analysis(
-        self,
-        query: Callable[Concatenate[AsyncConnection, P], Awaitable[T]],
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> Any:
-        # The analysis cache asks for the version first: answer it from the request's.
-        if query is repository.data_version:
-            return await self.data_version()
-        return await self.read(query, *args, **kwargs)
+    async def _current_analysis(self) -> Analysis:
+        return await self.analysis_cache.get(self.read, version=await self.data_version())
 
     async def strategic_goals(self) -> dict[int, repository.Row]:
         """The strategy goals by number (read once per request)."""
