@@ -42,6 +42,17 @@ CONTEXT_STATE_KEY = "portfolio_context"
 NO_ACK_PAYLOAD: UnsetType = UNSET
 """``connection_ack`` goes out without a payload."""
 
+UNKNOWN_TOKEN = "The API token is unknown or has been revoked."
+
+
+async def _viewer_named_by(context: Context, authorization: str | None) -> Viewer | None:
+    """The caller an ``Authorization`` value names: anonymous without a bearer token, None
+    for an unknown or revoked one. Raises ``DatabaseUnavailableError``."""
+    token = bearer_token(authorization)
+    if token is None:
+        return ANONYMOUS
+    return await context.read(viewer_for_token, token=token)
+
 
 class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
     """Strawberry's ASGI view with our per-request context, closed after every request."""
@@ -133,15 +144,13 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         known = getattr(request.state, "viewer", None)
         if isinstance(known, Viewer):
             return known
-        token = bearer_token(request.headers.get("authorization"))
-        if token is None:
-            return ANONYMOUS
+        authorization = request.headers.get("authorization")
         try:
-            viewer = await self._context(request).read(viewer_for_token, token=token)
+            viewer = await _viewer_named_by(self._context(request), authorization)
         except DatabaseUnavailableError as error:
             raise HTTPException(503, error.message) from error
         if viewer is None:
-            raise HTTPException(401, "The API token is unknown or has been revoked.")
+            raise HTTPException(401, UNKNOWN_TOKEN)
         request.state.viewer = viewer
         return viewer
 
@@ -154,18 +163,16 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         """
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         authorization = params.get("Authorization", params.get("authorization"))
-        if authorization is None:
+        if not isinstance(authorization, str):
             return NO_ACK_PAYLOAD
-        token = bearer_token(authorization) if isinstance(authorization, str) else None
         try:
-            viewer = None if token is None else await context.read(viewer_for_token, token=token)
+            viewer = await _viewer_named_by(context, authorization)
         except DatabaseUnavailableError as error:
             raise ConnectionRejectionError({"message": error.message}) from error
         if viewer is None:
-            raise ConnectionRejectionError(
-                {"message": "The API token is unknown or has been revoked."}
-            )
-        context.viewer = viewer
+            raise ConnectionRejectionError({"message": UNKNOWN_TOKEN})
+        if viewer.is_authenticated:
+            context.viewer = viewer
         return NO_ACK_PAYLOAD
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
