@@ -36,6 +36,21 @@ class RequestFinishedError(RuntimeError):
 
 
 @dataclass(eq=False)
+class Snapshot:
+    """What one request has read so far: the data version, periods, goals, loaders, analysis.
+
+    Lookups are shared tasks, so the read happens once even when many sibling fields ask
+    at the same moment.
+    """
+
+    loaders: Loaders
+    data_version: int | None = None
+    periods: asyncio.Task[list[repository.Row]] | None = None
+    goals: asyncio.Task[dict[int, repository.Row]] | None = None
+    analysis: asyncio.Task[Analysis] | None = None
+
+
+@dataclass(eq=False)
 class Context:
     """Everything a resolver may use; created fresh for every request."""
 
@@ -50,14 +65,26 @@ class Context:
     _connection: AsyncConnection | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _finished: bool = False
-    _periods: asyncio.Task[list[repository.Row]] | None = None
-    _goals: asyncio.Task[dict[int, repository.Row]] | None = None
-    _analysis: asyncio.Task[Analysis] | None = None
-    _data_version: int | None = None
-    loaders: Loaders = field(init=False)
+    _snapshot: Snapshot = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.read, self.resolve_period)
+        self._snapshot = Snapshot(Loaders(self.read, self.resolve_period))
+
+    @property
+    def loaders(self) -> Loaders:
+        """The data loaders of the current snapshot."""
+        return self._snapshot.loaders
+
+    async def renew_snapshot(self) -> None:
+        """Forget everything this request has read; the next read sees the database as now.
+
+        Called after every write, so later fields of the same document see it, and between
+        a subscription's events. Everything read and cached per request lives in the one
+        ``Snapshot`` replaced here, so nothing can be left behind.
+        """
+        # A new connection too: the old one may hold a read transaction from before the write.
+        await self.release()
+        self._snapshot = Snapshot(Loaders(self.read, self.resolve_period))
 
     async def read(
         self,
@@ -119,39 +146,41 @@ class Context:
             await self._discard_connection()
 
     async def periods(self) -> list[repository.Row]:
-        """Every reporting period, newest first (read once per request)."""
-        # One task shared by every resolver that asks, so the read happens once even when
-        # many sibling fields ask at the same moment.
-        if self._periods is None:
-            self._periods = asyncio.ensure_future(self._read_periods())
-        return await self._periods
+        """Every reporting period, newest first (read once per snapshot)."""
+        snapshot = self._snapshot
+        if snapshot.periods is None:
+            snapshot.periods = asyncio.ensure_future(self._read_periods(snapshot.loaders))
+        return await snapshot.periods
 
-    async def _read_periods(self) -> list[repository.Row]:
+    async def _read_periods(self, loaders: Loaders) -> list[repository.Row]:
         periods = list(await self.read(repository.list_reporting_periods))
         # Every period is now known: a report's period needs no statement of its own.
-        self.loaders.period_by_id.prime_many({period.id: period for period in periods})
+        loaders.period_by_id.prime_many({period.id: period for period in periods})
         return periods
 
     async def data_version(self) -> int:
-        """The data version, read once per request (the response-cache key reads it first)."""
-        if self._data_version is None:
-            self._data_version = await self.read(repository.data_version)
-        return self._data_version
+        """The data version, read once per snapshot (the response-cache key reads it first)."""
+        snapshot = self._snapshot
+        if snapshot.data_version is None:
+            snapshot.data_version = await self.read(repository.data_version)
+        return snapshot.data_version
 
     async def analysis(self) -> Analysis:
-        """The dependency analysis of the current data version (version read once)."""
-        if self._analysis is None:
-            self._analysis = asyncio.ensure_future(self._current_analysis())
-        return await self._analysis
+        """The dependency analysis of the snapshot's data version (version read once)."""
+        snapshot = self._snapshot
+        if snapshot.analysis is None:
+            snapshot.analysis = asyncio.ensure_future(self._current_analysis())
+        return await snapshot.analysis
 
     async def _current_analysis(self) -> Analysis:
         return await self.analysis_cache.get(self.read, version=await self.data_version())
 
     async def strategic_goals(self) -> dict[int, repository.Row]:
-        """The strategy goals by number (read once per request)."""
-        if self._goals is None:
-            self._goals = asyncio.ensure_future(self._read_goals())
-        return await self._goals
+        """The strategy goals by number (read once per snapshot)."""
+        snapshot = self._snapshot
+        if snapshot.goals is None:
+            snapshot.goals = asyncio.ensure_future(self._read_goals())
+        return await snapshot.goals
 
     async def _read_goals(self) -> dict[int, repository.Row]:
         rows = await self.read(repository.list_strategic_goals)

@@ -6,23 +6,19 @@ the types there lazily, so this module never imports ``schema.types``.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
-from app import reporting
 from app.auth import Viewer
 from app.domain import LifecycleState, Segment, TrafficLight
 from app.governance import Council, DecisionKind, Role
 from app.repository import Row
 from app.validation import entry_criteria_flags
 from app.writes import REPORTING_STATES
-from schema.context import Context, Info
+from schema.context import Info
 from schema.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -33,29 +29,6 @@ strawberry.enum(Council, description="A council of the council model (rådsmodel
 strawberry.enum(DecisionKind, description="Kind of council decision.")
 
 MAX_TREND_PERIODS = 40
-
-_loaders: weakref.WeakKeyDictionary[Context, DataLoader[int, list[Row]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def decisions_loader(context: Context) -> DataLoader[int, list[Row]]:
-    """The request's loader of decision logs by initiative id."""
-    loader = _loaders.get(context)
-    if loader is None:
-
-        async def load(keys: Sequence[int]) -> list[list[Row]]:
-            found = await context.read(reporting.decisions_for, list(set(keys)))
-            return [found.get(key, []) for key in keys]
-
-        loader = DataLoader(load_fn=load)
-        _loaders[context] = loader
-    return loader
-
-
-def forget_loaders(context: Context) -> None:
-    """Drop cached decision logs (after a write in the same request)."""
-    _loaders.pop(context, None)
 
 
 def aware(value: datetime) -> datetime:
@@ -190,7 +163,7 @@ class InitiativeReporting:
 
     @strawberry.field(description="Council decisions on this initiative, newest meeting first.")
     async def decisions(self, info: Info) -> list[CouncilDecision]:
-        rows = await decisions_loader(info.context).load(self.db_id)
+        rows = await info.context.loaders.decisions_by_initiative.load(self.db_id)
         return [CouncilDecision.from_row(row) for row in rows]
 
 

@@ -10,7 +10,7 @@ from typing import Any, TypeAlias, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
-from app import repository
+from app import reporting, repository
 from app.repository import Row
 
 K = TypeVar("K")
@@ -126,6 +126,7 @@ class Loaders:
         self.dependencies_by_dependant = _grouped(read, repository.dependencies_of)
         self.dependants_by_initiative = _grouped(read, repository.dependants_of_initiatives)
         self.dependants_by_solution = _grouped(read, repository.dependants_of_solutions)
+        self.decisions_by_initiative = _grouped(read, reporting.decisions_for)
         self._latest_report_by_period: dict[date | None, DataLoader[int, Row | None]] = {}
         self._report_status_by_period: dict[str | None, DataLoader[int, ReportStatus]] = {}
         self._built: dict[tuple[Callable[[Row], Any], Hashable], Any] = {}

@@ -35,8 +35,7 @@ from schema.error_types import (
     ValidationError,
 )
 from schema.errors import DatabaseUnavailableError, UserInputError
-from schema.initiative_reporting import CouncilDecision, forget_loaders
-from schema.loaders import Loaders
+from schema.initiative_reporting import CouncilDecision
 from schema.payloads import (
     DeliveryPayload,
     DependencyPayload,
@@ -276,19 +275,13 @@ CouncilDecisionResult = Annotated[
 async def _write(
     context: Context, work: Callable[[AsyncConnection], Awaitable[T | Refusal]]
 ) -> T | Refusal:
-    """Run one write transaction, then let the rest of the request read what it wrote."""
+    """Run one write transaction, then let the rest of the document read what it wrote."""
     try:
-        outcome = await writes.run_write(context.engine, work)
+        return await writes.run_write(context.engine, work)
     except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as error:
         raise DatabaseUnavailableError from error
-    # Fresh loaders and a fresh connection: nested fields must not show cached rows.
-    await context.release()
-    context.loaders = Loaders(context.read, context.resolve_period)
-    context._periods = None
-    context._goals = None
-    context._data_version = None
-    forget_loaders(context)
-    return outcome
+    finally:
+        await context.renew_snapshot()
 
 
 def _initiative_result(outcome: Any) -> Any:

@@ -14,8 +14,6 @@ from app import repository
 from app.events import StatusReportSubmitted, broadcaster
 from schema.context import Info
 from schema.enums import TrafficLight
-from schema.initiative_reporting import forget_loaders
-from schema.loaders import Loaders
 from schema.types import Initiative, StatusReport
 
 InitiativeFilter = Annotated[
@@ -69,9 +67,7 @@ async def _events(
                     continue
                 # A subscription lives long: read each event's fields fresh, and give the
                 # connection back to the pool while waiting for the next one.
-                await info.context.release()
-                info.context.loaders = Loaders(info.context.read, info.context.resolve_period)
-                forget_loaders(info.context)
+                await info.context.renew_snapshot()
                 yield event
     finally:
         # Completed or cancelled: the last event's reads must not keep a connection, which

@@ -340,6 +340,57 @@ def test_subscription_receives_a_submitted_report(callers: Callers) -> None:
         _complete(ws, "1")
 
 
+SUBSCRIBE_PROPAGATION = """
+subscription Propagation($initiative: String) {
+  statusReportSubmitted(initiative: $initiative) {
+    status
+    initiative {
+      downstream(maxDepth: 1) {
+        node { ... on Initiative { code propagatedRisk { level sourceCodes } } }
+      }
+    }
+  }
+}
+"""
+
+
+def test_each_event_reads_the_analysis_of_the_data_it_reports(callers: Callers) -> None:
+    # SFM-UTV (COORDINATE) supplies PLL with a HIGH dependency.
+    report = {
+        "initiative": "SFM-UTV",
+        "status": "GREEN",
+        "riskLevel": "GREEN",
+        "mainRiskAreas": "Utprøving i kommunene.",
+    }
+    with callers.http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {
+                    "query": SUBSCRIBE_PROPAGATION,
+                    "variables": {"initiative": "SFM-UTV"},
+                },
+            }
+        )
+        _wait_for_subscribers(1)
+
+        _submit(callers, report)
+        green = ws.receive_json()["payload"]["data"]["statusReportSubmitted"]
+        _submit(callers, {**report, "status": "RED", "statusReason": "Stans."})
+        red = ws.receive_json()["payload"]["data"]["statusReportSubmitted"]
+        _complete(ws, "1")
+
+    def pll(event: dict[str, Any]) -> Any:
+        nodes = [chain["node"] for chain in event["initiative"]["downstream"]]
+        return next(node for node in nodes if node.get("code") == "PLL")["propagatedRisk"]
+
+    assert (green["status"], pll(green)) == ("GREEN", None)
+    assert (red["status"], pll(red)) == ("RED", {"level": "RED", "sourceCodes": ["SFM-UTV"]})
+
+
 def test_status_changed_skips_reports_that_keep_the_status(callers: Callers) -> None:
     with callers.http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         ws.send_json({"type": "connection_init"})
