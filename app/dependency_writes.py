@@ -3,7 +3,7 @@ inside :func:`app.writes.run_write`'s transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +79,29 @@ async def current_graph(connection: AsyncConnection) -> Any:
         ],
         developments=[graph.Development(row.initiative, row.solution) for row in developments],
     )
+
+
+async def development_cycle(
+    connection: AsyncConnection, *, initiative: str, solutions: Iterable[str]
+) -> Cycle | None:
+    """The cycle that ``initiative`` developing ``solutions`` would close, if any.
+
+    Developing a solution is the edge initiative → solution (criticality HIGH), so each is
+    checked as that dependency would be, on the graph as stored now plus the ones before it.
+    """
+    dependency_graph = await current_graph(connection)
+    for solution in solutions:
+        cycle = graph.would_create_cycle(dependency_graph, supplier=initiative, dependant=solution)
+        if cycle is not None:
+            return Cycle(tuple(cycle), subject=f"Developing {solution}")
+        graph.add_dependency_edge(
+            dependency_graph,
+            supplier=initiative,
+            dependant=solution,
+            criticality=graph.Criticality.HIGH,
+            development=True,
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import models, repository
 from app.auth import Viewer
+from app.dependency_writes import development_cycle
 from app.domain import ADMITTED_STATES, LifecycleState, Segment
 from app.repository import Row
 from app.validation import (
     MAX_NAME,
     MAX_TEXT,
+    Cycle,
     Denied,
     NotFound,
     Problems,
@@ -24,6 +26,7 @@ from app.validation import (
 )
 from app.writes import (
     audit,
+    developed_table,
     goal_table,
     initiative_by_code,
     initiative_sdg_table,
@@ -111,13 +114,21 @@ async def _check_initiative(
     for index, number in enumerate(values.get("sdgs") or ()):
         if number not in sdgs:
             problems.add(f"sdgs[{index}]", f"goal {number} is not one the portfolio names.")
+    developed = values.get("developed_solutions") or ()
+    if developed:
+        known = await repository.solutions_by_codes(connection, list(set(developed)))
+        for index, code in enumerate(developed):
+            if code not in known:
+                problems.add(
+                    f"developedSolutions[{index}]", f"there is no national solution {code!r}."
+                )
 
 
 def _initiative_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     renamed = {
         "main_goal": "main_goal_number",
     }
-    skip = {"supporting_goals", "sdgs", "owner"}
+    skip = {"supporting_goals", "sdgs", "developed_solutions", "owner"}
     return {renamed.get(key, key): value for key, value in values.items() if key not in skip}
 
 
@@ -146,6 +157,37 @@ async def replace_goals(
             await connection.execute(
                 initiative_sdg_table.insert().values(initiative_id=initiative_id, sdg_number=number)
             )
+
+
+async def _developed_codes(connection: AsyncConnection, initiative_id: int) -> list[str]:
+    found = await repository.developed_solutions_for(connection, [initiative_id])
+    return [row.code for row in found.get(initiative_id, [])]
+
+
+async def replace_developed_solutions(
+    connection: AsyncConnection, initiative: Row, values: Mapping[str, Any]
+) -> Cycle | None:
+    """Make ``developed_solutions`` (when given) the set the initiative develops.
+
+    Refuses a set that would close a cycle; the caller's transaction then rolls back.
+    """
+    if "developed_solutions" not in values:
+        return None
+    codes = sorted(set(values["developed_solutions"] or ()))
+    await connection.execute(
+        developed_table.delete().where(developed_table.c.initiative_id == initiative.id)
+    )
+    cycle = await development_cycle(connection, initiative=initiative.code, solutions=codes)
+    if cycle is not None:
+        return cycle
+    solutions = await repository.solutions_by_codes(connection, codes)
+    for code in codes:
+        await connection.execute(
+            developed_table.insert().values(
+                initiative_id=initiative.id, solution_id=solutions[code].id
+            )
+        )
+    return None
 
 
 async def _insert_initiative(
@@ -191,6 +233,9 @@ async def _insert_initiative(
     await replace_goals(connection, initiative_id, values)
     row = await initiative_by_code(connection, values["code"])
     assert row is not None
+    cycle = await replace_developed_solutions(connection, row, values)
+    if cycle is not None:
+        return cycle
     await audit(
         connection,
         viewer=viewer,
@@ -202,6 +247,7 @@ async def _insert_initiative(
             **row._mapping,
             "supporting_goals": values.get("supporting_goals"),
             "sdgs": values.get("sdgs"),
+            "developed_solutions": sorted(set(values.get("developed_solutions") or ())),
         },
     )
     return row
@@ -392,20 +438,28 @@ async def update_initiative(
     if updated.rowcount != 1:  # cannot happen while writes are serialised; kept as a guard
         raise RuntimeError(f"{code} changed during the update")
     await replace_goals(connection, current.id, values)
+    before: Row | Mapping[str, Any] = current
+    if "developed_solutions" in values:
+        developed = await _developed_codes(connection, current.id)
+        before = {**current._mapping, "developed_solutions": developed}
     row = await initiative_by_code(connection, code)
+    assert row is not None
+    cycle = await replace_developed_solutions(connection, row, values)
+    if cycle is not None:
+        return cycle
+    after = {
+        **row._mapping,
+        **{key: values[key] for key in ("supporting_goals", "sdgs") if key in values},
+    }
+    if "developed_solutions" in values:
+        after["developed_solutions"] = sorted(set(values["developed_solutions"] or ()))
     await audit(
         connection,
         viewer=viewer,
         action="initiative.update",
         entity_type="Initiative",
         entity_code=code,
-        before=current,
-        after={
-            **row._mapping,
-            **{key: values[key] for key in ("supporting_goals", "sdgs") if key in values},
-        }
-        if row is not None
-        else None,
+        before=before,
+        after=after,
     )
-    assert row is not None
     return row

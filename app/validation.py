@@ -74,10 +74,11 @@ class Cycle:
     """The dependency would close a cycle, given as a closed path of codes."""
 
     path: tuple[str, ...]
+    subject: str = "This dependency"
 
     @property
     def message(self) -> str:
-        return "This dependency would close a cycle: " + " → ".join(self.path) + "."
+        return f"{self.subject} would close a cycle: " + " → ".join(self.path) + "."
 
 
 Refusal = Invalid | NotFound | Denied | Conflict | Cycle

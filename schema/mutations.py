@@ -84,6 +84,10 @@ class ProposeInitiativeInput:
 @strawberry.input(description="An initiative the portfolio office registers, admitted at once.")
 class CreateInitiativeInput(ProposeInitiativeInput):
     segment: Segment
+    developed_solutions: list[str] | None = strawberry.field(
+        default=None,
+        description="Codes of the national solutions the initiative builds or develops.",
+    )
 
 
 @strawberry.input(description="Fields to change; a field left out keeps its value.")
@@ -99,6 +103,10 @@ class UpdateInitiativeInput:
     main_goal: int | None = strawberry.UNSET
     supporting_goals: list[int] | None = strawberry.UNSET
     sdgs: list[int] | None = strawberry.UNSET
+    developed_solutions: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Codes of the national solutions it develops; replaces the whole set.",
+    )
     digitalisation_essential: bool | None = strawberry.UNSET
     coordination_or_strategy: bool | None = strawberry.UNSET
     entry_criteria_note: str | None = strawberry.UNSET
@@ -228,7 +236,12 @@ def values_of(data: object) -> dict[str, Any]:
 # --- results ------------------------------------------------------------------------------------
 
 InitiativeResult = Annotated[
-    InitiativePayload | ValidationError | NotFoundError | PermissionDeniedError | ConflictError,
+    InitiativePayload
+    | ValidationError
+    | NotFoundError
+    | PermissionDeniedError
+    | ConflictError
+    | DependencyCycleError,
     strawberry.union("InitiativeResult"),
 ]
 DependencyResult = Annotated[

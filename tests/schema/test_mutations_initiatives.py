@@ -204,6 +204,146 @@ def test_removed_dependency_is_gone(callers: Callers) -> None:
     assert "KJ" not in {item["supplier"].get("code") for item in suppliers["dependencies"]}
 
 
+# --- developed solutions ----------------------------------------------------------------------
+
+DEVELOPED = """
+  __typename
+  ... on Error { message }
+  ... on ValidationError { problems { field message } }
+  ... on DependencyCycleError { cycle }
+  ... on InitiativePayload {
+    initiative { code version developedSolutions { code } downstream { code } }
+  }
+"""
+
+CREATE_DEVELOPING = f"""
+mutation CreateDeveloping($input: CreateInitiativeInput!) {{
+  createInitiative(input: $input) {{ {DEVELOPED} }}
+}}
+"""
+
+UPDATE_DEVELOPING = f"""
+mutation UpdateDeveloping($code: String!, $expectedVersion: Int!, $input: UpdateInitiativeInput!) {{
+  updateInitiative(code: $code, expectedVersion: $expectedVersion, input: $input) {{
+    {DEVELOPED}
+  }}
+}}
+"""
+
+
+def _developed(initiative: dict[str, Any]) -> list[str]:
+    return [solution["code"] for solution in initiative["developedSolutions"]]
+
+
+def _downstream(initiative: dict[str, Any]) -> set[str]:
+    return {node["code"] for node in initiative["downstream"]}
+
+
+def test_create_initiative_sets_the_solutions_it_develops(callers: Callers) -> None:
+    values = {
+        **NEW_PROPOSAL,
+        "segment": "COORDINATE",
+        "developedSolutions": ["PROVESVAR", "ALTINN"],
+    }
+
+    result = callers.admin.data(CREATE_DEVELOPING, {"input": values})["createInitiative"]
+
+    assert result["__typename"] == "InitiativePayload"
+    assert _developed(result["initiative"]) == ["ALTINN", "PROVESVAR"]
+    assert {"ALTINN", "PROVESVAR"} <= _downstream(result["initiative"])
+    events = callers.admin.data(AUDIT, {"entityCode": NEW_PROPOSAL["code"]})["auditEvents"]
+    assert events["nodes"][0]["after"]["developed_solutions"] == ["ALTINN", "PROVESVAR"]
+
+
+def test_update_initiative_keeps_developed_solutions_left_out_and_replaces_a_given_list(
+    callers: Callers,
+) -> None:
+    # HAP-PROG develops HAP, which LMR depends on.
+    renamed = callers.admin.data(
+        UPDATE_DEVELOPING,
+        {"code": "HAP-PROG", "expectedVersion": 1, "input": {"name": "Helseanalyseplattformen"}},
+    )["updateInitiative"]
+    version = data_version(callers.database_url)
+
+    replaced = callers.admin.data(
+        UPDATE_DEVELOPING,
+        {
+            "code": "HAP-PROG",
+            "expectedVersion": 2,
+            "input": {"developedSolutions": ["PERSONTJ", "ALTINN", "PERSONTJ"]},
+        },
+    )["updateInitiative"]
+
+    assert _developed(renamed["initiative"]) == ["HAP"]
+    assert replaced["__typename"] == "InitiativePayload"
+    assert replaced["initiative"]["version"] == 3
+    assert _developed(replaced["initiative"]) == ["ALTINN", "PERSONTJ"]
+    downstream = _downstream(replaced["initiative"])
+    assert {"ALTINN", "PERSONTJ"} <= downstream
+    assert not {"HAP", "LMR"} & downstream
+    assert data_version(callers.database_url) == version + 1
+    event = callers.admin.data(AUDIT, {"entityCode": "HAP-PROG"})["auditEvents"]["nodes"][0]
+    assert event["action"] == "initiative.update"
+    assert event["before"]["developed_solutions"] == ["HAP"]
+    assert event["after"]["developed_solutions"] == ["ALTINN", "PERSONTJ"]
+
+
+@pytest.mark.parametrize("mutation", ["createInitiative", "updateInitiative"])
+def test_developed_solutions_must_name_national_solutions(callers: Callers, mutation: str) -> None:
+    codes = ["ALTINN", "PLL", "NO-SUCH"]
+    if mutation == "createInitiative":
+        document = CREATE_DEVELOPING
+        variables: dict[str, Any] = {
+            "input": {**NEW_PROPOSAL, "segment": "OBSERVE", "developedSolutions": codes}
+        }
+    else:
+        document = UPDATE_DEVELOPING
+        variables = {"code": "PLL", "expectedVersion": 1, "input": {"developedSolutions": codes}}
+    version = data_version(callers.database_url)
+
+    result = callers.admin.data(document, variables)[mutation]
+
+    assert result["__typename"] == "ValidationError"
+    assert [problem["field"] for problem in result["problems"]] == [
+        "developedSolutions[1]",
+        "developedSolutions[2]",
+    ]
+    assert data_version(callers.database_url) == version
+
+
+def test_developing_a_solution_the_initiative_depends_on_is_refused_with_the_cycle(
+    callers: Callers,
+) -> None:
+    # PLL depends on KJ-PLO, which depends on HELSENETT: PLL cannot develop HELSENETT.
+    version, audits = data_version(callers.database_url), audit_count(callers.database_url)
+
+    result = callers.admin.data(
+        UPDATE_DEVELOPING,
+        {
+            "code": "PLL",
+            "expectedVersion": 1,
+            "input": {"name": "PLL", "developedSolutions": ["ALTINN", "HELSENETT"]},
+        },
+    )["updateInitiative"]
+
+    assert result["__typename"] == "DependencyCycleError"
+    assert result["cycle"] == ["HELSENETT", "KJ-PLO", "PLL", "HELSENETT"]
+    assert "Developing HELSENETT" in result["message"]
+    assert (
+        scalar(
+            callers.database_url,
+            "SELECT count(*) FROM developed_solution d JOIN initiative i ON i.id = d.initiative_id "
+            "WHERE i.code = 'PLL'",
+        )
+        == 0
+    )
+    assert scalar(callers.database_url, "SELECT version FROM initiative WHERE code = 'PLL'") == 1
+    assert (data_version(callers.database_url), audit_count(callers.database_url)) == (
+        version,
+        audits,
+    )
+
+
 # --- audit and transactions ---------------------------------------------------------------------
 
 
