@@ -1,5 +1,6 @@
-"""Writes of dependencies: add (self, duplicates and cycles refused) and remove. Each runs
-inside :func:`app.writes.run_write`'s transaction."""
+"""Writes of dependencies: add (self, duplicates and cycles refused) and remove, and the
+cycle check every write that adds an edge uses. Each runs inside
+:func:`app.writes.run_write`'s transaction."""
 
 from __future__ import annotations
 
