@@ -18,11 +18,15 @@ from graph import (
     InitiativeNode,
     Level,
     NodeKind,
+    Schedule,
     SolutionNode,
     StatusSnapshot,
     build_dependency_graph,
     compute_schedule,
     critical_path,
+    critical_set,
+    dependency_slack,
+    dependency_slack_around_cycles,
     propagate_red_status,
     red_sources,
     trace_red_status,
@@ -206,29 +210,16 @@ def brute_force_schedule(graph: nx.DiGraph) -> dict[str, tuple[int, int, int, in
                 earliest[dependant] = bound
                 changed = True
 
-    finish = max((earliest[code] for code in activities), default=0)
-    # A node limits its suppliers only if an activity waits on it, directly or via relays.
-    waited_on = set(activities)
-    changed = True
-    while changed:
-        changed = False
-        for supplier, dependant, attributes in edges:
-            if (
-                dependant in waited_on
-                and supplier in earliest
-                and supplier not in waited_on
-                and not attributes["supplier_delivery_forecast"]
-            ):
-                waited_on.add(supplier)
-                changed = True
-    latest = {code: finish if code in waited_on else 10**9 for code in earliest}
+    # Every scheduled node, relay points included, must be reached by the finish.
+    finish = max(earliest.values(), default=0)
+    latest = dict.fromkeys(earliest, finish)
     changed = True
     while changed:
         changed = False
         for supplier, dependant, attributes in edges:
             if (
                 supplier not in earliest
-                or dependant not in waited_on
+                or dependant not in earliest
                 or attributes["supplier_delivery_forecast"]
             ):
                 continue
@@ -238,8 +229,6 @@ def brute_force_schedule(graph: nx.DiGraph) -> dict[str, tuple[int, int, int, in
             if bound < latest[supplier]:
                 latest[supplier] = bound
                 changed = True
-    for code in earliest.keys() - waited_on:
-        latest[code] = max(finish, earliest[code]) if activities else earliest[code]
     length = {code: activities.get(code, (0, 0))[1] for code in earliest}
     return {
         code: (
@@ -273,20 +262,64 @@ def test_schedule_matches_a_brute_force_fixpoint(graph: nx.DiGraph) -> None:
     )
 
 
+def brute_force_chains(graph: nx.DiGraph, schedule: Schedule) -> set[tuple[str, ...]]:
+    """Every maximal path of zero-float nodes whose constraint binds, activities only."""
+    scheduled = {**schedule.items, **schedule.milestones}
+    driving = nx.DiGraph()
+    driving.add_nodes_from(code for code, item in scheduled.items() if item.total_float_days == 0)
+    for supplier, dependant, attributes in graph.edges(data=True):
+        if not {supplier, dependant} <= set(driving) or attributes["supplier_delivery_forecast"]:
+            continue
+        before, after = scheduled[supplier], scheduled[dependant]
+        reached = before.earliest_finish.toordinal() + attributes["lag_days"]
+        if attributes["type"] == DependencyType.FINISH_TO_FINISH:
+            binds = reached == after.earliest_finish.toordinal()
+        else:
+            binds = reached == after.earliest_start.toordinal()
+        if binds:
+            driving.add_edge(supplier, dependant)
+    paths: list[list[str]] = []
+    for start in (code for code in driving if driving.in_degree(code) == 0):
+        for end in (code for code in driving if driving.out_degree(code) == 0):
+            if start == end:
+                paths.append([start])
+            else:
+                paths.extend(nx.all_simple_paths(driving, start, end))
+    chains = {tuple(code for code in path if code in schedule.items) for path in paths}
+    chains.discard(())
+    return chains
+
+
 @FAST
 @given(dated_portfolios())
-def test_critical_path_is_a_zero_float_chain_ending_at_the_finish(graph: nx.DiGraph) -> None:
+def test_chains_are_every_zero_float_chain_ending_at_the_finish(graph: nx.DiGraph) -> None:
     schedule = compute_schedule(graph)
 
-    chain = critical_path(graph, schedule)
+    found = critical_set(graph, schedule)
 
     assert all(
         item.total_float_days >= 0
         for item in (*schedule.items.values(), *schedule.milestones.values())
     )
-    assert all(schedule.items[code].critical for code in chain)
-    if schedule.items:
-        assert chain
-        assert schedule.items[chain[-1]].earliest_finish == schedule.finish
+    assert found.critical == tuple(
+        code for code, item in schedule.items.items() if item.total_float_days == 0
+    )
+    assert not found.chains_truncated
+    assert set(found.chains) == brute_force_chains(graph, schedule)
+    assert len(set(found.chains)) == len(found.chains)
+    assert {code for chain in found.chains for code in chain} == set(found.critical)
+    assert critical_path(graph, schedule) == found.chain
+    for chain in found.chains:
+        assert schedule.items[chain[-1]].latest_finish == schedule.items[chain[-1]].earliest_finish
         for before, after in pairwise(chain):
             assert nx.has_path(graph, before, after)
+
+
+@FAST
+@given(dated_portfolios())
+def test_lateness_around_cycles_equals_the_schedule_lateness_on_acyclic_graphs(
+    graph: nx.DiGraph,
+) -> None:
+    schedule = compute_schedule(graph)
+
+    assert dependency_slack_around_cycles(graph) == dependency_slack(graph, schedule)
