@@ -160,7 +160,9 @@ class PortfolioReport:
     propagated_from_status: tuple[Propagated, ...]
     propagated_with_risk: tuple[Propagated, ...]
     reach: tuple[Reach, ...]
-    critical_path: tuple[CriticalActivity, ...]
+    critical: tuple[CriticalActivity, ...]
+    critical_chains: tuple[tuple[str, ...], ...]
+    critical_chains_truncated: bool
     portfolio_finish: date | None
     cycle: tuple[str, ...] | None
     key_initiatives: tuple[KeyLine, ...]
@@ -352,19 +354,24 @@ async def _gather(
     reach = await analysis.source_reach(read, period.opens, include_risk_level=True)
     try:
         schedule = analysis.schedule()
-        chain = analysis.critical_path()
+        critical_set = analysis.critical_set()
         cycle = None
     except graph.DependencyCycle as error:
-        schedule, chain, cycle = None, (), tuple(error.cycle)
+        schedule, critical_set, cycle = None, graph.CriticalSet((), ()), tuple(error.cycle)
     critical = tuple(
-        CriticalActivity(
-            code=code,
-            name=names.get(code, code),
-            earliest_start=schedule.items[code].earliest_start,
-            earliest_finish=schedule.items[code].earliest_finish,
+        sorted(
+            (
+                CriticalActivity(
+                    code=code,
+                    name=names.get(code, code),
+                    earliest_start=schedule.items[code].earliest_start,
+                    earliest_finish=schedule.items[code].earliest_finish,
+                )
+                for code in critical_set.critical
+                if schedule is not None
+            ),
+            key=lambda item: (item.earliest_start, item.code),
         )
-        for code in chain
-        if schedule is not None and code in schedule.items
     )
     key_lines = tuple(
         KeyLine(
@@ -402,7 +409,9 @@ async def _gather(
             Reach(item.source, names.get(item.source, item.source), item.red, item.yellow)
             for item in reach
         ),
-        critical_path=critical,
+        critical=critical,
+        critical_chains=critical_set.chains,
+        critical_chains_truncated=critical_set.chains_truncated,
         portfolio_finish=schedule.finish if schedule is not None else None,
         cycle=cycle,
         key_initiatives=key_lines,

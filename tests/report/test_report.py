@@ -76,6 +76,20 @@ def test_report_contains_the_critical_path(report_html: str) -> None:
     assert '<span class="code">HP</span>' in critical
 
 
+def test_report_lists_the_same_critical_set_as_the_api(
+    client: TestClient, report_html: str
+) -> None:
+    query = "{ criticalPath { ... on CriticalPath { critical { code } chains } } }"
+    api = client.post("/graphql", json={"query": query}).json()["data"]["criticalPath"]
+
+    critical = section(report_html, "critical")
+    listed = re.findall(r'<li><strong>.*?</strong> <span class="code">(.*?)</span>', critical)
+    assert listed == [item["code"] for item in api["critical"]]
+    assert sorted(listed) == ["HP", "HSO-RKL", "KULE", "LMR", "PLL"]
+    assert "PLL → LMR" in critical
+    assert len(api["chains"]) == 4
+
+
 def test_report_counts_red_and_missing_in_the_summary(report_html: str) -> None:
     figures = section(report_html, "figures")
 
