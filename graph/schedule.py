@@ -80,10 +80,11 @@ class Schedule:
     items : mapping of code to ScheduleItem
         Every activity (dated initiative), in code order.
     finish : date or None
-        The portfolio's latest earliest finish; None when nothing is scheduled.
+        The latest earliest finish of any activity or milestone, which every scheduled
+        node must reach; None when nothing is scheduled.
     milestones : mapping of code to ScheduleItem
-        Relay nodes (solutions, undated initiatives) that some activity constrains, in
-        code order; their start and finish coincide.
+        Relay nodes (solutions, undated initiatives) that some activity or delivery
+        forecast constrains, in code order; their start and finish coincide.
     delivery_forecasts : mapping of delivery code to date
         What-if delivery forecasts the schedule was computed with.
     """

@@ -216,7 +216,12 @@ class ScheduleItem:
 )
 class CriticalPath:
     chain_codes: list[str]
-    finish: date
+    finish: date = strawberry.field(
+        description=(
+            "The portfolio finish: the latest earliest finish of any activity or relay point"
+            " (solution, undated initiative), which every one of them must reach."
+        )
+    )
     activities: list[ScheduleItem] = strawberry.field(
         description="Every scheduled activity, by earliest start then code."
     )
