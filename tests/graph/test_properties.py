@@ -25,6 +25,7 @@ from graph import (
     compute_schedule,
     critical_path,
     critical_set,
+    cycle_dependent,
     dependency_slack,
     dependency_slack_around_cycles,
     propagate_red_status,
@@ -166,6 +167,7 @@ def dated_portfolios(draw: st.DrawFn) -> nx.DiGraph:
                         Criticality.HIGH,
                         draw(st.sampled_from(DependencyType)),
                         draw(st.integers(0, 5)),
+                        needed_by=day(draw(st.integers(0, 30))) if draw(st.booleans()) else None,
                         supplier_delivery=None if forecast is None else f"{supplier}-R1",
                         supplier_delivery_forecast=forecast,
                     )
@@ -323,3 +325,56 @@ def test_lateness_around_cycles_equals_the_schedule_lateness_on_acyclic_graphs(
     schedule = compute_schedule(graph)
 
     assert dependency_slack_around_cycles(graph) == dependency_slack(graph, schedule)
+
+
+@st.composite
+def portfolios_with_a_cycle(draw: st.DrawFn) -> tuple[nx.DiGraph, nx.DiGraph]:
+    """A dated portfolio, and a copy where one back edge closes a cycle."""
+    graph = draw(dated_portfolios())
+    initiatives = sorted(
+        code for code, kind in graph.nodes(data="kind") if kind == NodeKind.INITIATIVE
+    )
+    pairs = [
+        (supplier, dependant)
+        for supplier in graph
+        for dependant in initiatives
+        if supplier != dependant
+        and nx.has_path(graph, dependant, supplier)
+        and not graph.has_edge(supplier, dependant)
+    ]
+    if not pairs:
+        return graph, graph
+    supplier, dependant = draw(st.sampled_from(pairs))
+    cyclic = graph.copy()
+    cyclic.add_edge(
+        supplier,
+        dependant,
+        criticality=Criticality.HIGH,
+        type=DependencyType.FINISH_TO_START,
+        lag_days=0,
+        needed_by=day(draw(st.integers(0, 30))),
+        supplier_delivery=None,
+        supplier_delivery_forecast=None,
+    )
+    return graph, cyclic
+
+
+@FAST
+@given(portfolios_with_a_cycle())
+def test_lateness_around_a_cycle_is_the_acyclic_lateness_where_the_cycle_does_not_reach(
+    case: tuple[nx.DiGraph, nx.DiGraph],
+) -> None:
+    acyclic, cyclic = case
+    undecided = cycle_dependent(cyclic)
+
+    around = dependency_slack_around_cycles(cyclic)
+
+    expected = {
+        edge: slack
+        for edge, slack in dependency_slack(acyclic, compute_schedule(acyclic)).items()
+        if edge[0] not in undecided or acyclic.edges[edge]["supplier_delivery_forecast"]
+    }
+    added = set(cyclic.edges) - set(acyclic.edges)
+    assert {edge: slack for edge, slack in around.items() if edge not in added} == expected
+    for edge in added:  # the back edge's supplier is on the cycle
+        assert edge not in around
