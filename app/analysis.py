@@ -110,17 +110,31 @@ class Analysis:
         )
         return result
 
-    def critical_path(self) -> tuple[str, ...]:
-        result: tuple[str, ...] = self._remember(
-            "critical_path", lambda: graph.critical_path(self.graph, self.schedule())
+    def critical_set(self) -> graph.CriticalSet:
+        """Zero-float activities and chains; raises ``DependencyCycle`` on a cyclic portfolio.
+
+        The API, the report and the dashboard all read this one computation.
+        """
+        result: graph.CriticalSet = self._remember(
+            "critical_set", lambda: graph.critical_set(self.graph, self.schedule())
         )
         return result
 
     def slack(self) -> dict[tuple[str, str], graph.Slack]:
-        """Slack of every dependency with a needed-by date, by (supplier, dependant)."""
-        result: dict[tuple[str, str], graph.Slack] = self._remember(
-            "slack", lambda: graph.dependency_slack(self.graph, self.schedule())
-        )
+        """Slack of every dependency with a needed-by date, by (supplier, dependant).
+
+        On a cyclic portfolio, every dependency whose supplier date does not depend on the
+        cycle is still judged.
+        """
+
+        def compute() -> dict[tuple[str, str], graph.Slack]:
+            try:
+                schedule = self.schedule()
+            except graph.DependencyCycle:
+                return graph.dependency_slack_around_cycles(self.graph)
+            return graph.dependency_slack(self.graph, schedule)
+
+        result: dict[tuple[str, str], graph.Slack] = self._remember("slack", compute)
         return result
 
     def transitive_dependant_counts(self) -> dict[str, int]:

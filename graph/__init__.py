@@ -26,6 +26,7 @@ from graph.chains import (
     foundation_dependencies,
     upstream,
 )
+from graph.critical import MAX_CHAINS, CriticalSet, critical_path, critical_set, near_critical
 from graph.cycles import find_cycles, one_cycle, would_create_cycle
 from graph.errors import (
     DeliveryNotFound,
@@ -59,11 +60,20 @@ from graph.propagation import (
     trace_red_status,
 )
 from graph.ranking import KeyInitiative, key_initiatives, transitive_dependant_counts
-from graph.schedule import Schedule, ScheduleItem, compute_schedule, critical_path, supplier_date
-from graph.slack import Slack, dependency_slack
+from graph.schedule import (
+    Schedule,
+    ScheduleItem,
+    compute_schedule,
+    cycle_dependent,
+    earliest_finishes,
+    supplier_date,
+)
+from graph.slack import Slack, dependency_slack, dependency_slack_around_cycles
 
 __all__ = [
+    "MAX_CHAINS",
     "ChainNode",
+    "CriticalSet",
     "Criticality",
     "DeliveryNotFound",
     "DependencyCycle",
@@ -97,13 +107,18 @@ __all__ = [
     "build_dependency_graph",
     "compute_schedule",
     "critical_path",
+    "critical_set",
+    "cycle_dependent",
     "dependency_layers",
     "dependency_slack",
+    "dependency_slack_around_cycles",
     "downstream",
+    "earliest_finishes",
     "export_graph",
     "find_cycles",
     "foundation_dependencies",
     "key_initiatives",
+    "near_critical",
     "one_cycle",
     "propagate_red_status",
     "red_sources",

@@ -19,12 +19,17 @@ Decisions the design left open:
   backward limit on the supplier. The forecast is taken as given, not moved by the
   supplier's schedule. This is the same "supplier's date" that decides whether the
   dependency is late (see :mod:`graph.slack`).
-* **Project finish** is the latest earliest finish of any activity. The backward pass
-  starts there for activities; a relay node's latest finish comes only from what waits
-  on it. A relay node nothing scheduled waits on (say, an undated initiative at the end
-  of a chain) limits nothing upstream: it gets the project finish, or its own time if
-  later, as latest finish, and is never critical. Total float is latest finish minus
-  earliest finish, so it is never negative.
+* **Project finish** is the latest earliest finish of any scheduled node: every activity
+  and every relay point (a zero-length milestone) must be reached by it. The backward
+  pass starts there for every scheduled node and takes the tightest limit from what
+  waits on it, so a lag into a relay point nothing waits on still limits the relay's
+  suppliers (X finishing on day 5 with a 10-day lag into an undated U must finish by
+  the portfolio finish minus 10). Edges constrained by a delivery forecast limit nothing
+  upstream. Total float is latest finish minus earliest finish, never negative, and a
+  node is critical when its float is zero.
+* **Lateness around cycles.** :func:`compute_schedule` refuses a cyclic graph, but the
+  nodes whose earliest finish does not depend on a cycle can still be scheduled forward:
+  :func:`earliest_finishes` gives their finishes and :func:`cycle_dependent` the rest.
 """
 
 from __future__ import annotations
@@ -40,7 +45,15 @@ from graph.cycles import one_cycle
 from graph.errors import DependencyCycle
 from graph.model import DependencyType, InitiativeNode
 
-__all__ = ["Schedule", "ScheduleItem", "compute_schedule", "critical_path", "supplier_date"]
+__all__ = [
+    "Schedule",
+    "ScheduleItem",
+    "compute_schedule",
+    "cycle_dependent",
+    "earliest_finishes",
+    "edge_forecast",
+    "supplier_date",
+]
 
 _FINISH_TO_FINISH = DependencyType.FINISH_TO_FINISH
 
@@ -67,10 +80,11 @@ class Schedule:
     items : mapping of code to ScheduleItem
         Every activity (dated initiative), in code order.
     finish : date or None
-        The portfolio's latest earliest finish; None when nothing is scheduled.
+        The latest earliest finish of any activity or milestone, which every scheduled
+        node must reach; None when nothing is scheduled.
     milestones : mapping of code to ScheduleItem
-        Relay nodes (solutions, undated initiatives) that some activity constrains, in
-        code order; their start and finish coincide.
+        Relay nodes (solutions, undated initiatives) that some activity or delivery
+        forecast constrains, in code order; their start and finish coincide.
     delivery_forecasts : mapping of delivery code to date
         What-if delivery forecasts the schedule was computed with.
     """
@@ -143,6 +157,124 @@ def compute_schedule(
         raise DependencyCycle(one_cycle(graph) or ()) from None
 
     overrides = delivery_forecasts or {}
+    starts, durations = _activities(graph, end_dates)
+    earliest_start, earliest_finish = _forward_pass(graph, order, starts, durations, overrides)
+    project_finish = max(earliest_finish.values()) if earliest_finish else None
+
+    # Backward pass: every scheduled node, relay points included, must be reached by the
+    # project finish; what waits on a node limits it further, except over edges that a
+    # delivery forecast constrains.
+    latest_finish: dict[str, int] = {}
+    latest_start: dict[str, int] = {}
+    successors = graph._succ
+    for code in reversed(order):
+        if code not in earliest_finish:
+            continue
+        limit = project_finish
+        assert limit is not None  # some node is scheduled
+        for dependant, attributes in successors[code].items():
+            if dependant not in latest_finish or (
+                attributes.get("supplier_delivery_forecast") is not None
+                or (overrides and edge_forecast(attributes, overrides) is not None)
+            ):
+                continue
+            if attributes["type"] == _FINISH_TO_FINISH:
+                bound = latest_finish[dependant] - attributes["lag_days"]
+            else:
+                bound = latest_start[dependant] - attributes["lag_days"]
+            if bound < limit:
+                limit = bound
+        latest_finish[code] = limit
+        latest_start[code] = limit - durations.get(code, 0)
+
+    items: dict[str, ScheduleItem] = {}
+    milestones: dict[str, ScheduleItem] = {}
+    to_date = date.fromordinal
+    for code in sorted(earliest_finish):
+        finish = earliest_finish[code]
+        total_float = latest_finish[code] - finish
+        item = ScheduleItem(
+            code=code,
+            earliest_start=to_date(earliest_start[code]),
+            earliest_finish=to_date(finish),
+            latest_start=to_date(latest_start[code]),
+            latest_finish=to_date(latest_finish[code]),
+            total_float_days=total_float,
+            critical=total_float == 0,
+        )
+        (items if code in starts else milestones)[code] = item
+    return Schedule(
+        items=items,
+        finish=None if project_finish is None else to_date(project_finish),
+        milestones=milestones,
+        delivery_forecasts=dict(overrides),
+    )
+
+
+def cycle_dependent(graph: nx.DiGraph) -> frozenset[str]:
+    """Return the nodes whose earliest finish depends on a cycle.
+
+    Those are the nodes on a cycle and every node downstream of one, except where the
+    only way down runs over an edge constrained by a delivery forecast: a forecast is
+    taken as given, so it does not carry the supplier's (undecidable) finish.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph([("A", "B"), ("B", "A"), ("B", "C"), ("X", "Y")])
+    >>> graph.add_edge("B", "D", supplier_delivery_forecast=date(2025, 1, 1))
+    >>> sorted(cycle_dependent(graph))
+    ['A', 'B', 'C']
+    """
+    on_cycle = [
+        code
+        for component in nx.strongly_connected_components(graph)
+        for code in component
+        if len(component) > 1 or graph.has_edge(code, code)
+    ]
+    found = set(on_cycle)
+    stack = list(on_cycle)
+    while stack:
+        code = stack.pop()
+        for dependant, attributes in graph._succ[code].items():
+            if dependant not in found and attributes.get("supplier_delivery_forecast") is None:
+                found.add(dependant)
+                stack.append(dependant)
+    return frozenset(found)
+
+
+def earliest_finishes(graph: nx.DiGraph) -> dict[str, date]:
+    """Return the earliest finish of every scheduled node outside :func:`cycle_dependent`.
+
+    On an acyclic graph these are the earliest finishes of :func:`compute_schedule`; on a
+    cyclic one they are what the forward pass can still decide.
+
+    Examples
+    --------
+    >>> from graph.build import build_dependency_graph
+    >>> from graph.model import Criticality, DependencyEdge
+    >>> day = date(2025, 1, 1)
+    >>> graph = build_dependency_graph(
+    ...     initiatives=[InitiativeNode("A", "A", day, date(2025, 1, 11), None),
+    ...                  InitiativeNode("B", "B", day, date(2025, 1, 6), None),
+    ...                  InitiativeNode("C", "C", day, date(2025, 1, 4), None)],
+    ...     solutions=[],
+    ...     dependencies=[DependencyEdge("A", "B", Criticality.HIGH),
+    ...                   DependencyEdge("B", "A", Criticality.HIGH)],
+    ... )
+    >>> earliest_finishes(graph)
+    {'C': datetime.date(2025, 1, 4)}
+    """
+    excluded = cycle_dependent(graph)
+    order = list(nx.topological_sort(graph.subgraph(set(graph) - excluded)))
+    starts, durations = _activities(graph, None)
+    _, finishes = _forward_pass(graph, order, starts, durations, {})
+    return {code: date.fromordinal(finishes[code]) for code in sorted(finishes)}
+
+
+def _activities(
+    graph: nx.DiGraph, end_dates: Mapping[str, date] | None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Planned start and duration, as ordinals and days, of every dated initiative."""
     starts: dict[str, int] = {}
     durations: dict[str, int] = {}
     for code, record in graph.nodes(data="data"):
@@ -152,8 +284,21 @@ def compute_schedule(
         if end is not None:
             starts[code] = record.planned_start.toordinal()
             durations[code] = max(0, end.toordinal() - starts[code])
+    return starts, durations
 
-    # Forward pass. A relay node gets an entry only once some constraint reaches it.
+
+def _forward_pass(
+    graph: nx.DiGraph,
+    order: list[str],
+    starts: Mapping[str, int],
+    durations: Mapping[str, int],
+    overrides: Mapping[str, date],
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Earliest start and finish of the nodes in ``order`` (topological) that get one.
+
+    A relay node gets an entry only once some constraint reaches it; a supplier left out
+    of ``order`` constrains only over a delivery forecast.
+    """
     earliest_start: dict[str, int] = {}
     earliest_finish: dict[str, int] = {}
     # The raw adjacency dicts, as networkx's own shortest-path code uses in hot loops: the
@@ -163,7 +308,7 @@ def compute_schedule(
         start_bound = finish_bound = None
         for supplier, attributes in predecessors[code].items():
             forecast = (
-                _forecast(attributes, overrides)
+                edge_forecast(attributes, overrides)
                 if overrides
                 else attributes.get("supplier_delivery_forecast")
             )
@@ -189,128 +334,7 @@ def compute_schedule(
         elif start_bound is not None or finish_bound is not None:
             time = max(bound for bound in (start_bound, finish_bound) if bound is not None)
             earliest_start[code] = earliest_finish[code] = time
-
-    activity_finishes = [earliest_finish[code] for code in starts if code in earliest_finish]
-    project_finish = max(activity_finishes) if activity_finishes else None
-
-    # Backward pass. Activities default to the project finish; a relay node is limited
-    # only by what waits on it, and edges constrained by a delivery limit nothing.
-    latest_start: dict[str, int] = {}
-    latest_finish: dict[str, int] = {}
-    successors = graph._succ
-    for code in reversed(order):
-        if code not in earliest_finish:
-            continue
-        limit = project_finish if code in starts else None
-        for dependant, attributes in successors[code].items():
-            if dependant not in latest_finish or (
-                attributes.get("supplier_delivery_forecast") is not None
-                or (overrides and _forecast(attributes, overrides) is not None)
-            ):
-                continue
-            if attributes["type"] == _FINISH_TO_FINISH:
-                bound = latest_finish[dependant] - attributes["lag_days"]
-            else:
-                bound = latest_start[dependant] - attributes["lag_days"]
-            if limit is None or bound < limit:
-                limit = bound
-        if limit is not None:
-            latest_finish[code] = limit
-            latest_start[code] = limit - durations.get(code, 0)
-
-    items: dict[str, ScheduleItem] = {}
-    milestones: dict[str, ScheduleItem] = {}
-    to_date = date.fromordinal
-    for code in sorted(earliest_finish):
-        finish = earliest_finish[code]
-        if code in latest_finish:
-            latest, waited_on = latest_finish[code], True
-        else:  # a relay node nothing scheduled waits on
-            latest, waited_on = max(finish, project_finish or finish), False
-        total_float = latest - finish
-        item = ScheduleItem(
-            code=code,
-            earliest_start=to_date(earliest_start[code]),
-            earliest_finish=to_date(finish),
-            latest_start=to_date(latest - durations.get(code, 0)),
-            latest_finish=to_date(latest),
-            total_float_days=total_float,
-            critical=waited_on and total_float == 0,
-        )
-        (items if code in starts else milestones)[code] = item
-    return Schedule(
-        items=items,
-        finish=None if project_finish is None else to_date(project_finish),
-        milestones=milestones,
-        delivery_forecasts=dict(overrides),
-    )
-
-
-def critical_path(graph: nx.DiGraph, schedule: Schedule) -> tuple[str, ...]:
-    """Return the chain of zero-float activities from a start to the portfolio finish.
-
-    The chain starts at the smallest code among the zero-float nodes that no zero-float
-    predecessor drives (usually an activity; a relay node when a delivery forecast drives
-    it). It then repeatedly follows a driving edge (one whose constraint holds with
-    equality) to the zero-float successor with the smallest code, until there is none.
-    Every zero-float node that finishes before the portfolio finish has such a successor,
-    so the chain ends at it. Relay milestones on the way are left out of the result,
-    which is empty only when nothing is scheduled.
-
-    Examples
-    --------
-    >>> from graph.build import build_dependency_graph
-    >>> from graph.model import Criticality, DependencyEdge
-    >>> day = date(2025, 1, 1)
-    >>> graph = build_dependency_graph(
-    ...     initiatives=[InitiativeNode("A", "A", day, date(2025, 1, 11), None),
-    ...                  InitiativeNode("B", "B", day, date(2025, 1, 6), None),
-    ...                  InitiativeNode("C", "C", day, date(2025, 1, 4), None)],
-    ...     solutions=[],
-    ...     dependencies=[DependencyEdge("A", "C", Criticality.HIGH),
-    ...                   DependencyEdge("B", "C", Criticality.LOW)],
-    ... )
-    >>> critical_path(graph, compute_schedule(graph))
-    ('A', 'C')
-    """
-    overrides = schedule.delivery_forecasts
-
-    def driving_critical(supplier: str, dependant: str, attributes: dict[str, Any]) -> bool:
-        before, after = schedule.scheduled(supplier), schedule.scheduled(dependant)
-        if before is None or after is None or not (before.critical and after.critical):
-            return False
-        if _forecast(attributes, overrides) is not None:
-            return False
-        lag: int = attributes["lag_days"]
-        bound = before.earliest_finish.toordinal() + lag
-        if attributes["type"] == _FINISH_TO_FINISH:
-            return bound == after.earliest_finish.toordinal()
-        return bound == after.earliest_start.toordinal()
-
-    starts = [
-        code
-        for code, item in sorted({**schedule.items, **schedule.milestones}.items())
-        if item.critical
-        and not any(
-            driving_critical(supplier, code, attributes)
-            for supplier, attributes in graph.pred[code].items()
-        )
-    ]
-    if not starts:
-        return ()
-    chain = [starts[0]]
-    current = starts[0]
-    while True:
-        following = sorted(
-            dependant
-            for dependant, attributes in graph.succ[current].items()
-            if driving_critical(current, dependant, attributes)
-        )
-        if not following:
-            break
-        current = following[0]
-        chain.append(current)
-    return tuple(code for code in chain if code in schedule.items)
+    return earliest_start, earliest_finish
 
 
 def supplier_date(
@@ -330,7 +354,7 @@ def supplier_date(
     >>> supplier_date(graph, Schedule(items={}, finish=None), "KJ", "PLL")
     datetime.date(2025, 6, 1)
     """
-    forecast = _forecast(graph.edges[supplier, dependant], schedule.delivery_forecasts)
+    forecast = edge_forecast(graph.edges[supplier, dependant], schedule.delivery_forecasts)
     if forecast is not None:
         return forecast
     item = schedule.scheduled(supplier)
@@ -340,7 +364,8 @@ def supplier_date(
     return record.end if isinstance(record, InitiativeNode) else None
 
 
-def _forecast(attributes: Mapping[str, Any], overrides: Mapping[str, date]) -> date | None:
+def edge_forecast(attributes: Mapping[str, Any], overrides: Mapping[str, date]) -> date | None:
+    """The delivery forecast constraining an edge (a what-if one first), or None."""
     delivery = attributes.get("supplier_delivery")
     if delivery is not None and delivery in overrides:
         return overrides[delivery]

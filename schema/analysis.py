@@ -132,13 +132,13 @@ class DependencyAnalysis:
 
     async def _slack(self, info: Info) -> graph.Slack | None:
         analysis = await info.context.analysis()
-        try:
-            return analysis.slack().get((self.supplier_code, self.dependant_code))
-        except graph.DependencyCycle:
-            return None
+        return analysis.slack().get((self.supplier_code, self.dependant_code))
 
     @strawberry.field(
-        description="Supplier date after neededBy; null without a neededBy or a supplier date."
+        description=(
+            "Supplier date after neededBy; null without a neededBy or a supplier date, or"
+            " when the supplier date depends on a dependency cycle."
+        )
     )
     async def is_late(self, info: Info) -> bool | None:
         slack = await self._slack(info)
@@ -207,23 +207,54 @@ class AnalysisQuery:
             period_code=chosen.code if chosen is not None else None,
         )
 
-    @strawberry.field(description="The critical path of the portfolio schedule.")
-    async def critical_path(self, info: Info) -> CriticalPathResult | None:
+    @strawberry.field(
+        description="The portfolio schedule with its critical set; null when nothing is dated."
+    )
+    async def critical_path(
+        self,
+        info: Info,
+        near_critical_days: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Mark activities whose float is above zero and at most this."
+            ),
+        ] = None,
+    ) -> CriticalPathResult | None:
+        if near_critical_days is not None and not 0 <= near_critical_days <= MAX_SLIP_DAYS:
+            raise UserInputError(
+                f"nearCriticalDays must be between 0 and {MAX_SLIP_DAYS}; got"
+                f" {near_critical_days}.",
+                argument="nearCriticalDays",
+            )
         analysis = await info.context.analysis()
         try:
             schedule = analysis.schedule()
-            chain = analysis.critical_path()
+            found = analysis.critical_set()
         except graph.DependencyCycle as cycle:
             return _cycle_error(cycle)
         if schedule.finish is None:
             return None
-        activities = sorted(
-            schedule.items.values(), key=lambda item: (item.earliest_start, item.code)
+        near = (
+            set(graph.near_critical(schedule, days=near_critical_days))
+            if near_critical_days is not None
+            else set()
         )
+        items = {
+            code: ScheduleItem.from_result(item, near_critical=code in near)
+            for code, item in schedule.items.items()
+        }
+        activities = sorted(items.values(), key=lambda item: (item.earliest_start, item.code))
         return CriticalPath(
-            chain_codes=list(chain),
+            chain_codes=list(found.chain),
             finish=schedule.finish,
-            activities=[ScheduleItem.from_result(item) for item in activities],
+            activities=activities,
+            critical=[item for item in activities if item.critical],
+            near_critical=sorted(
+                (items[code] for code in near),
+                key=lambda item: (item.total_float_days, item.code),
+            ),
+            chains=[list(chain) for chain in found.chains],
+            chains_truncated=found.chains_truncated,
         )
 
     @strawberry.field(description="What slipping an initiative's end by N days would move.")
@@ -257,10 +288,7 @@ class AnalysisQuery:
         from schema.types import Dependency
 
         analysis = await info.context.analysis()
-        try:
-            late = sorted(key for key, slack in analysis.slack().items() if slack.is_late)
-        except graph.DependencyCycle:
-            return []
+        late = sorted(key for key, slack in analysis.slack().items() if slack.is_late)
         found = []
         for supplier_code, dependant_code in late:
             dependant = await info.context.loaders.initiative_by_code.load(dependant_code)
@@ -301,10 +329,7 @@ class AnalysisQuery:
         statuses = await analysis.statuses(info.context.read, opens)
         levels = await analysis.node_levels(info.context.read, opens, include_risk_level)
         view = analysis.view(root=root_code, direction=direction, max_depth=max_depth)
-        try:
-            slack = analysis.slack()
-        except graph.DependencyCycle:
-            slack = {}
+        slack = analysis.slack()
         depths = analysis.depths(root_code, direction=direction, max_depth=max_depth)
         layers = graph.dependency_layers(view)
         nodes = []

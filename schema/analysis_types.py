@@ -185,14 +185,20 @@ class ScheduleItem:
     latest_start: date
     latest_finish: date
     total_float_days: int
-    critical: bool
+    critical: bool = strawberry.field(description="Zero total float.")
+    near_critical: bool = strawberry.field(
+        description=(
+            "Total float positive and at most criticalPath's nearCriticalDays (always false"
+            " elsewhere)."
+        )
+    )
 
     @strawberry.field
     async def initiative(self, info: Info) -> InitiativeRef:
         return await load_initiative(info, self.code)
 
     @classmethod
-    def from_result(cls, item: graph.ScheduleItem) -> ScheduleItem:
+    def from_result(cls, item: graph.ScheduleItem, *, near_critical: bool = False) -> ScheduleItem:
         return cls(
             code=item.code,
             earliest_start=item.earliest_start,
@@ -201,18 +207,44 @@ class ScheduleItem:
             latest_finish=item.latest_finish,
             total_float_days=item.total_float_days,
             critical=item.critical,
+            near_critical=near_critical,
         )
 
 
-@strawberry.type(description="The chain of zero-float initiatives that sets the finish.")
+@strawberry.type(
+    description="The portfolio schedule's critical set: zero-float activities and chains."
+)
 class CriticalPath:
     chain_codes: list[str]
-    finish: date
+    finish: date = strawberry.field(
+        description=(
+            "The portfolio finish: the latest earliest finish of any activity or relay point"
+            " (solution, undated initiative), which every one of them must reach."
+        )
+    )
     activities: list[ScheduleItem] = strawberry.field(
         description="Every scheduled activity, by earliest start then code."
     )
+    critical: list[ScheduleItem] = strawberry.field(
+        description="Every activity with zero total float, by earliest start then code."
+    )
+    near_critical: list[ScheduleItem] = strawberry.field(
+        description=(
+            "Activities with total float above zero and at most nearCriticalDays, by float"
+            " then code (empty without nearCriticalDays)."
+        )
+    )
+    chains: list[list[str]] = strawberry.field(
+        description=(
+            "Every chain of zero-float activities, each joined by driving dependencies and"
+            " ending at the finish, walked in code order; at most 100."
+        )
+    )
+    chains_truncated: bool = strawberry.field(
+        description="True when more chains exist than `chains` lists."
+    )
 
-    @strawberry.field(description="The critical initiatives in order.")
+    @strawberry.field(description="The first of `chains`, as initiatives.")
     async def chain(self, info: Info) -> list[InitiativeRef]:
         return await load_initiatives(info, self.chain_codes)
 

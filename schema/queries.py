@@ -6,7 +6,6 @@ from typing import Annotated
 
 import strawberry
 
-import graph
 from app import repository
 from app.domain import ADMITTED_STATES
 from schema.analysis import AnalysisQuery, analysis_propagation
@@ -124,10 +123,7 @@ async def _analysis_codes(info: Info, filter: InitiativeFilter) -> tuple[set[str
         codes = {code for code, risk in propagation.items() if risk.level.value in wanted}
     if filter.has_late_dependency is not None:
         analysis = await info.context.analysis()
-        try:
-            waiting = {dependant for (_, dependant), s in analysis.slack().items() if s.is_late}
-        except graph.DependencyCycle:
-            waiting = set()
+        waiting = {dependant for (_, dependant), s in analysis.slack().items() if s.is_late}
         if filter.has_late_dependency:
             codes = waiting if codes is None else codes & waiting
         else:

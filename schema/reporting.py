@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
-from app import reporting, repository
-from app.domain import LABELS, TRAFFIC_LIGHT_ORDER, Phase, Segment, TrafficLight
+from app import reporting, repository, summary
+from app.domain import TrafficLight
 from app.governance import Council, Role
 from app.repository import Row
 from schema.context import Info
@@ -27,9 +26,6 @@ from schema.types import (
     SustainableDevelopmentGoal,
 )
 
-NOT_REPORTED = "NONE"
-# When no later period is planned, "due before the next period" looks this far ahead.
-DEFAULT_ROUND_DAYS = 120
 MAX_AUDIT_PAGE = 200
 
 
@@ -95,7 +91,9 @@ class PortfolioSummary:
     worsened: list[StatusChange]
     newly_red: list[StatusChange]
     deliveries_due_before: date = strawberry.field(
-        description=f"The next period's opening, or {DEFAULT_ROUND_DAYS} days after the deadline."
+        description=(
+            f"The next period's opening, or {summary.DEFAULT_ROUND_DAYS} days after the deadline."
+        )
     )
     deliveries_due: list[Delivery] = strawberry.field(
         description="Open deliveries due (forecast, else baseline) before `deliveriesDueBefore`."
@@ -156,111 +154,56 @@ class CouncilMeeting:
     decisions: list[CouncilDecision]
 
 
-def _counts(
-    values: list[str | None], enum_labels: dict[str, str], *, keys: list[str]
-) -> list[Count]:
-    counter = Counter(value or NOT_REPORTED for value in values)
-    ordered = [*keys, *(key for key in sorted(counter) if key not in keys)]
-    return [
-        Count(key=key, label=enum_labels.get(key, "Ikke rapportert"), count=counter[key])
-        for key in ordered
-        if counter[key] or key in keys
-    ]
+def _count(count: summary.Count) -> Count:
+    return Count(key=count.key, label=count.label, count=count.count)
 
 
-def _level(value: Any) -> int:
-    return -1 if value is None else TRAFFIC_LIGHT_ORDER[TrafficLight(value)]
+def _change(change: summary.StatusChange) -> StatusChange:
+    return StatusChange(
+        initiative=Initiative.from_row(change.initiative),
+        previous_status=change.previous_status,
+        status=change.status,
+    )
 
 
 async def _summary(info: Info, period: Row) -> PortfolioSummary:
-    context = info.context
-    periods = await context.periods()  # newest first
-    position = [row.id for row in periods].index(period.id)
-    previous = periods[position + 1] if position + 1 < len(periods) else None
-    following = periods[position - 1] if position > 0 else None
-    initiatives = await context.read(reporting.admitted_initiatives)
-    now = await context.read(reporting.latest_reports, period_opens=period.opens)
-    before = (
-        await context.read(reporting.latest_reports, period_opens=previous.opens)
-        if previous is not None
-        else {}
+    found = await summary.round_summary(
+        info.context.read, period=period, periods=await info.context.periods()
     )
-    reported = await context.read(reporting.initiatives_reported_in, period_id=period.id)
-    deliveries = await context.read(reporting.open_deliveries)
-    supporting, sdgs = await context.read(reporting.goal_links)
-    goals = await context.strategic_goals()
-    sdg_rows = await context.read(repository.list_sustainable_development_goals)
-
-    admitted = {row.id: row for row in initiatives}
-    status_of = {key: getattr(now.get(key), "status", None) for key in admitted}
-    risk_of = {key: getattr(now.get(key), "risk_level", None) for key in admitted}
-    traffic_labels = LABELS[TrafficLight]
-    improved, worsened, newly_red = [], [], []
-    for key, row in admitted.items():
-        then = getattr(before.get(key), "status", None)
-        current = status_of[key]
-        change = StatusChange(
-            initiative=Initiative.from_row(row), previous_status=then, status=current
-        )
-        if current is not None and then is not None and _level(current) < _level(then):
-            improved.append(change)
-        if current is not None and then is not None and _level(current) > _level(then):
-            worsened.append(change)
-        if current == TrafficLight.RED and then != TrafficLight.RED:
-            newly_red.append(change)
-    horizon = (
-        following.opens
-        if following is not None
-        else period.deadline + timedelta(days=DEFAULT_ROUND_DAYS)
-    )
-    open_deliveries = [
-        row
-        for row in deliveries
-        if row.status not in {"DELIVERED", "CANCELLED"}
-        and (row.forecast_date or row.baseline_date) is not None
-        and (row.forecast_date or row.baseline_date) < horizon
-    ]
-    slipped = reporting.slipped_deliveries(deliveries)
-    supporting_counts = Counter(
-        link.goal_number for link in supporting if link.initiative_id in admitted
-    )
-    main_counts = Counter(row.main_goal_number for row in initiatives)
-    sdg_counts = Counter(link.sdg_number for link in sdgs if link.initiative_id in admitted)
-    owners = {row.owner_code: row.owner_name for row in initiatives}
     return PortfolioSummary(
         period=ReportingPeriod.from_row(period),
-        previous_period=ReportingPeriod.from_row(previous) if previous is not None else None,
-        initiative_count=len(initiatives),
-        by_status=_counts(list(status_of.values()), traffic_labels, keys=list(TrafficLight)),
-        by_risk=_counts(list(risk_of.values()), traffic_labels, keys=list(TrafficLight)),
-        by_segment=_counts(
-            [row.segment for row in initiatives], LABELS[Segment], keys=list(Segment)
+        previous_period=(
+            ReportingPeriod.from_row(found.previous_period)
+            if found.previous_period is not None
+            else None
         ),
-        by_phase=_counts([row.phase for row in initiatives], LABELS[Phase], keys=list(Phase)),
-        by_owner=_counts([row.owner_code for row in initiatives], owners, keys=[]),
-        missing_reports=[
-            Initiative.from_row(row) for row in reporting.missing_reports(initiatives, reported)
-        ],
-        improved=improved,
-        worsened=worsened,
-        newly_red=newly_red,
-        deliveries_due_before=horizon,
-        deliveries_due=[Delivery.from_row(row) for row in open_deliveries],
-        slipped_deliveries=[Delivery.from_row(row) for row in slipped],
+        initiative_count=found.initiative_count,
+        by_status=[_count(count) for count in found.by_status],
+        by_risk=[_count(count) for count in found.by_risk],
+        by_segment=[_count(count) for count in found.by_segment],
+        by_phase=[_count(count) for count in found.by_phase],
+        by_owner=[_count(count) for count in found.by_owner],
+        missing_reports=[Initiative.from_row(row) for row in found.missing_reports],
+        improved=[_change(change) for change in found.improved],
+        worsened=[_change(change) for change in found.worsened],
+        newly_red=[_change(change) for change in found.newly_red],
+        deliveries_due_before=found.deliveries_due_before,
+        deliveries_due=[Delivery.from_row(row) for row in found.deliveries_due],
+        slipped_deliveries=[Delivery.from_row(row) for row in found.slipped_deliveries],
         goal_coverage=[
             GoalCoverage(
-                goal=StrategicGoal.from_row(goal),
-                main_goal_count=main_counts[number],
-                supporting_goal_count=supporting_counts[number],
+                goal=StrategicGoal.from_row(item.goal),
+                main_goal_count=item.main_goal_count,
+                supporting_goal_count=item.supporting_goal_count,
             )
-            for number, goal in goals.items()
+            for item in found.goal_coverage
         ],
         sdg_coverage=[
             SdgCoverage(
-                goal=SustainableDevelopmentGoal.from_row(row),
-                initiative_count=sdg_counts[row.number],
+                goal=SustainableDevelopmentGoal.from_row(item.goal),
+                initiative_count=item.initiative_count,
             )
-            for row in sdg_rows
+            for item in found.sdg_coverage
         ],
     )
 

@@ -1,8 +1,10 @@
 """Everything the portfolio report shows, gathered from the API's own building blocks.
 
-The figures come from the same repository and reporting functions as ``portfolioSummary``
-and from the shared :class:`~app.analysis.Analysis` (propagation, critical path, key
-initiatives), so the report and the API never disagree.
+The round's figures (periods, latest reports, status and risk counts, missing reports,
+slipped deliveries, goal and SDG coverage) come from :func:`app.summary.round_summary`, the
+one computation ``portfolioSummary`` also renders, and the analysis from the shared
+:class:`~app.analysis.Analysis` (propagation, critical set, key initiatives), so the report
+and the API never disagree.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import graph
-from app import reporting, repository
+from app import reporting, repository, summary
 from app.analysis import AnalysisCache
 from app.domain import LABELS, Segment, TrafficLight
 from app.repository import Row
 
 TREND_PERIODS = 6
 KEY_INITIATIVES = 10
-NOT_REPORTED = "NONE"
+NOT_REPORTED = summary.NOT_REPORTED
 LEVELS = ("GREEN", "YELLOW", "RED", NOT_REPORTED)
 
 
@@ -160,7 +162,9 @@ class PortfolioReport:
     propagated_from_status: tuple[Propagated, ...]
     propagated_with_risk: tuple[Propagated, ...]
     reach: tuple[Reach, ...]
-    critical_path: tuple[CriticalActivity, ...]
+    critical: tuple[CriticalActivity, ...]
+    critical_chains: tuple[tuple[str, ...], ...]
+    critical_chains_truncated: bool
     portfolio_finish: date | None
     cycle: tuple[str, ...] | None
     key_initiatives: tuple[KeyLine, ...]
@@ -190,6 +194,14 @@ def _period(row: Row) -> Period:
 def _counts(label: str, values: Sequence[str | None]) -> LevelCounts:
     counter = Counter(value or NOT_REPORTED for value in values)
     return LevelCounts(label, counter["GREEN"], counter["YELLOW"], counter["RED"], counter["NONE"])
+
+
+def _level_counts(label: str, counted: Sequence[summary.Count]) -> LevelCounts:
+    """The summary's traffic-light counts in the report's shape."""
+    by_key = {count.key: count.count for count in counted}
+    return LevelCounts(
+        label, by_key["GREEN"], by_key["YELLOW"], by_key["RED"], by_key.get(NOT_REPORTED, 0)
+    )
 
 
 def _value(value: Any) -> str | None:
@@ -250,21 +262,14 @@ async def _gather(
     if period is None:
         return None
     position = [row.id for row in periods].index(period.id)
-    previous = periods[position + 1] if position + 1 < len(periods) else None
     period_codes = {row.id: row.code for row in periods}
-
-    initiatives = await read(reporting.admitted_initiatives)
-    latest = await read(reporting.latest_reports, period_opens=period.opens)
-    reported = await read(reporting.initiatives_reported_in, period_id=period.id)
-    deliveries = await read(reporting.open_deliveries)
-    supporting, sdg_links = await read(reporting.goal_links)
-    goals = await read(repository.list_strategic_goals)
-    sdgs = await read(repository.list_sustainable_development_goals)
+    found = await summary.round_summary(read, period=period, periods=periods)
+    initiatives, latest = found.initiatives, found.latest
 
     names = {row.code: row.name for row in initiatives}
     admitted = {row.id: row for row in initiatives}
-    status_of = {key: _value(getattr(latest.get(key), "status", None)) for key in admitted}
-    risk_of = {key: _value(getattr(latest.get(key), "risk_level", None)) for key in admitted}
+    status_of = {key: _value(value) for key, value in found.status_of.items()}
+    risk_of = {key: _value(value) for key, value in found.risk_of.items()}
     segment_labels = LABELS[Segment]
 
     def by_segment(values: dict[int, str | None]) -> tuple[LevelCounts, ...]:
@@ -323,7 +328,7 @@ async def _gather(
             state=str(row.state),
             last_reported_in=(period_codes[latest[row.id].period_id] if row.id in latest else None),
         )
-        for row in reporting.missing_reports(initiatives, reported)
+        for row in found.missing_reports
     )
     initiative_codes = {row.id: row.code for row in initiatives}
     slipped = tuple(
@@ -336,7 +341,7 @@ async def _gather(
             days=(row.forecast_date - row.baseline_date).days,
             status=str(row.status),
         )
-        for row in reporting.slipped_deliveries(deliveries)
+        for row in found.slipped_deliveries
     )
 
     analysis = await cache.get(read)
@@ -352,19 +357,24 @@ async def _gather(
     reach = await analysis.source_reach(read, period.opens, include_risk_level=True)
     try:
         schedule = analysis.schedule()
-        chain = analysis.critical_path()
+        critical_set = analysis.critical_set()
         cycle = None
     except graph.DependencyCycle as error:
-        schedule, chain, cycle = None, (), tuple(error.cycle)
+        schedule, critical_set, cycle = None, graph.CriticalSet((), ()), tuple(error.cycle)
     critical = tuple(
-        CriticalActivity(
-            code=code,
-            name=names.get(code, code),
-            earliest_start=schedule.items[code].earliest_start,
-            earliest_finish=schedule.items[code].earliest_finish,
+        sorted(
+            (
+                CriticalActivity(
+                    code=code,
+                    name=names.get(code, code),
+                    earliest_start=schedule.items[code].earliest_start,
+                    earliest_finish=schedule.items[code].earliest_finish,
+                )
+                for code in critical_set.critical
+                if schedule is not None
+            ),
+            key=lambda item: (item.earliest_start, item.code),
         )
-        for code in chain
-        if schedule is not None and code in schedule.items
     )
     key_lines = tuple(
         KeyLine(
@@ -377,19 +387,16 @@ async def _gather(
         for rank, key in enumerate(analysis.ranked_initiatives(KEY_INITIATIVES), start=1)
     )
 
-    main_counts = Counter(row.main_goal_number for row in initiatives)
-    supporting_counts = Counter(
-        link.goal_number for link in supporting if link.initiative_id in admitted
-    )
-    sdg_counts = Counter(link.sdg_number for link in sdg_links if link.initiative_id in admitted)
     return PortfolioReport(
         period=_period(period),
-        previous_period=_period(previous) if previous is not None else None,
+        previous_period=(
+            _period(found.previous_period) if found.previous_period is not None else None
+        ),
         generated_on=today,
-        initiative_count=len(initiatives),
-        reported_count=len(reported & admitted.keys()),
-        status=_counts("Status", list(status_of.values())),
-        risk=_counts("Risiko", list(risk_of.values())),
+        initiative_count=found.initiative_count,
+        reported_count=found.reported_count,
+        status=_level_counts("Status", found.by_status),
+        risk=_level_counts("Risiko", found.by_risk),
         status_by_segment=by_segment(status_of),
         risk_by_segment=by_segment(risk_of),
         trend=tuple(trend),
@@ -402,15 +409,22 @@ async def _gather(
             Reach(item.source, names.get(item.source, item.source), item.red, item.yellow)
             for item in reach
         ),
-        critical_path=critical,
+        critical=critical,
+        critical_chains=critical_set.chains,
+        critical_chains_truncated=critical_set.chains_truncated,
         portfolio_finish=schedule.finish if schedule is not None else None,
         cycle=cycle,
         key_initiatives=key_lines,
         goals=tuple(
-            GoalLine(row.number, row.name, main_counts[row.number], supporting_counts[row.number])
-            for row in goals
+            GoalLine(
+                item.goal.number, item.goal.name, item.main_goal_count, item.supporting_goal_count
+            )
+            for item in found.goal_coverage
         ),
-        sdgs=tuple(SdgLine(row.number, row.name, sdg_counts[row.number]) for row in sdgs),
+        sdgs=tuple(
+            SdgLine(item.goal.number, item.goal.name, item.initiative_count)
+            for item in found.sdg_coverage
+        ),
         illustrative_initiatives=sum(1 for row in initiatives if row.illustrative_fields),
         illustrative_reports=sum(
             1 for key in admitted if key in latest and latest[key].illustrative

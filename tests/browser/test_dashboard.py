@@ -105,6 +105,22 @@ def test_keyboard_selects_a_graph_node(page: Page, dashboard_base_url: str) -> N
     expect(page.locator('[data-testid="upstream-item"][data-code="SFM-UTV"]')).to_be_visible()
 
 
+def test_panel_names_the_critical_chains_the_api_lists(page: Page, dashboard_base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    open_dashboard(page, dashboard_base_url)
+
+    page.locator(f'{NODES}[data-code="LMR"]').click()
+    expect(page.get_by_test_id("panel-title")).to_contain_text("LMR")
+    expect(page.get_by_test_id("panel-body")).to_contain_text("0 dager (kritisk linje: PLL → LMR)")
+
+    open_dashboard(page, dashboard_base_url)
+    page.locator(f'{NODES}[data-code="BILDEDELING"]').click()
+    expect(page.get_by_test_id("panel-title")).to_contain_text("BILDEDELING")
+    expect(page.get_by_test_id("panel-body")).to_contain_text("365 dager")
+    expect(page.get_by_test_id("panel-body")).not_to_contain_text("kritisk linje")
+
+
 def test_clicking_a_solution_shows_who_depends_on_it(page: Page, dashboard_base_url: str) -> None:
     from playwright.sync_api import expect
 

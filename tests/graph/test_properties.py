@@ -18,11 +18,16 @@ from graph import (
     InitiativeNode,
     Level,
     NodeKind,
+    Schedule,
     SolutionNode,
     StatusSnapshot,
     build_dependency_graph,
     compute_schedule,
     critical_path,
+    critical_set,
+    cycle_dependent,
+    dependency_slack,
+    dependency_slack_around_cycles,
     propagate_red_status,
     red_sources,
     trace_red_status,
@@ -162,6 +167,7 @@ def dated_portfolios(draw: st.DrawFn) -> nx.DiGraph:
                         Criticality.HIGH,
                         draw(st.sampled_from(DependencyType)),
                         draw(st.integers(0, 5)),
+                        needed_by=day(draw(st.integers(0, 30))) if draw(st.booleans()) else None,
                         supplier_delivery=None if forecast is None else f"{supplier}-R1",
                         supplier_delivery_forecast=forecast,
                     )
@@ -206,29 +212,16 @@ def brute_force_schedule(graph: nx.DiGraph) -> dict[str, tuple[int, int, int, in
                 earliest[dependant] = bound
                 changed = True
 
-    finish = max((earliest[code] for code in activities), default=0)
-    # A node limits its suppliers only if an activity waits on it, directly or via relays.
-    waited_on = set(activities)
-    changed = True
-    while changed:
-        changed = False
-        for supplier, dependant, attributes in edges:
-            if (
-                dependant in waited_on
-                and supplier in earliest
-                and supplier not in waited_on
-                and not attributes["supplier_delivery_forecast"]
-            ):
-                waited_on.add(supplier)
-                changed = True
-    latest = {code: finish if code in waited_on else 10**9 for code in earliest}
+    # Every scheduled node, relay points included, must be reached by the finish.
+    finish = max(earliest.values(), default=0)
+    latest = dict.fromkeys(earliest, finish)
     changed = True
     while changed:
         changed = False
         for supplier, dependant, attributes in edges:
             if (
                 supplier not in earliest
-                or dependant not in waited_on
+                or dependant not in earliest
                 or attributes["supplier_delivery_forecast"]
             ):
                 continue
@@ -238,8 +231,6 @@ def brute_force_schedule(graph: nx.DiGraph) -> dict[str, tuple[int, int, int, in
             if bound < latest[supplier]:
                 latest[supplier] = bound
                 changed = True
-    for code in earliest.keys() - waited_on:
-        latest[code] = max(finish, earliest[code]) if activities else earliest[code]
     length = {code: activities.get(code, (0, 0))[1] for code in earliest}
     return {
         code: (
@@ -273,20 +264,117 @@ def test_schedule_matches_a_brute_force_fixpoint(graph: nx.DiGraph) -> None:
     )
 
 
+def brute_force_chains(graph: nx.DiGraph, schedule: Schedule) -> set[tuple[str, ...]]:
+    """Every maximal path of zero-float nodes whose constraint binds, activities only."""
+    scheduled = {**schedule.items, **schedule.milestones}
+    driving = nx.DiGraph()
+    driving.add_nodes_from(code for code, item in scheduled.items() if item.total_float_days == 0)
+    for supplier, dependant, attributes in graph.edges(data=True):
+        if not {supplier, dependant} <= set(driving) or attributes["supplier_delivery_forecast"]:
+            continue
+        before, after = scheduled[supplier], scheduled[dependant]
+        reached = before.earliest_finish.toordinal() + attributes["lag_days"]
+        if attributes["type"] == DependencyType.FINISH_TO_FINISH:
+            binds = reached == after.earliest_finish.toordinal()
+        else:
+            binds = reached == after.earliest_start.toordinal()
+        if binds:
+            driving.add_edge(supplier, dependant)
+    paths: list[list[str]] = []
+    for start in (code for code in driving if driving.in_degree(code) == 0):
+        for end in (code for code in driving if driving.out_degree(code) == 0):
+            if start == end:
+                paths.append([start])
+            else:
+                paths.extend(nx.all_simple_paths(driving, start, end))
+    chains = {tuple(code for code in path if code in schedule.items) for path in paths}
+    chains.discard(())
+    return chains
+
+
 @FAST
 @given(dated_portfolios())
-def test_critical_path_is_a_zero_float_chain_ending_at_the_finish(graph: nx.DiGraph) -> None:
+def test_chains_are_every_zero_float_chain_ending_at_the_finish(graph: nx.DiGraph) -> None:
     schedule = compute_schedule(graph)
 
-    chain = critical_path(graph, schedule)
+    found = critical_set(graph, schedule)
 
     assert all(
         item.total_float_days >= 0
         for item in (*schedule.items.values(), *schedule.milestones.values())
     )
-    assert all(schedule.items[code].critical for code in chain)
-    if schedule.items:
-        assert chain
-        assert schedule.items[chain[-1]].earliest_finish == schedule.finish
+    assert found.critical == tuple(
+        code for code, item in schedule.items.items() if item.total_float_days == 0
+    )
+    assert not found.chains_truncated
+    assert set(found.chains) == brute_force_chains(graph, schedule)
+    assert len(set(found.chains)) == len(found.chains)
+    assert {code for chain in found.chains for code in chain} == set(found.critical)
+    assert critical_path(graph, schedule) == found.chain
+    for chain in found.chains:
+        assert schedule.items[chain[-1]].latest_finish == schedule.items[chain[-1]].earliest_finish
         for before, after in pairwise(chain):
             assert nx.has_path(graph, before, after)
+
+
+@FAST
+@given(dated_portfolios())
+def test_lateness_around_cycles_equals_the_schedule_lateness_on_acyclic_graphs(
+    graph: nx.DiGraph,
+) -> None:
+    schedule = compute_schedule(graph)
+
+    assert dependency_slack_around_cycles(graph) == dependency_slack(graph, schedule)
+
+
+@st.composite
+def portfolios_with_a_cycle(draw: st.DrawFn) -> tuple[nx.DiGraph, nx.DiGraph]:
+    """A dated portfolio, and a copy where one back edge closes a cycle."""
+    graph = draw(dated_portfolios())
+    initiatives = sorted(
+        code for code, kind in graph.nodes(data="kind") if kind == NodeKind.INITIATIVE
+    )
+    pairs = [
+        (supplier, dependant)
+        for supplier in graph
+        for dependant in initiatives
+        if supplier != dependant
+        and nx.has_path(graph, dependant, supplier)
+        and not graph.has_edge(supplier, dependant)
+    ]
+    if not pairs:
+        return graph, graph
+    supplier, dependant = draw(st.sampled_from(pairs))
+    cyclic = graph.copy()
+    cyclic.add_edge(
+        supplier,
+        dependant,
+        criticality=Criticality.HIGH,
+        type=DependencyType.FINISH_TO_START,
+        lag_days=0,
+        needed_by=day(draw(st.integers(0, 30))),
+        supplier_delivery=None,
+        supplier_delivery_forecast=None,
+    )
+    return graph, cyclic
+
+
+@FAST
+@given(portfolios_with_a_cycle())
+def test_lateness_around_a_cycle_is_the_acyclic_lateness_where_the_cycle_does_not_reach(
+    case: tuple[nx.DiGraph, nx.DiGraph],
+) -> None:
+    acyclic, cyclic = case
+    undecided = cycle_dependent(cyclic)
+
+    around = dependency_slack_around_cycles(cyclic)
+
+    expected = {
+        edge: slack
+        for edge, slack in dependency_slack(acyclic, compute_schedule(acyclic)).items()
+        if edge[0] not in undecided or acyclic.edges[edge]["supplier_delivery_forecast"]
+    }
+    added = set(cyclic.edges) - set(acyclic.edges)
+    assert {edge: slack for edge, slack in around.items() if edge not in added} == expected
+    for edge in added:  # the back edge's supplier is on the cycle
+        assert edge not in around

@@ -7,6 +7,8 @@ from graph import (
     ScheduleItem,
     compute_schedule,
     critical_path,
+    critical_set,
+    near_critical,
 )
 from tests.graph.builders import FF, LOW, day, depends, initiative, portfolio
 
@@ -169,7 +171,25 @@ def test_relay_without_dated_supplier_imposes_nothing() -> None:
     assert schedule.milestones == {}
 
 
-def test_relay_nothing_waits_on_limits_nothing_upstream() -> None:
+def test_lag_into_a_relay_nothing_waits_on_limits_its_supplier() -> None:
+    # given X2 (day 0 to 4), an undated U2 that needs X2 finished 10 days before it, and
+    # Y setting the portfolio finish on day 19
+    graph = portfolio(
+        initiatives=[activity("X2", 4), "U2", activity("Y", 19)],
+        dependencies=[depends("X2", "U2", lag=10)],
+    )
+
+    # when scheduled
+    schedule = compute_schedule(graph)
+
+    # then U2, a zero-length milestone on day 14, must happen by the finish, so X2 must
+    # finish 10 days before it: float 5, not 15
+    assert schedule.finish == day(19)
+    assert offsets(schedule, "U2") == (14, 14, 19, 19, 5)
+    assert offsets(schedule, "X2") == (0, 4, 5, 9, 5)
+
+
+def test_relay_past_every_activity_sets_the_finish() -> None:
     # given a lag after A into an undated initiative at the end of the chain
     graph = portfolio(
         initiatives=[activity("A", 10), activity("B", 20), "TAIL"],
@@ -178,10 +198,12 @@ def test_relay_nothing_waits_on_limits_nothing_upstream() -> None:
 
     schedule = compute_schedule(graph)
 
-    assert schedule.finish == day(20)
-    assert offsets(schedule, "A") == (0, 10, 10, 20, 10)
+    assert schedule.finish == day(40)
+    assert offsets(schedule, "A") == (0, 10, 0, 10, 0)
+    assert offsets(schedule, "B") == (0, 20, 20, 40, 20)
     assert offsets(schedule, "TAIL") == (40, 40, 40, 40, 0)
-    assert schedule.milestones["TAIL"].critical is False
+    assert schedule.milestones["TAIL"].critical is True
+    assert critical_path(graph, schedule) == ("A",)
 
 
 def test_delivery_forecast_constrains_instead_of_the_supplier_finish() -> None:
@@ -219,6 +241,85 @@ def test_equal_critical_chains_are_broken_by_code() -> None:
     )
 
     assert critical_path(graph, compute_schedule(graph)) == ("A", "M", "Z")
+
+
+def test_every_zero_float_activity_is_critical_and_on_a_chain() -> None:
+    # given three activities finishing on the same day, unconnected, and one with float
+    # that HP waits for but that does not drive it
+    graph = portfolio(
+        initiatives=[
+            activity("PLL", 9),
+            activity("HP", 4, start=5),
+            activity("KULE", 4, start=5),
+            activity("EARLY", 3),
+        ],
+        dependencies=[depends("EARLY", "HP")],
+    )
+
+    found = critical_set(graph, compute_schedule(graph))
+
+    assert found.critical == ("HP", "KULE", "PLL")
+    assert found.chains == (("HP",), ("KULE",), ("PLL",))
+    assert found.chain == ("HP",)
+    assert not found.chains_truncated
+
+
+def test_chains_follow_every_equal_route_in_code_order() -> None:
+    graph = portfolio(
+        initiatives=[activity("A", 2), activity("N", 3), activity("M", 3), activity("Z", 1)],
+        dependencies=[depends("A", "N"), depends("A", "M"), depends("N", "Z"), depends("M", "Z")],
+    )
+
+    found = critical_set(graph, compute_schedule(graph))
+
+    assert found.chains == (("A", "M", "Z"), ("A", "N", "Z"))
+
+
+def test_chains_through_different_relays_to_the_same_activities_count_once() -> None:
+    graph = portfolio(
+        initiatives=[activity("A", 2), activity("Z", 1)],
+        solutions=["S1", "S2"],
+        developments=[("A", "S1"), ("A", "S2")],
+        dependencies=[depends("S1", "Z"), depends("S2", "Z")],
+    )
+
+    assert critical_set(graph, compute_schedule(graph)).chains == (("A", "Z"),)
+
+
+def test_chains_stop_at_the_cap_and_say_so() -> None:
+    # given ten diamonds in a row: 2**10 equal routes from start to finish
+    initiatives = [activity("S", 1)]
+    dependencies = []
+    previous = "S"
+    for step in range(10):
+        upper, lower, join = f"U{step}", f"L{step}", f"J{step}"
+        initiatives += [activity(upper, 1), activity(lower, 1), activity(join, 1)]
+        dependencies += [
+            depends(previous, upper),
+            depends(previous, lower),
+            depends(upper, join),
+            depends(lower, join),
+        ]
+        previous = join
+    graph = portfolio(initiatives=initiatives, dependencies=dependencies)
+
+    found = critical_set(graph, compute_schedule(graph), max_chains=5)
+
+    assert len(found.chains) == 5
+    assert found.chains_truncated
+    assert len(found.critical) == 31
+
+
+def test_near_critical_are_activities_with_float_up_to_the_threshold() -> None:
+    graph = portfolio(
+        initiatives=[activity("A", 10), activity("B", 7), activity("C", 4), activity("D", 10)]
+    )
+
+    schedule = compute_schedule(graph)
+
+    assert near_critical(schedule, days=3) == ("B",)
+    assert near_critical(schedule, days=6) == ("B", "C")
+    assert near_critical(schedule, days=0) == ()
 
 
 def test_cycle_raises_dependency_cycle_with_its_path() -> None:

@@ -9,6 +9,7 @@ from graph import (
     Slack,
     compute_schedule,
     dependency_slack,
+    dependency_slack_around_cycles,
     slip_impact,
 )
 from tests.graph.builders import day, depends, initiative, portfolio
@@ -88,6 +89,48 @@ def test_dependencies_without_needed_by_or_supplier_date_are_not_judged() -> Non
     )
 
     assert dependency_slack(graph, compute_schedule(graph)) == {}
+
+
+def test_lateness_around_a_cycle_is_decided_wherever_it_can_be() -> None:
+    # given A and B in a cycle; B delivers to C by a forecast; D is apart from the cycle;
+    # E waits on A's finish; G waits on C, which only the forecast drives
+    graph = portfolio(
+        initiatives=[
+            initiative("A", start=0, end=10),
+            initiative("B", start=0, end=10),
+            initiative("C", start=0, end=5),
+            initiative("D", start=0, end=40),
+            "E",
+            "G",
+        ],
+        dependencies=[
+            depends("A", "B"),
+            depends("B", "A"),
+            depends("B", "C", needed_by=20, delivery="B-R1", delivery_forecast=25),
+            depends("D", "C", needed_by=30),
+            depends("A", "E", needed_by=50),
+            depends("C", "G", needed_by=30),
+        ],
+    )
+
+    # when lateness is judged without a schedule
+    slack = dependency_slack_around_cycles(graph)
+
+    # then only A -> E, whose supplier date is A's finish inside the cycle, is undecided
+    assert slack == {
+        ("B", "C"): Slack(True, -5, day(25), day(20)),
+        ("C", "G"): Slack(True, -15, day(45), day(30)),
+        ("D", "C"): Slack(True, -10, day(40), day(30)),
+    }
+
+
+def test_lateness_around_cycles_equals_the_schedule_lateness_without_one() -> None:
+    graph = portfolio(
+        initiatives=[initiative("PDS", start=0, end=40), "PJD", initiative("HP", start=5, end=9)],
+        dependencies=[depends("PDS", "PJD", needed_by=30), depends("PJD", "HP", needed_by=1)],
+    )
+
+    assert dependency_slack_around_cycles(graph) == dependency_slack(graph, compute_schedule(graph))
 
 
 def test_initiative_slip_moves_it_and_everyone_downstream() -> None:

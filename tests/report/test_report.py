@@ -6,6 +6,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -74,6 +75,86 @@ def test_report_contains_the_critical_path(report_html: str) -> None:
 
     assert '<ol class="chain">' in critical
     assert '<span class="code">HP</span>' in critical
+
+
+def test_report_lists_the_same_critical_set_as_the_api(
+    client: TestClient, report_html: str
+) -> None:
+    query = "{ criticalPath { ... on CriticalPath { critical { code } chains } } }"
+    api = client.post("/graphql", json={"query": query}).json()["data"]["criticalPath"]
+
+    critical = section(report_html, "critical")
+    listed = re.findall(r'<li><strong>.*?</strong> <span class="code">(.*?)</span>', critical)
+    assert listed == [item["code"] for item in api["critical"]]
+    assert sorted(listed) == ["HP", "HSO-RKL", "KULE", "LMR", "PLL"]
+    assert "PLL → LMR" in critical
+    assert len(api["chains"]) == 4
+
+
+ROUND_SUMMARY = """
+query RoundSummary($period: String) {
+  portfolioSummary(period: $period) {
+    period { code }
+    previousPeriod { code }
+    initiativeCount
+    byStatus { key count }
+    byRisk { key count }
+    missingReports { code }
+    slippedDeliveries { code }
+    goalCoverage { goal { number } mainGoalCount supportingGoalCount }
+    sdgCoverage { goal { number } initiativeCount }
+  }
+}
+"""
+
+
+def test_report_and_portfolio_summary_render_one_round_summary(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a spy on the one summary computation
+    from app import summary
+
+    computed: list[summary.RoundSummary] = []
+    original = summary.round_summary
+
+    async def spy(*args: Any, **kwargs: Any) -> summary.RoundSummary:
+        result = await original(*args, **kwargs)
+        computed.append(result)
+        return result
+
+    monkeypatch.setattr(summary, "round_summary", spy)
+
+    # when the API and the report are asked for the same round
+    response = client.post(
+        "/graphql", json={"query": ROUND_SUMMARY, "variables": {"period": PERIOD}}
+    )
+    api = response.json()["data"]["portfolioSummary"]
+    html = client.get(f"/reports/{PERIOD}").text
+
+    # then both went through it, once each, and agree with each other
+    assert [result.period.code for result in computed] == [PERIOD, PERIOD]
+    assert computed[0] == computed[1]
+    found = computed[0]
+    assert api["initiativeCount"] == found.initiative_count == 22
+    counts = {item["key"]: item["count"] for item in api["byStatus"]}
+    assert counts == {count.key: count.count for count in found.by_status}
+    figures = section(html, "figures")
+    assert f'<span class="number">{counts["RED"]}</span><span class="what">rød status</span>' in (
+        figures
+    )
+    assert [item["code"] for item in api["missingReports"]] == [
+        row.code for row in found.missing_reports
+    ]
+    assert [item["code"] for item in api["slippedDeliveries"]] == [
+        row.code for row in found.slipped_deliveries
+    ]
+    assert [
+        (item["goal"]["number"], item["mainGoalCount"], item["supportingGoalCount"])
+        for item in api["goalCoverage"]
+    ] == [
+        (item.goal.number, item.main_goal_count, item.supporting_goal_count)
+        for item in found.goal_coverage
+    ]
 
 
 def test_report_counts_red_and_missing_in_the_summary(report_html: str) -> None:

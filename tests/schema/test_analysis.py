@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from starlette.testclient import TestClient
 
-from tests.conftest import GraphQLClient
+from app.database import create_sync_engine
+from app.main import create_app
+from app.settings import Settings
+from tests.conftest import GraphQLClient, settings_for
 
 CHAINS = """
 query Chains($code: String!, $maxDepth: Int, $kind: NodeKind) {
@@ -189,6 +195,58 @@ def test_initiative_schedule_matches_the_portfolio_schedule(graphql: GraphQLClie
     schedule = data["initiative"]["schedule"]
     assert schedule["earliestFinish"] == activities["PLL"]["earliestFinish"]
     assert schedule["totalFloatDays"] == activities["PLL"]["totalFloatDays"]
+
+
+CRITICAL_SET = """
+query CriticalSet($nearCriticalDays: Int) {
+  criticalPath(nearCriticalDays: $nearCriticalDays) {
+    __typename
+    ... on CriticalPath {
+      chainCodes chains chainsTruncated
+      critical { code totalFloatDays critical nearCritical initiative { code } }
+      nearCritical { code totalFloatDays }
+      activities { code totalFloatDays nearCritical }
+    }
+    ... on DependencyCycleError { cycle }
+  }
+}
+"""
+
+SEED_CRITICAL = ["HP", "HSO-RKL", "KULE", "LMR", "PLL"]
+
+
+def test_critical_set_lists_every_zero_float_initiative_and_chain(graphql: GraphQLClient) -> None:
+    path = graphql.data(CRITICAL_SET, {"nearCriticalDays": None})["criticalPath"]
+
+    assert path["__typename"] == "CriticalPath"
+    assert sorted(item["code"] for item in path["critical"]) == SEED_CRITICAL
+    assert all(item["totalFloatDays"] == 0 and item["critical"] for item in path["critical"])
+    assert [item["initiative"]["code"] for item in path["critical"]] == [
+        item["code"] for item in path["critical"]
+    ]
+    # LMR finishes with PLL (FINISH_TO_FINISH), so PLL drives it
+    assert path["chains"] == [["HP"], ["HSO-RKL"], ["KULE"], ["PLL", "LMR"]]
+    assert path["chainsTruncated"] is False
+    assert path["chainCodes"] == path["chains"][0]
+    assert path["nearCritical"] == []
+
+
+def test_near_critical_days_marks_activities_within_that_float(graphql: GraphQLClient) -> None:
+    path = graphql.data(CRITICAL_SET, {"nearCriticalDays": 365})["criticalPath"]
+
+    assert path["nearCritical"] == [
+        {"code": "BILDEDELING", "totalFloatDays": 365},
+        {"code": "HAP-PROG", "totalFloatDays": 365},
+    ]
+    marked = sorted(item["code"] for item in path["activities"] if item["nearCritical"])
+    assert marked == ["BILDEDELING", "HAP-PROG"]
+    assert not any(item["nearCritical"] for item in path["critical"])
+
+
+def test_negative_near_critical_days_is_refused(graphql: GraphQLClient) -> None:
+    body = graphql.execute(CRITICAL_SET, {"nearCriticalDays": -1})
+
+    assert body["errors"][0]["extensions"]["argument"] == "nearCriticalDays"
 
 
 LATE = """
@@ -438,3 +496,60 @@ def test_slipping_a_solution_is_refused_as_an_error_value(graphql: GraphQLClient
         "message": "'KJ' has no dates, so a slip cannot be scheduled.",
         "code": "KJ",
     }
+
+
+CYCLE_LATENESS = """
+{
+  criticalPath { __typename ... on DependencyCycleError { cycle } }
+  lateDependencies { supplierCode dependantCode slackDays }
+  initiative(code: "PLL") { dependencies { supplierCode isLate slackDays } }
+}
+"""
+
+
+def test_a_stored_cycle_leaves_undecided_only_the_lateness_that_depends_on_it(
+    fresh_seeded_database_url: str,
+) -> None:
+    # given a cycle PLL -> HP -> PLL stored behind the write path's back, the new edge
+    # HP -> PLL and the edge KJ-PLO -> PLL both needed by 2020
+    engine = create_sync_engine(Settings(database_url=fresh_seeded_database_url))
+    needed = {"needed": date(2020, 1, 1)}
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO dependency (dependant_id, supplier_initiative_id, criticality, type,"
+                " lag_days, needed_by) SELECT dependant.id, supplier.id, 'HIGH',"
+                " 'FINISH_TO_START', 0, :needed FROM initiative AS dependant,"
+                " initiative AS supplier WHERE dependant.code = 'PLL' AND supplier.code = 'HP'"
+            ),
+            needed,
+        )
+        connection.execute(
+            sa.text(
+                "UPDATE dependency SET needed_by = :needed"
+                " WHERE dependant_id = (SELECT id FROM initiative WHERE code = 'PLL')"
+                " AND supplier_initiative_id = (SELECT id FROM initiative WHERE code = 'KJ-PLO')"
+            ),
+            needed,
+        )
+        connection.execute(sa.text("UPDATE data_version SET version = version + 1"))
+    engine.dispose()
+
+    # when the analysis is asked for
+    with TestClient(create_app(settings_for(fresh_seeded_database_url))) as http:
+        data = GraphQLClient(http).data(CYCLE_LATENESS)
+
+    # then the schedule is refused, but lateness that needs no cycle is still decided:
+    # SFM-UTV -> PLL and PLL -> HP by their delivery forecasts, KJ-PLO -> PLL by KJ-PLO's
+    # scheduled finish (2027-12-31); only HP -> PLL, whose supplier date is HP's finish
+    # inside the cycle, is undecided
+    assert data["criticalPath"]["__typename"] == "DependencyCycleError"
+    assert set(data["criticalPath"]["cycle"]) == {"PLL", "HP"}
+    assert [
+        (item["supplierCode"], item["dependantCode"], item["slackDays"])
+        for item in data["lateDependencies"]
+    ] == [("KJ-PLO", "PLL", -2921), ("PLL", "HP", -60), ("SFM-UTV", "PLL", -77)]
+    dependencies = {item["supplierCode"]: item for item in data["initiative"]["dependencies"]}
+    assert dependencies["HP"] == {"supplierCode": "HP", "isLate": None, "slackDays": None}
+    assert dependencies["KJ-PLO"]["isLate"] is True
+    assert dependencies["SFM-UTV"]["isLate"] is True

@@ -51,6 +51,7 @@ const INITIATIVE_QUERY = `query DashboardInitiative($code: String!, $includeRisk
     upstream { code kind depth path node { ...Named } }
     downstream { code kind depth path node { ...Named } }
   }
+  criticalPath { ... on CriticalPath { chains } }
 }
 ${NAMED}`;
 
@@ -725,7 +726,7 @@ async function loadDetail() {
     } else {
       const data = await gql(INITIATIVE_QUERY, variables);
       if (ticket !== sequence.detail) return;
-      renderInitiative(data.initiative);
+      renderInitiative(data.initiative, data.criticalPath?.chains ?? []);
     }
     showError(null);
   } catch (error) {
@@ -797,7 +798,15 @@ function facts(pairs) {
   );
 }
 
-function renderInitiative(initiative) {
+// The same critical set as the API's criticalPath and the report's section 8: zero
+// float makes an initiative critical, and it lies on one or more of the chains.
+function criticalNote(code, schedule, chains) {
+  if (!schedule?.critical) return "";
+  const own = chains.filter((chain) => chain.includes(code)).map((chain) => chain.join(" → "));
+  return own.length ? ` (kritisk linje: ${own.join("; ")})` : " (kritisk)";
+}
+
+function renderInitiative(initiative, chains) {
   if (!initiative) return notFound(state.selected.code);
   $("panel-title").textContent = `${initiative.code} – ${initiative.name}`;
   const propagated = initiative.propagatedRisk;
@@ -824,7 +833,7 @@ function renderInitiative(initiative) {
       [
         "Slakk",
         schedule
-          ? `${plural(schedule.totalFloatDays, "dag", "dager")}${schedule.critical ? " (kritisk linje)" : ""}`
+          ? `${plural(schedule.totalFloatDays, "dag", "dager")}${criticalNote(initiative.code, schedule, chains)}`
           : null,
       ],
       ["Begrunnelse", reason ? `${reason} (${initiative.latestReport.period.name})` : null],
