@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 import graph
 from app import repository
-from app.auth import Viewer
+from app.auth import EVERYTHING, Viewer
 from app.repository import Row
 from app.validation import MAX_TEXT, Cycle, NotFound, Problems, Refusal
 from app.writes import (
@@ -88,8 +88,9 @@ class Supplier:
     solution_id: int | None
 
 
-async def _supplier(connection: AsyncConnection, code: str) -> Supplier | None:
-    initiative = await initiative_by_code(connection, code)
+async def _supplier(connection: AsyncConnection, code: str, viewer: Viewer) -> Supplier | None:
+    """The initiative (if the viewer may see it) or solution with ``code``."""
+    initiative = await initiative_by_code(connection, code, visibility=viewer.visibility)
     if initiative is not None:
         return Supplier(code, initiative.id, None)
     solution = (await repository.solutions_by_codes(connection, [code])).get(code)
@@ -112,20 +113,22 @@ async def _existing_dependency(
     found = result.first()
     if found is None:
         return None
-    return await repository.dependency_by_id(connection, found.id)
+    return await repository.dependency_by_id(connection, found.id, visibility=EVERYTHING)
 
 
 async def add_dependency(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
 ) -> Row | Refusal:
     """The dependant starts to depend on the supplier; self, duplicates and cycles are refused."""
-    dependant = await initiative_by_code(connection, values["dependant"])
+    dependant = await initiative_by_code(
+        connection, values["dependant"], visibility=viewer.visibility
+    )
     if dependant is None:
         return NotFound("dependant", values["dependant"], "initiative")
     refusal = owner_refusal(viewer, dependant)
     if refusal is not None:
         return refusal
-    supplier = await _supplier(connection, values["supplier"])
+    supplier = await _supplier(connection, values["supplier"], viewer)
     if supplier is None:
         return NotFound("supplier", values["supplier"], "initiative or solution")
     problems = Problems()
@@ -142,7 +145,9 @@ async def add_dependency(
         )
     delivery_id = None
     if values.get("supplier_delivery") is not None:
-        delivery = await repository.delivery_by_code(connection, values["supplier_delivery"])
+        delivery = await repository.delivery_by_code(
+            connection, values["supplier_delivery"], visibility=viewer.visibility
+        )
         if delivery is None:
             problems.add(
                 "supplierDelivery", f"there is no delivery {values['supplier_delivery']!r}."
@@ -174,7 +179,7 @@ async def add_dependency(
         .returning(dependency_table.c.id)
     )
     assert dependency_id is not None
-    row = await repository.dependency_by_id(connection, dependency_id)
+    row = await repository.dependency_by_id(connection, dependency_id, visibility=EVERYTHING)
     await audit(
         connection,
         viewer=viewer,
@@ -192,13 +197,13 @@ async def remove_dependency(
     connection: AsyncConnection, *, viewer: Viewer, dependant_code: str, supplier_code: str
 ) -> Row | Refusal:
     """Remove the dependant's dependency on the supplier; returns the removed row."""
-    dependant = await initiative_by_code(connection, dependant_code)
+    dependant = await initiative_by_code(connection, dependant_code, visibility=viewer.visibility)
     if dependant is None:
         return NotFound("dependant", dependant_code, "initiative")
     refusal = owner_refusal(viewer, dependant)
     if refusal is not None:
         return refusal
-    supplier = await _supplier(connection, supplier_code)
+    supplier = await _supplier(connection, supplier_code, viewer)
     existing = (
         await _existing_dependency(connection, dependant.id, supplier)
         if supplier is not None

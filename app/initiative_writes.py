@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import models, repository
-from app.auth import Viewer
+from app.auth import EVERYTHING, Viewer
 from app.domain import ADMITTED_STATES, LifecycleState, Segment
 from app.repository import Row
 from app.validation import (
@@ -189,7 +189,7 @@ async def _insert_initiative(
     )
     assert initiative_id is not None
     await replace_goals(connection, initiative_id, values)
-    row = await initiative_by_code(connection, values["code"])
+    row = await initiative_by_code(connection, values["code"], visibility=EVERYTHING)
     assert row is not None
     await audit(
         connection,
@@ -249,7 +249,7 @@ async def _decide(
     refusal = writer_refusal(viewer) or office_refusal(viewer, f"{verb} proposals")
     if refusal is not None:
         return refusal
-    current = await initiative_by_code(connection, code)
+    current = await initiative_by_code(connection, code, visibility=viewer.visibility)
     if current is None:
         return NotFound("code", code, "initiative")
     conflict = version_conflict(current, expected_version)
@@ -289,7 +289,7 @@ async def _decide(
             updated_at=now,
         )
     )
-    row = await initiative_by_code(connection, code)
+    row = await initiative_by_code(connection, code, visibility=EVERYTHING)
     await audit(
         connection,
         viewer=viewer,
@@ -351,7 +351,7 @@ async def update_initiative(
     changes: Mapping[str, Any],
 ) -> Row | Refusal:
     """Change the given fields if the initiative is still at ``expected_version``."""
-    current = await initiative_by_code(connection, code)
+    current = await initiative_by_code(connection, code, visibility=viewer.visibility)
     if current is None:
         return NotFound("code", code, "initiative")
     refusal = owner_refusal(viewer, current)
@@ -392,7 +392,7 @@ async def update_initiative(
     if updated.rowcount != 1:  # cannot happen while writes are serialised; kept as a guard
         raise RuntimeError(f"{code} changed during the update")
     await replace_goals(connection, current.id, values)
-    row = await initiative_by_code(connection, code)
+    row = await initiative_by_code(connection, code, visibility=EVERYTHING)
     await audit(
         connection,
         viewer=viewer,

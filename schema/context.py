@@ -16,7 +16,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from app import repository
 from app.analysis import Analysis, AnalysisCache
-from app.auth import ANONYMOUS, Viewer
+from app.auth import ANONYMOUS, Viewer, Visibility
 from app.settings import Settings
 from schema.errors import DatabaseUnavailableError, UserInputError
 from schema.loaders import Loaders
@@ -57,7 +57,12 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.read, self.resolve_period)
+        self.loaders = Loaders(self.read, self.resolve_period, lambda: self.visibility)
+
+    @property
+    def visibility(self) -> Visibility:
+        """Which PROPOSED and DECLINED initiatives the caller may see (see ``Visibility``)."""
+        return self.viewer.visibility
 
     async def read(
         self,

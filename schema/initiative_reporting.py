@@ -45,7 +45,9 @@ def decisions_loader(context: Context) -> DataLoader[int, list[Row]]:
     if loader is None:
 
         async def load(keys: Sequence[int]) -> list[list[Row]]:
-            found = await context.read(reporting.decisions_for, list(set(keys)))
+            found = await context.read(
+                reporting.decisions_for, list(set(keys)), visibility=context.visibility
+            )
             return [found.get(key, []) for key in keys]
 
         loader = DataLoader(load_fn=load)

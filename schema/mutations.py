@@ -283,7 +283,7 @@ async def _write(
         raise DatabaseUnavailableError from error
     # Fresh loaders and a fresh connection: nested fields must not show cached rows.
     await context.release()
-    context.loaders = Loaders(context.read, context.resolve_period)
+    context.loaders = Loaders(context.read, context.resolve_period, lambda: context.visibility)
     context._periods = None
     context._goals = None
     context._data_version = None

@@ -35,7 +35,10 @@ class StatusReportSubmittedEvent:
 
     @strawberry.field
     async def report(self, info: Info) -> StatusReport | None:
-        row = await info.context.read(repository.report_by_id, self.report_id)
+        context = info.context
+        row = await context.read(
+            repository.report_by_id, self.report_id, visibility=context.visibility
+        )
         return StatusReport.from_row(row) if row is not None else None
 
     @strawberry.field
@@ -61,6 +64,7 @@ class StatusChangedEvent:
 async def _events(
     info: Info, initiative: str | None
 ) -> AsyncGenerator[StatusReportSubmitted, None]:
+    context = info.context
     try:
         async with broadcaster.subscribe() as queue:
             while True:
@@ -69,9 +73,11 @@ async def _events(
                     continue
                 # A subscription lives long: read each event's fields fresh, and give the
                 # connection back to the pool while waiting for the next one.
-                await info.context.release()
-                info.context.loaders = Loaders(info.context.read, info.context.resolve_period)
-                forget_loaders(info.context)
+                await context.release()
+                context.loaders = Loaders(
+                    context.read, context.resolve_period, lambda: context.visibility
+                )
+                forget_loaders(context)
                 yield event
     finally:
         # Completed or cancelled: the last event's reads must not keep a connection, which
