@@ -3,7 +3,7 @@ inside :func:`app.writes.run_write`'s transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +79,23 @@ async def current_graph(connection: AsyncConnection) -> Any:
         ],
         developments=[graph.Development(row.initiative, row.solution) for row in developments],
     )
+
+
+UNSEEN = "…"
+"""Stands in a refused cycle for an initiative the caller may not see (never a code)."""
+
+
+async def _as_seen_by(
+    connection: AsyncConnection, path: Sequence[str], viewer: Viewer
+) -> tuple[str, ...]:
+    """A cycle's codes, with the initiatives the viewer may not see left unnamed.
+
+    The cycle check covers every stored dependency, proposals' too (admitting one must
+    never close a cycle), but the refusal must not name a proposal the caller may not see.
+    """
+    stored = await repository.initiatives_by_codes(connection, path, visibility=EVERYTHING)
+    seen = await repository.initiatives_by_codes(connection, path, visibility=viewer.visibility)
+    return tuple(UNSEEN if code in stored and code not in seen else code for code in path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +179,7 @@ async def add_dependency(
         await current_graph(connection), supplier=supplier.code, dependant=dependant.code
     )
     if cycle is not None:
-        return Cycle(tuple(cycle))
+        return Cycle(await _as_seen_by(connection, cycle, viewer))
     dependency_id = await connection.scalar(
         dependency_table.insert()
         .values(
