@@ -382,8 +382,12 @@ def test_a_write_naming_a_hidden_initiative_is_refused_as_for_an_unknown_code(
     assert hidden["__typename"] == "NotFoundError"
 
 
+# submitStatusReport is refused even for them: a hidden initiative never reports, so no
+# subscription event (statusReportSubmitted, statusChanged) ever carries one.
 @pytest.mark.parametrize("role", sorted(SEEING))
-@pytest.mark.parametrize("mutation", ["updateInitiative", "upsertDelivery", "addDependency"])
+@pytest.mark.parametrize(
+    "mutation", ["updateInitiative", "upsertDelivery", "addDependency", "submitStatusReport"]
+)
 def test_a_write_naming_a_hidden_initiative_reaches_it_for_those_who_see_it(
     portfolio: Portfolio, mutation: str, role: str
 ) -> None:
