@@ -66,6 +66,34 @@ class Viewer:
             return True
         return self.role is Role.REPORTER and self.organisation_id == owner_id
 
+    @property
+    def visibility(self) -> Visibility:
+        """Which hidden (PROPOSED or DECLINED) initiatives the caller may see."""
+        if self.role is Role.ADMIN:
+            return EVERYTHING
+        if self.role is Role.REPORTER and self.organisation_id is not None:
+            return Visibility(hidden_of_owners=frozenset({self.organisation_id}))
+        return ADMITTED_ONLY
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """Which initiatives that are not admitted (PROPOSED, DECLINED) a reader may see.
+
+    Admitted initiatives are visible to everyone. A hidden one, and everything hanging off
+    it, exists only for ADMIN tokens (``all_hidden``) and for REPORTER tokens of its owner
+    (``hidden_of_owners``). ``app.repository.visible_initiatives`` turns this value into
+    the one SQL predicate every read of initiatives applies.
+    """
+
+    all_hidden: bool = False
+    hidden_of_owners: frozenset[int] = frozenset()
+
+
+EVERYTHING = Visibility(all_hidden=True)
+"""Every initiative: the portfolio office, and writes that need the stored row."""
+ADMITTED_ONLY = Visibility()
+"""Admitted initiatives only: anonymous callers and READER tokens."""
 
 ANONYMOUS = Viewer()
 

@@ -4,7 +4,7 @@ cycle check every write that adds an edge uses. Each runs inside
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 import graph
 from app import repository
-from app.auth import Viewer
+from app.auth import EVERYTHING, Viewer
 from app.repository import Row
 from app.validation import MAX_TEXT, Cycle, NotFound, Problems, Refusal
 from app.writes import (
@@ -83,7 +83,7 @@ async def current_graph(connection: AsyncConnection) -> Any:
 
 
 async def development_cycle(
-    connection: AsyncConnection, *, initiative: str, solutions: Iterable[str]
+    connection: AsyncConnection, *, viewer: Viewer, initiative: str, solutions: Iterable[str]
 ) -> Cycle | None:
     """The cycle that ``initiative`` developing ``solutions`` would close, if any.
 
@@ -94,7 +94,9 @@ async def development_cycle(
     for solution in solutions:
         cycle = graph.would_create_cycle(dependency_graph, supplier=initiative, dependant=solution)
         if cycle is not None:
-            return Cycle(tuple(cycle), subject=f"Developing {solution}")
+            return Cycle(
+                await _as_seen_by(connection, cycle, viewer), subject=f"Developing {solution}"
+            )
         graph.add_dependency_edge(
             dependency_graph,
             supplier=initiative,
@@ -105,6 +107,23 @@ async def development_cycle(
     return None
 
 
+UNSEEN = "…"
+"""Stands in a refused cycle for an initiative the caller may not see (never a code)."""
+
+
+async def _as_seen_by(
+    connection: AsyncConnection, path: Sequence[str], viewer: Viewer
+) -> tuple[str, ...]:
+    """A cycle's codes, with the initiatives the viewer may not see left unnamed.
+
+    The cycle check covers every stored dependency, proposals' too (admitting one must
+    never close a cycle), but the refusal must not name a proposal the caller may not see.
+    """
+    stored = await repository.initiatives_by_codes(connection, path, visibility=EVERYTHING)
+    seen = await repository.initiatives_by_codes(connection, path, visibility=viewer.visibility)
+    return tuple(UNSEEN if code in stored and code not in seen else code for code in path)
+
+
 @dataclass(frozen=True, slots=True)
 class Supplier:
     code: str
@@ -112,8 +131,9 @@ class Supplier:
     solution_id: int | None
 
 
-async def _supplier(connection: AsyncConnection, code: str) -> Supplier | None:
-    initiative = await initiative_by_code(connection, code)
+async def _supplier(connection: AsyncConnection, code: str, viewer: Viewer) -> Supplier | None:
+    """The initiative (if the viewer may see it) or solution with ``code``."""
+    initiative = await initiative_by_code(connection, code, visibility=viewer.visibility)
     if initiative is not None:
         return Supplier(code, initiative.id, None)
     solution = (await repository.solutions_by_codes(connection, [code])).get(code)
@@ -136,20 +156,22 @@ async def _existing_dependency(
     found = result.first()
     if found is None:
         return None
-    return await repository.dependency_by_id(connection, found.id)
+    return await repository.dependency_by_id(connection, found.id, visibility=EVERYTHING)
 
 
 async def add_dependency(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
 ) -> Row | Refusal:
     """The dependant starts to depend on the supplier; self, duplicates and cycles are refused."""
-    dependant = await initiative_by_code(connection, values["dependant"])
+    dependant = await initiative_by_code(
+        connection, values["dependant"], visibility=viewer.visibility
+    )
     if dependant is None:
         return NotFound("dependant", values["dependant"], "initiative")
     refusal = owner_refusal(viewer, dependant)
     if refusal is not None:
         return refusal
-    supplier = await _supplier(connection, values["supplier"])
+    supplier = await _supplier(connection, values["supplier"], viewer)
     if supplier is None:
         return NotFound("supplier", values["supplier"], "initiative or solution")
     problems = Problems()
@@ -166,7 +188,9 @@ async def add_dependency(
         )
     delivery_id = None
     if values.get("supplier_delivery") is not None:
-        delivery = await repository.delivery_by_code(connection, values["supplier_delivery"])
+        delivery = await repository.delivery_by_code(
+            connection, values["supplier_delivery"], visibility=viewer.visibility
+        )
         if delivery is None:
             problems.add(
                 "supplierDelivery", f"there is no delivery {values['supplier_delivery']!r}."
@@ -181,7 +205,7 @@ async def add_dependency(
         await current_graph(connection), supplier=supplier.code, dependant=dependant.code
     )
     if cycle is not None:
-        return Cycle(tuple(cycle))
+        return Cycle(await _as_seen_by(connection, cycle, viewer))
     dependency_id = await connection.scalar(
         dependency_table.insert()
         .values(
@@ -198,7 +222,7 @@ async def add_dependency(
         .returning(dependency_table.c.id)
     )
     assert dependency_id is not None
-    row = await repository.dependency_by_id(connection, dependency_id)
+    row = await repository.dependency_by_id(connection, dependency_id, visibility=EVERYTHING)
     await audit(
         connection,
         viewer=viewer,
@@ -216,13 +240,13 @@ async def remove_dependency(
     connection: AsyncConnection, *, viewer: Viewer, dependant_code: str, supplier_code: str
 ) -> Row | Refusal:
     """Remove the dependant's dependency on the supplier; returns the removed row."""
-    dependant = await initiative_by_code(connection, dependant_code)
+    dependant = await initiative_by_code(connection, dependant_code, visibility=viewer.visibility)
     if dependant is None:
         return NotFound("dependant", dependant_code, "initiative")
     refusal = owner_refusal(viewer, dependant)
     if refusal is not None:
         return refusal
-    supplier = await _supplier(connection, supplier_code)
+    supplier = await _supplier(connection, supplier_code, viewer)
     existing = (
         await _existing_dependency(connection, dependant.id, supplier)
         if supplier is not None

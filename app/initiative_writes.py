@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import models, repository
-from app.auth import Viewer
+from app.auth import EVERYTHING, Viewer
 from app.dependency_writes import development_cycle
 from app.domain import ADMITTED_STATES, LifecycleState, Segment
 from app.repository import Row
@@ -160,12 +160,14 @@ async def replace_goals(
 
 
 async def _developed_codes(connection: AsyncConnection, initiative_id: int) -> list[str]:
-    found = await repository.developed_solutions_for(connection, [initiative_id])
+    found = await repository.developed_solutions_for(
+        connection, [initiative_id], visibility=EVERYTHING
+    )
     return [row.code for row in found.get(initiative_id, [])]
 
 
 async def replace_developed_solutions(
-    connection: AsyncConnection, initiative: Row, values: Mapping[str, Any]
+    connection: AsyncConnection, viewer: Viewer, initiative: Row, values: Mapping[str, Any]
 ) -> Cycle | None:
     """Make ``developed_solutions`` (when given) the set the initiative develops.
 
@@ -177,7 +179,9 @@ async def replace_developed_solutions(
     await connection.execute(
         developed_table.delete().where(developed_table.c.initiative_id == initiative.id)
     )
-    cycle = await development_cycle(connection, initiative=initiative.code, solutions=codes)
+    cycle = await development_cycle(
+        connection, viewer=viewer, initiative=initiative.code, solutions=codes
+    )
     if cycle is not None:
         return cycle
     solutions = await repository.solutions_by_codes(connection, codes)
@@ -231,9 +235,9 @@ async def _insert_initiative(
     )
     assert initiative_id is not None
     await replace_goals(connection, initiative_id, values)
-    row = await initiative_by_code(connection, values["code"])
+    row = await initiative_by_code(connection, values["code"], visibility=EVERYTHING)
     assert row is not None
-    cycle = await replace_developed_solutions(connection, row, values)
+    cycle = await replace_developed_solutions(connection, viewer, row, values)
     if cycle is not None:
         return cycle
     await audit(
@@ -295,7 +299,7 @@ async def _decide(
     refusal = writer_refusal(viewer) or office_refusal(viewer, f"{verb} proposals")
     if refusal is not None:
         return refusal
-    current = await initiative_by_code(connection, code)
+    current = await initiative_by_code(connection, code, visibility=viewer.visibility)
     if current is None:
         return NotFound("code", code, "initiative")
     conflict = version_conflict(current, expected_version)
@@ -335,7 +339,7 @@ async def _decide(
             updated_at=now,
         )
     )
-    row = await initiative_by_code(connection, code)
+    row = await initiative_by_code(connection, code, visibility=EVERYTHING)
     await audit(
         connection,
         viewer=viewer,
@@ -397,7 +401,7 @@ async def update_initiative(
     changes: Mapping[str, Any],
 ) -> Row | Refusal:
     """Change the given fields if the initiative is still at ``expected_version``."""
-    current = await initiative_by_code(connection, code)
+    current = await initiative_by_code(connection, code, visibility=viewer.visibility)
     if current is None:
         return NotFound("code", code, "initiative")
     refusal = owner_refusal(viewer, current)
@@ -442,9 +446,9 @@ async def update_initiative(
     if "developed_solutions" in values:
         developed = await _developed_codes(connection, current.id)
         before = {**current._mapping, "developed_solutions": developed}
-    row = await initiative_by_code(connection, code)
+    row = await initiative_by_code(connection, code, visibility=EVERYTHING)
     assert row is not None
-    cycle = await replace_developed_solutions(connection, row, values)
+    cycle = await replace_developed_solutions(connection, viewer, row, values)
     if cycle is not None:
         return cycle
     after = {

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import models, repository
+from app.auth import Visibility
 from app.domain import ADMITTED_STATES
 from app.governance import Council
 from app.repository import Row
@@ -22,7 +23,8 @@ report_table = repository.report_table
 delivery_table = repository.delivery_table
 
 
-def _decision_select() -> sa.Select[Any]:
+def _decision_select(visibility: Visibility) -> sa.Select[Any]:
+    """Decisions with their meeting, about initiatives the reader may see."""
     return (
         sa.select(
             decision_table,
@@ -34,22 +36,27 @@ def _decision_select() -> sa.Select[Any]:
         )
         .join(meeting_table, meeting_table.c.id == decision_table.c.meeting_id)
         .join(initiative_table, initiative_table.c.id == decision_table.c.initiative_id)
+        .where(repository.visible_initiatives(visibility))
     )
 
 
-async def decision_by_id(connection: AsyncConnection, decision_id: int) -> Row | None:
+async def decision_by_id(
+    connection: AsyncConnection, decision_id: int, *, visibility: Visibility
+) -> Row | None:
     """A council decision joined with its meeting and its initiative's code."""
-    result = await connection.execute(_decision_select().where(decision_table.c.id == decision_id))
+    result = await connection.execute(
+        _decision_select(visibility).where(decision_table.c.id == decision_id)
+    )
     row: Row | None = result.first()
     return row
 
 
 async def decisions_for(
-    connection: AsyncConnection, initiative_ids: Collection[int]
+    connection: AsyncConnection, initiative_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     """Each initiative's decision log, newest meeting first."""
     result = await connection.execute(
-        _decision_select()
+        _decision_select(visibility)
         .where(decision_table.c.initiative_id.in_(initiative_ids))
         .order_by(meeting_table.c.held_on.desc(), decision_table.c.id.desc())
     )
@@ -60,15 +67,36 @@ async def decisions_for(
 
 
 async def list_council_meetings(
-    connection: AsyncConnection, *, council: Council | None
+    connection: AsyncConnection, *, council: Council | None, visibility: Visibility
 ) -> tuple[Sequence[Row], dict[int, list[Row]]]:
-    """Meetings, newest first, with their decisions grouped by meeting id."""
-    query = sa.select(meeting_table).order_by(meeting_table.c.held_on.desc(), meeting_table.c.code)
+    """Meetings, newest first, with their decisions (on visible initiatives) by meeting id.
+
+    A meeting whose every decision is about an initiative the reader may not see is left
+    out with them: it exists only because of those decisions.
+    """
+    decided = decision_table.c.meeting_id == meeting_table.c.id
+    query = (
+        sa.select(meeting_table)
+        .where(
+            sa.or_(
+                ~sa.exists().where(decided),
+                sa.exists()
+                .select_from(
+                    decision_table.join(
+                        initiative_table,
+                        initiative_table.c.id == decision_table.c.initiative_id,
+                    )
+                )
+                .where(decided, repository.visible_initiatives(visibility)),
+            )
+        )
+        .order_by(meeting_table.c.held_on.desc(), meeting_table.c.code)
+    )
     if council is not None:
         query = query.where(meeting_table.c.council == council)
     meetings = (await connection.execute(query)).all()
     decisions = await connection.execute(
-        _decision_select()
+        _decision_select(visibility)
         .where(decision_table.c.meeting_id.in_([meeting.id for meeting in meetings]))
         .order_by(decision_table.c.id)
     )

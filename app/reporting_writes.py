@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import models, repository
-from app.auth import Viewer
+from app.auth import EVERYTHING, Viewer
 from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
 from app.reporting import decision_by_id
 from app.repository import Row
@@ -60,7 +60,7 @@ async def _owned_item(
     what: str,
 ) -> tuple[Row, Row | None] | Refusal:
     """The initiative (checked for ownership) and the existing item with ``code``, if any."""
-    initiative = await initiative_by_code(connection, initiative_code)
+    initiative = await initiative_by_code(connection, initiative_code, visibility=viewer.visibility)
     if initiative is None:
         return NotFound("initiative", initiative_code, "initiative")
     refusal = owner_refusal(viewer, initiative)
@@ -254,7 +254,9 @@ async def submit_status_report(
     connection: AsyncConnection, *, viewer: Viewer, today: date, values: Mapping[str, Any]
 ) -> SubmittedReport | Refusal:
     """Store a report revision in an open period, after the segment rules hold."""
-    initiative = await initiative_by_code(connection, values["initiative"])
+    initiative = await initiative_by_code(
+        connection, values["initiative"], visibility=viewer.visibility
+    )
     if initiative is None:
         return NotFound("initiative", values["initiative"], "initiative")
     refusal = owner_refusal(viewer, initiative)
@@ -291,7 +293,9 @@ async def submit_status_report(
     if problems:
         return problems.refusal()
     previous = (
-        await repository.latest_reports_for(connection, [initiative.id], period_opens=period.opens)
+        await repository.latest_reports_for(
+            connection, [initiative.id], period_opens=period.opens, visibility=EVERYTHING
+        )
     ).get(initiative.id)
     revision = await connection.scalar(
         sa.select(sa.func.coalesce(sa.func.max(report_table.c.revision), 0)).where(
@@ -320,7 +324,7 @@ async def submit_status_report(
         .returning(report_table.c.id)
     )
     assert report_id is not None
-    report = await repository.report_by_id(connection, report_id)
+    report = await repository.report_by_id(connection, report_id, visibility=EVERYTHING)
     assert report is not None
     await audit(
         connection,
@@ -344,7 +348,10 @@ async def submit_status_report(
             .where(initiative_table.c.id == initiative.id)
             .values(**changes, version=initiative_table.c.version + 1, updated_at=models.utcnow())
         )
-        updated = await initiative_by_code(connection, initiative.code) or initiative
+        updated = (
+            await initiative_by_code(connection, initiative.code, visibility=EVERYTHING)
+            or initiative
+        )
         await audit(
             connection,
             viewer=viewer,
@@ -462,7 +469,9 @@ async def record_council_decision(
     refusal = writer_refusal(viewer) or office_refusal(viewer, "record council decisions")
     if refusal is not None:
         return refusal
-    initiative = await initiative_by_code(connection, values["initiative"])
+    initiative = await initiative_by_code(
+        connection, values["initiative"], visibility=viewer.visibility
+    )
     if initiative is None:
         return NotFound("initiative", values["initiative"], "initiative")
     problems = Problems()
@@ -520,9 +529,9 @@ async def record_council_decision(
             entity_type="Initiative",
             entity_code=initiative.code,
             before=initiative,
-            after=await initiative_by_code(connection, initiative.code),
+            after=await initiative_by_code(connection, initiative.code, visibility=EVERYTHING),
         )
-    row = await decision_by_id(connection, decision_id)
+    row = await decision_by_id(connection, decision_id, visibility=EVERYTHING)
     assert row is not None
     await audit(
         connection,

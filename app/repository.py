@@ -3,6 +3,11 @@
 Functions take the connection first and keyword-only options. Batch readers take a
 collection of ids and return rows grouped by that id, so a data loader turns any fan-out
 into a single statement.
+
+Every read of initiatives, or of anything hanging off one (deliveries, risks, reports,
+goals, developed solutions, dependencies in either direction), takes the reader's
+``visibility`` and applies :func:`visible_initiatives`, the one rule for PROPOSED and
+DECLINED initiatives, inside its statement: what a caller may not see is never read.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import models
+from app.auth import Visibility
 from app.domain import ADMITTED_STATES, LifecycleState, Phase, Segment, TrafficLight
 
 Row = sa.Row[Any]
@@ -35,6 +41,41 @@ supporting_goal_table = models.table_of(models.InitiativeSupportingGoal)
 initiative_sdg_table = models.table_of(models.InitiativeSdg)
 developed_table = models.table_of(models.DevelopedSolution)
 version_table = models.table_of(models.DataVersion)
+
+
+# --- the visibility rule ----------------------------------------------------------------
+
+
+def _admitted(table: sa.FromClause | None = None) -> sa.ColumnElement[bool]:
+    table = initiative_table if table is None else table
+    return table.c.state.in_(sorted(ADMITTED_STATES))
+
+
+def visible_initiatives(
+    visibility: Visibility, table: sa.FromClause | None = None
+) -> sa.ColumnElement[bool]:
+    """The initiatives (of ``table``, an initiative table or alias) the reader may see.
+
+    Admitted ones for everyone; PROPOSED and DECLINED ones only for ADMIN tokens and for
+    REPORTER tokens of their owner.
+    """
+    table = initiative_table if table is None else table
+    if visibility.all_hidden:
+        return sa.true()
+    if not visibility.hidden_of_owners:
+        return _admitted(table)
+    return sa.or_(_admitted(table), table.c.owner_id.in_(sorted(visibility.hidden_of_owners)))
+
+
+def of_visible_initiative(
+    initiative_id: sa.ColumnElement[Any], visibility: Visibility
+) -> sa.ColumnElement[bool]:
+    """Rows hanging off an initiative through ``initiative_id``: those of visible ones."""
+    if visibility.all_hidden:
+        return sa.true()
+    return initiative_id.in_(
+        sa.select(initiative_table.c.id).where(visible_initiatives(visibility))
+    )
 
 
 # --- reference data --------------------------------------------------------------------
@@ -234,23 +275,32 @@ def _initiative_conditions(query: InitiativeQuery) -> tuple[list[Any], sa.Subque
     return conditions, latest
 
 
-def _filtered(select: sa.Select[Any], query: InitiativeQuery) -> sa.Select[Any]:
+def _filtered(
+    select: sa.Select[Any], query: InitiativeQuery, visibility: Visibility
+) -> sa.Select[Any]:
     conditions, latest = _initiative_conditions(query)
     if latest is not None:
         select = select.join(latest, latest.c.initiative_id == initiative_table.c.id)
-    return select.where(*conditions)
+    return select.where(visible_initiatives(visibility), *conditions)
 
 
-async def count_initiatives(connection: AsyncConnection, query: InitiativeQuery) -> int:
-    select = _filtered(sa.select(sa.func.count()).select_from(initiative_table), query)
+async def count_initiatives(
+    connection: AsyncConnection, query: InitiativeQuery, *, visibility: Visibility
+) -> int:
+    select = _filtered(sa.select(sa.func.count()).select_from(initiative_table), query, visibility)
     return int(await connection.scalar(select) or 0)
 
 
 async def page_initiatives(
-    connection: AsyncConnection, query: InitiativeQuery, *, after_code: str | None, limit: int
+    connection: AsyncConnection,
+    query: InitiativeQuery,
+    *,
+    visibility: Visibility,
+    after_code: str | None,
+    limit: int,
 ) -> Sequence[Row]:
     """Up to ``limit`` initiatives ordered by code, starting after ``after_code``."""
-    select = _filtered(sa.select(initiative_table), query)
+    select = _filtered(sa.select(initiative_table), query, visibility)
     if after_code is not None:
         select = select.where(initiative_table.c.code > after_code)
     result = await connection.execute(select.order_by(initiative_table.c.code).limit(limit))
@@ -258,65 +308,82 @@ async def page_initiatives(
     return rows
 
 
-async def initiatives_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
+async def initiatives_by_ids(
+    connection: AsyncConnection, ids: Collection[int], *, visibility: Visibility
+) -> dict[int, Row]:
     result = await connection.execute(
-        sa.select(initiative_table).where(initiative_table.c.id.in_(ids))
+        sa.select(initiative_table).where(
+            initiative_table.c.id.in_(ids), visible_initiatives(visibility)
+        )
     )
     return {row.id: row for row in result}
 
 
 async def initiatives_by_codes(
-    connection: AsyncConnection, codes: Collection[str]
+    connection: AsyncConnection, codes: Collection[str], *, visibility: Visibility
 ) -> dict[str, Row]:
     result = await connection.execute(
-        sa.select(initiative_table).where(initiative_table.c.code.in_(codes))
+        sa.select(initiative_table).where(
+            initiative_table.c.code.in_(codes), visible_initiatives(visibility)
+        )
     )
     return {row.code: row for row in result}
 
 
 async def supporting_goals_for(
-    connection: AsyncConnection, initiative_ids: Collection[int]
+    connection: AsyncConnection, initiative_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
+    table = supporting_goal_table
     result = await connection.execute(
-        sa.select(supporting_goal_table.c.initiative_id, goal_table)
-        .join(goal_table, goal_table.c.number == supporting_goal_table.c.goal_number)
-        .where(supporting_goal_table.c.initiative_id.in_(initiative_ids))
+        sa.select(table.c.initiative_id, goal_table)
+        .join(goal_table, goal_table.c.number == table.c.goal_number)
+        .where(
+            table.c.initiative_id.in_(initiative_ids),
+            of_visible_initiative(table.c.initiative_id, visibility),
+        )
         .order_by(goal_table.c.number)
     )
     return _group(result, "initiative_id")
 
 
 async def sdgs_for(
-    connection: AsyncConnection, initiative_ids: Collection[int]
+    connection: AsyncConnection, initiative_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
+    table = initiative_sdg_table
     result = await connection.execute(
-        sa.select(initiative_sdg_table.c.initiative_id, sdg_table)
-        .join(sdg_table, sdg_table.c.number == initiative_sdg_table.c.sdg_number)
-        .where(initiative_sdg_table.c.initiative_id.in_(initiative_ids))
+        sa.select(table.c.initiative_id, sdg_table)
+        .join(sdg_table, sdg_table.c.number == table.c.sdg_number)
+        .where(
+            table.c.initiative_id.in_(initiative_ids),
+            of_visible_initiative(table.c.initiative_id, visibility),
+        )
         .order_by(sdg_table.c.number)
     )
     return _group(result, "initiative_id")
 
 
 async def developed_solutions_for(
-    connection: AsyncConnection, initiative_ids: Collection[int]
+    connection: AsyncConnection, initiative_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     result = await connection.execute(
         sa.select(developed_table.c.initiative_id, solution_table)
         .join(solution_table, solution_table.c.id == developed_table.c.solution_id)
-        .where(developed_table.c.initiative_id.in_(initiative_ids))
+        .where(
+            developed_table.c.initiative_id.in_(initiative_ids),
+            of_visible_initiative(developed_table.c.initiative_id, visibility),
+        )
         .order_by(solution_table.c.code)
     )
     return _group(result, "initiative_id")
 
 
 async def developers_of(
-    connection: AsyncConnection, solution_ids: Collection[int]
+    connection: AsyncConnection, solution_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     result = await connection.execute(
         sa.select(developed_table.c.solution_id, initiative_table)
         .join(initiative_table, initiative_table.c.id == developed_table.c.initiative_id)
-        .where(developed_table.c.solution_id.in_(solution_ids))
+        .where(developed_table.c.solution_id.in_(solution_ids), visible_initiatives(visibility))
         .order_by(initiative_table.c.code)
     )
     return _group(result, "solution_id")
@@ -326,26 +393,36 @@ async def developers_of(
 
 
 async def latest_reports_for(
-    connection: AsyncConnection, initiative_ids: Collection[int], *, period_opens: date | None
+    connection: AsyncConnection,
+    initiative_ids: Collection[int],
+    *,
+    period_opens: date | None,
+    visibility: Visibility,
 ) -> dict[int, Row]:
     """Each initiative's latest report up to a period, joined with that period's code."""
     latest = latest_reports_subquery(period_opens=period_opens)
     result = await connection.execute(
         sa.select(latest, period_table.c.code.label("period_code"))
         .join(period_table, period_table.c.id == latest.c.period_id)
-        .where(latest.c.initiative_id.in_(initiative_ids))
+        .where(
+            latest.c.initiative_id.in_(initiative_ids),
+            of_visible_initiative(latest.c.initiative_id, visibility),
+        )
     )
     return {row.initiative_id: row for row in result}
 
 
 async def reports_for(
-    connection: AsyncConnection, initiative_ids: Collection[int]
+    connection: AsyncConnection, initiative_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     """Every report revision, newest period first and newest revision first within it."""
     result = await connection.execute(
         sa.select(report_table, period_table.c.code.label("period_code"))
         .join(period_table, period_table.c.id == report_table.c.period_id)
-        .where(report_table.c.initiative_id.in_(initiative_ids))
+        .where(
+            report_table.c.initiative_id.in_(initiative_ids),
+            of_visible_initiative(report_table.c.initiative_id, visibility),
+        )
         .order_by(
             report_table.c.initiative_id,
             period_table.c.opens.desc(),
@@ -356,41 +433,66 @@ async def reports_for(
 
 
 async def deliveries_for(
-    connection: AsyncConnection, initiative_ids: Collection[int]
+    connection: AsyncConnection, initiative_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     result = await connection.execute(
         sa.select(delivery_table)
-        .where(delivery_table.c.initiative_id.in_(initiative_ids))
+        .where(
+            delivery_table.c.initiative_id.in_(initiative_ids),
+            of_visible_initiative(delivery_table.c.initiative_id, visibility),
+        )
         .order_by(delivery_table.c.baseline_date, delivery_table.c.code)
     )
     return _group(result, "initiative_id")
 
 
-async def deliveries_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
-    result = await connection.execute(sa.select(delivery_table).where(delivery_table.c.id.in_(ids)))
+async def deliveries_by_ids(
+    connection: AsyncConnection, ids: Collection[int], *, visibility: Visibility
+) -> dict[int, Row]:
+    result = await connection.execute(
+        sa.select(delivery_table).where(
+            delivery_table.c.id.in_(ids),
+            of_visible_initiative(delivery_table.c.initiative_id, visibility),
+        )
+    )
     return {row.id: row for row in result}
 
 
-async def delivery_by_code(connection: AsyncConnection, code: str) -> Row | None:
+async def delivery_by_code(
+    connection: AsyncConnection, code: str, *, visibility: Visibility
+) -> Row | None:
     result = await connection.execute(
-        sa.select(delivery_table).where(delivery_table.c.code == code)
+        sa.select(delivery_table).where(
+            delivery_table.c.code == code,
+            of_visible_initiative(delivery_table.c.initiative_id, visibility),
+        )
     )
     return result.first()
 
 
 async def risks_for(
-    connection: AsyncConnection, initiative_ids: Collection[int]
+    connection: AsyncConnection, initiative_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     result = await connection.execute(
         sa.select(risk_table)
-        .where(risk_table.c.initiative_id.in_(initiative_ids))
+        .where(
+            risk_table.c.initiative_id.in_(initiative_ids),
+            of_visible_initiative(risk_table.c.initiative_id, visibility),
+        )
         .order_by(risk_table.c.code)
     )
     return _group(result, "initiative_id")
 
 
-async def risk_by_code(connection: AsyncConnection, code: str) -> Row | None:
-    result = await connection.execute(sa.select(risk_table).where(risk_table.c.code == code))
+async def risk_by_code(
+    connection: AsyncConnection, code: str, *, visibility: Visibility
+) -> Row | None:
+    result = await connection.execute(
+        sa.select(risk_table).where(
+            risk_table.c.code == code,
+            of_visible_initiative(risk_table.c.initiative_id, visibility),
+        )
+    )
     return result.first()
 
 
@@ -404,11 +506,16 @@ async def periods_by_ids(connection: AsyncConnection, ids: Collection[int]) -> d
     return {row.id: row for row in result}
 
 
-async def report_by_id(connection: AsyncConnection, report_id: int) -> Row | None:
+async def report_by_id(
+    connection: AsyncConnection, report_id: int, *, visibility: Visibility
+) -> Row | None:
     result = await connection.execute(
         sa.select(report_table, period_table.c.code.label("period_code"))
         .join(period_table, period_table.c.id == report_table.c.period_id)
-        .where(report_table.c.id == report_id)
+        .where(
+            report_table.c.id == report_id,
+            of_visible_initiative(report_table.c.initiative_id, visibility),
+        )
     )
     return result.first()
 
@@ -416,7 +523,8 @@ async def report_by_id(connection: AsyncConnection, report_id: int) -> Row | Non
 # --- dependencies --------------------------------------------------------------------------
 
 
-def _dependency_select() -> sa.Select[Any]:
+def _dependency_select(visibility: Visibility) -> sa.Select[Any]:
+    """Dependencies with both ends' codes; both ends must be visible to the reader."""
     supplier_initiative = initiative_table.alias("supplier_initiative")
     dependant = initiative_table.alias("dependant_initiative")
     return (
@@ -433,15 +541,22 @@ def _dependency_select() -> sa.Select[Any]:
             supplier_initiative.c.id == dependency_table.c.supplier_initiative_id,
         )
         .outerjoin(solution_table, solution_table.c.id == dependency_table.c.supplier_solution_id)
+        .where(
+            visible_initiatives(visibility, dependant),
+            sa.or_(
+                dependency_table.c.supplier_initiative_id.is_(None),
+                visible_initiatives(visibility, supplier_initiative),
+            ),
+        )
     )
 
 
 async def dependencies_of(
-    connection: AsyncConnection, dependant_ids: Collection[int]
+    connection: AsyncConnection, dependant_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     """What each initiative depends on."""
     result = await connection.execute(
-        _dependency_select()
+        _dependency_select(visibility)
         .where(dependency_table.c.dependant_id.in_(dependant_ids))
         .order_by(dependency_table.c.dependant_id, sa.text("supplier_code"))
     )
@@ -449,11 +564,11 @@ async def dependencies_of(
 
 
 async def dependants_of_initiatives(
-    connection: AsyncConnection, supplier_ids: Collection[int]
+    connection: AsyncConnection, supplier_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     """Who depends on each initiative."""
     result = await connection.execute(
-        _dependency_select()
+        _dependency_select(visibility)
         .where(dependency_table.c.supplier_initiative_id.in_(supplier_ids))
         .order_by(dependency_table.c.supplier_initiative_id, sa.text("dependant_code"))
     )
@@ -461,20 +576,22 @@ async def dependants_of_initiatives(
 
 
 async def dependants_of_solutions(
-    connection: AsyncConnection, supplier_ids: Collection[int]
+    connection: AsyncConnection, supplier_ids: Collection[int], *, visibility: Visibility
 ) -> dict[int, list[Row]]:
     """Who depends on each solution."""
     result = await connection.execute(
-        _dependency_select()
+        _dependency_select(visibility)
         .where(dependency_table.c.supplier_solution_id.in_(supplier_ids))
         .order_by(dependency_table.c.supplier_solution_id, sa.text("dependant_code"))
     )
     return _group(result, "supplier_solution_id")
 
 
-async def dependency_by_id(connection: AsyncConnection, dependency_id: int) -> Row | None:
+async def dependency_by_id(
+    connection: AsyncConnection, dependency_id: int, *, visibility: Visibility
+) -> Row | None:
     result = await connection.execute(
-        _dependency_select().where(dependency_table.c.id == dependency_id)
+        _dependency_select(visibility).where(dependency_table.c.id == dependency_id)
     )
     row: Row | None = result.first()
     return row
@@ -501,10 +618,6 @@ class GraphRows:
     solutions: Sequence[Any]
     dependencies: Sequence[Any]
     developments: Sequence[Any]
-
-
-def _admitted() -> Any:
-    return initiative_table.c.state.in_(sorted(ADMITTED_STATES))
 
 
 async def graph_rows(connection: AsyncConnection) -> GraphRows:
@@ -546,13 +659,8 @@ async def graph_rows(connection: AsyncConnection) -> GraphRows:
         )
         .outerjoin(solution_table, solution_table.c.id == dependency_table.c.supplier_solution_id)
         .outerjoin(delivery_table, delivery_table.c.id == dependency_table.c.supplier_delivery_id)
-        .where(dependant.c.state.in_(sorted(ADMITTED_STATES)))
-        .where(
-            sa.or_(
-                supplier_initiative.c.id.is_(None),
-                supplier_initiative.c.state.in_(sorted(ADMITTED_STATES)),
-            )
-        )
+        .where(_admitted(dependant))
+        .where(sa.or_(supplier_initiative.c.id.is_(None), _admitted(supplier_initiative)))
     )
     developments = await connection.execute(
         sa.select(

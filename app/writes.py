@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import models, repository
-from app.auth import Viewer
+from app.auth import Viewer, Visibility
 from app.domain import LifecycleState
 from app.repository import Row
 from app.validation import (
@@ -174,8 +174,18 @@ async def audit(
 # --- lookups -------------------------------------------------------------------------------
 
 
-async def initiative_by_code(connection: AsyncConnection, code: str) -> Row | None:
-    return (await repository.initiatives_by_codes(connection, [code])).get(code)
+async def initiative_by_code(
+    connection: AsyncConnection, code: str, *, visibility: Visibility
+) -> Row | None:
+    """The initiative with ``code`` if ``visibility`` shows it.
+
+    A code the caller names is looked up with the caller's visibility, so an initiative it
+    may not see is refused exactly like an unknown code; re-reads of a row the write
+    itself touched use ``EVERYTHING``.
+    """
+    return (await repository.initiatives_by_codes(connection, [code], visibility=visibility)).get(
+        code
+    )
 
 
 # --- refusals every write checks ----------------------------------------------------------

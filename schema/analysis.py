@@ -391,7 +391,10 @@ async def _impact(
         )
     except graph.DeliveryNotFound:
         # A delivery no dependency names moves nothing; an unknown code is the caller's.
-        if await info.context.read(repository.delivery_by_code, subject) is None:
+        found = await info.context.read(
+            repository.delivery_by_code, subject, visibility=info.context.visibility
+        )
+        if found is None:
             return NotFoundError(message=f"There is no delivery {subject!r}.", code=subject)
         return Impact(
             code=subject,

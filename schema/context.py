@@ -16,7 +16,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from app import repository
 from app.analysis import Analysis, AnalysisCache
-from app.auth import ANONYMOUS, Viewer
+from app.auth import ANONYMOUS, Viewer, Visibility
 from app.settings import Settings
 from schema.errors import DatabaseUnavailableError, UserInputError
 from schema.loaders import Loaders
@@ -68,7 +68,7 @@ class Context:
     _snapshot: Snapshot = field(init=False)
 
     def __post_init__(self) -> None:
-        self._snapshot = Snapshot(Loaders(self.read, self.resolve_period))
+        self._snapshot = self._new_snapshot()
 
     @property
     def loaders(self) -> Loaders:
@@ -84,7 +84,15 @@ class Context:
         """
         # A new connection too: the old one may hold a read transaction from before the write.
         await self.release()
-        self._snapshot = Snapshot(Loaders(self.read, self.resolve_period))
+        self._snapshot = self._new_snapshot()
+
+    def _new_snapshot(self) -> Snapshot:
+        return Snapshot(Loaders(self.read, self.resolve_period, lambda: self.visibility))
+
+    @property
+    def visibility(self) -> Visibility:
+        """Which PROPOSED and DECLINED initiatives the caller may see (see ``Visibility``)."""
+        return self.viewer.visibility
 
     async def read(
         self,

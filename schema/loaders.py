@@ -1,16 +1,23 @@
-"""Per-request data loaders: every fan-out becomes one statement per batch."""
+"""Per-request data loaders: every fan-out becomes one statement per batch.
+
+Loaders of initiatives and of what hangs off them read with the request's visibility
+(``app.auth.Visibility``), so a PROPOSED or DECLINED initiative the caller may not see is
+absent from every field that reaches it, through the repository's one SQL rule.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, TypeAlias, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
 from app import reporting, repository
+from app.auth import Visibility
 from app.repository import Row
 
 K = TypeVar("K")
@@ -22,6 +29,9 @@ MaybeAwaitable: TypeAlias = R | Awaitable[R]
 
 Reader = Callable[..., Awaitable[Any]]
 PeriodResolver = Callable[[str | None], Awaitable[Row | None]]
+VisibilitySource = Callable[[], Visibility]
+"""The request's visibility, asked at each batch: the caller is known only once the token
+has been checked, after the context (and its loaders) were made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +102,25 @@ def _by_key(
     return DataLoader(load_fn=load)
 
 
-def _grouped(
+def _visible_by_key(
     read: Reader,
-    query: Callable[[AsyncConnection, Collection[int]], Awaitable[dict[int, list[Row]]]],
+    visibility: VisibilitySource,
+    query: Callable[..., Awaitable[dict[K, V]]],
+) -> DataLoader[K, V | None]:
+    async def load(keys: Sequence[K]) -> list[V | None]:
+        found = await read(query, list(set(keys)), visibility=visibility())
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _visible_grouped(
+    read: Reader,
+    visibility: VisibilitySource,
+    query: Callable[..., Awaitable[dict[int, list[Row]]]],
 ) -> DataLoader[int, list[Row]]:
     async def load(keys: Sequence[int]) -> list[list[Row]]:
-        found = await read(query, list(set(keys)))
+        found = await read(query, list(set(keys)), visibility=visibility())
         return [found.get(key, []) for key in keys]
 
     return DataLoader(load_fn=load)
@@ -106,27 +129,32 @@ def _grouped(
 class Loaders:
     """The loaders of one request, named ``<what>_by_<key>``."""
 
-    def __init__(self, read: Reader, resolve_period: PeriodResolver) -> None:
+    def __init__(
+        self, read: Reader, resolve_period: PeriodResolver, visibility: VisibilitySource
+    ) -> None:
         self._read = read
         self._resolve_period = resolve_period
+        self._visibility = visibility
         self.organisation_by_id = _by_key(read, repository.organisations_by_ids)
-        self.initiative_by_id = _by_key(read, repository.initiatives_by_ids)
-        self.initiative_by_code = _by_key(read, repository.initiatives_by_codes)
         self.solution_by_id = _by_key(read, repository.solutions_by_ids)
         self.solution_by_code = _by_key(read, repository.solutions_by_codes)
-        self.delivery_by_id = _by_key(read, repository.deliveries_by_ids)
         self.period_by_id = _by_key(read, repository.periods_by_ids)
-        self.supporting_goals_by_initiative = _grouped(read, repository.supporting_goals_for)
-        self.sdgs_by_initiative = _grouped(read, repository.sdgs_for)
-        self.developed_solutions_by_initiative = _grouped(read, repository.developed_solutions_for)
-        self.developers_by_solution = _grouped(read, repository.developers_of)
-        self.reports_by_initiative = _grouped(read, repository.reports_for)
-        self.deliveries_by_initiative = _grouped(read, repository.deliveries_for)
-        self.risks_by_initiative = _grouped(read, repository.risks_for)
-        self.dependencies_by_dependant = _grouped(read, repository.dependencies_of)
-        self.dependants_by_initiative = _grouped(read, repository.dependants_of_initiatives)
-        self.dependants_by_solution = _grouped(read, repository.dependants_of_solutions)
-        self.decisions_by_initiative = _grouped(read, reporting.decisions_for)
+        visible_by_key = partial(_visible_by_key, read, visibility)
+        self.initiative_by_id = visible_by_key(repository.initiatives_by_ids)
+        self.initiative_by_code = visible_by_key(repository.initiatives_by_codes)
+        self.delivery_by_id = visible_by_key(repository.deliveries_by_ids)
+        grouped = partial(_visible_grouped, read, visibility)
+        self.supporting_goals_by_initiative = grouped(repository.supporting_goals_for)
+        self.sdgs_by_initiative = grouped(repository.sdgs_for)
+        self.developed_solutions_by_initiative = grouped(repository.developed_solutions_for)
+        self.developers_by_solution = grouped(repository.developers_of)
+        self.reports_by_initiative = grouped(repository.reports_for)
+        self.deliveries_by_initiative = grouped(repository.deliveries_for)
+        self.risks_by_initiative = grouped(repository.risks_for)
+        self.dependencies_by_dependant = grouped(repository.dependencies_of)
+        self.dependants_by_initiative = grouped(repository.dependants_of_initiatives)
+        self.dependants_by_solution = grouped(repository.dependants_of_solutions)
+        self.decisions_by_initiative = grouped(reporting.decisions_for)
         self._latest_report_by_period: dict[date | None, DataLoader[int, Row | None]] = {}
         self._report_status_by_period: dict[str | None, DataLoader[int, ReportStatus]] = {}
         self._built: dict[tuple[Callable[[Row], Any], Hashable], Any] = {}
@@ -150,7 +178,10 @@ class Loaders:
 
             async def load(keys: Sequence[int]) -> list[Row | None]:
                 found = await read(
-                    repository.latest_reports_for, list(set(keys)), period_opens=period_opens
+                    repository.latest_reports_for,
+                    list(set(keys)),
+                    period_opens=period_opens,
+                    visibility=self._visibility(),
                 )
                 return [found.get(key) for key in keys]
 

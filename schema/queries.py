@@ -82,7 +82,10 @@ class InitiativeConnection:
 
     @strawberry.field(description="How many initiatives match the filter, over all pages.")
     async def total_count(self, info: Info) -> int:
-        return await info.context.read(repository.count_initiatives, self.query)
+        context = info.context
+        return await context.read(
+            repository.count_initiatives, self.query, visibility=context.visibility
+        )
 
 
 async def _initiative_query(
@@ -175,12 +178,16 @@ class Query(ReportingQuery, AnalysisQuery):
             return _row_to_node(type_name, rows.get(key))
         if type_name == "ReportingPeriod":
             return _row_to_node(type_name, await read(repository.period_by_code, key))
+        visibility = info.context.visibility
         if type_name == "Delivery":
-            return _row_to_node(type_name, await read(repository.delivery_by_code, key))
+            row = await read(repository.delivery_by_code, key, visibility=visibility)
+            return _row_to_node(type_name, row)
         if type_name == "Risk":
-            return _row_to_node(type_name, await read(repository.risk_by_code, key))
+            row = await read(repository.risk_by_code, key, visibility=visibility)
+            return _row_to_node(type_name, row)
         if type_name == "StatusReport" and key.isdigit():
-            return _row_to_node(type_name, await read(repository.report_by_id, int(key)))
+            row = await read(repository.report_by_id, int(key), visibility=visibility)
+            return _row_to_node(type_name, row)
         if type_name == "Dependency":
             return await _dependency_by_key(info, key)
         if type_name in {"StrategicGoal", "SustainableDevelopmentGoal"} and key.isdigit():
@@ -215,7 +222,11 @@ class Query(ReportingQuery, AnalysisQuery):
         after_code = decode_cursor(after) if after is not None else None
         query = await _initiative_query(info, filter)
         rows = await info.context.read(
-            repository.page_initiatives, query, after_code=after_code, limit=size + 1
+            repository.page_initiatives,
+            query,
+            visibility=info.context.visibility,
+            after_code=after_code,
+            limit=size + 1,
         )
         page = rows[:size]
         await prefetch_initiatives(info, page)

@@ -238,7 +238,7 @@ class ReportingQuery:
         self, info: Info, council: Council | None = None
     ) -> list[CouncilMeeting]:
         meetings, decisions = await info.context.read(
-            reporting.list_council_meetings, council=council
+            reporting.list_council_meetings, council=council, visibility=info.context.visibility
         )
         return [
             CouncilMeeting(

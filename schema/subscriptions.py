@@ -33,7 +33,10 @@ class StatusReportSubmittedEvent:
 
     @strawberry.field
     async def report(self, info: Info) -> StatusReport | None:
-        row = await info.context.read(repository.report_by_id, self.report_id)
+        context = info.context
+        row = await context.read(
+            repository.report_by_id, self.report_id, visibility=context.visibility
+        )
         return StatusReport.from_row(row) if row is not None else None
 
     @strawberry.field

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import repository
+from app.auth import EVERYTHING
 from app.exchange.sheets import (
     DELIVERIES,
     DEPENDENCIES,
@@ -48,17 +49,17 @@ async def read_records(connection: AsyncConnection) -> Records:
     ).all()
     codes = {row.id: row.code for row in initiatives}
     ids = list(codes)
-    supporting = await repository.supporting_goals_for(connection, ids)
-    sdgs = await repository.sdgs_for(connection, ids)
-    developed = await repository.developed_solutions_for(connection, ids)
+    supporting = await repository.supporting_goals_for(connection, ids, visibility=EVERYTHING)
+    sdgs = await repository.sdgs_for(connection, ids, visibility=EVERYTHING)
+    developed = await repository.developed_solutions_for(connection, ids, visibility=EVERYTHING)
     deliveries = (
         await connection.execute(
             sa.select(repository.delivery_table).order_by(repository.delivery_table.c.code)
         )
     ).all()
     delivery_codes = {row.id: row.code for row in deliveries}
-    dependencies = await repository.dependencies_of(connection, ids)
-    reports = await repository.reports_for(connection, ids)
+    dependencies = await repository.dependencies_of(connection, ids, visibility=EVERYTHING)
+    reports = await repository.reports_for(connection, ids, visibility=EVERYTHING)
 
     records: Records = defaultdict(list)
     for row in initiatives:

@@ -32,7 +32,7 @@ from tqdm import tqdm
 
 import graph
 from app import dependency_writes, initiative_writes, models, repository, writes
-from app.auth import Viewer
+from app.auth import EVERYTHING, Viewer
 from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
 from app.exchange.reading import ImportProblem, ParsedFile, SheetRow, open_tables, parse_tables
 from app.exchange.sheets import DELIVERIES, DEPENDENCIES, INITIATIVES, STATUS_REPORTS
@@ -150,10 +150,10 @@ async def _stored(connection: AsyncConnection) -> Stored:
         for row in (await connection.execute(sa.select(repository.initiative_table))).all()
     }
     ids = [row.id for row in initiatives.values()]
-    supporting = await repository.supporting_goals_for(connection, ids)
-    sdgs = await repository.sdgs_for(connection, ids)
-    developed = await repository.developed_solutions_for(connection, ids)
-    dependencies = await repository.dependencies_of(connection, ids)
+    supporting = await repository.supporting_goals_for(connection, ids, visibility=EVERYTHING)
+    sdgs = await repository.sdgs_for(connection, ids, visibility=EVERYTHING)
+    developed = await repository.developed_solutions_for(connection, ids, visibility=EVERYTHING)
+    dependencies = await repository.dependencies_of(connection, ids, visibility=EVERYTHING)
     reports: dict[tuple[int, int], list[Row]] = defaultdict(list)
     for row in await connection.execute(
         sa.select(repository.report_table).order_by(repository.report_table.c.revision)
@@ -676,7 +676,9 @@ class Writer:
                     table.update().where(table.c.id == current.id).values(**columns)
                 )
             assert dependency_id is not None
-            after = await repository.dependency_by_id(self.connection, dependency_id)
+            after = await repository.dependency_by_id(
+                self.connection, dependency_id, visibility=EVERYTHING
+            )
             await self._audit("Dependency", f"{key[0]}<-{key[1]}", current, after)
             self._count(DEPENDENCIES.name, current, changed=True)
 
@@ -705,7 +707,7 @@ class Writer:
                 .returning(table.c.id)
             )
             assert report_id is not None
-            after = await repository.report_by_id(self.connection, report_id)
+            after = await repository.report_by_id(self.connection, report_id, visibility=EVERYTHING)
             assert after is not None
             existing.append(after)
             await self._audit(
