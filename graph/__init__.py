@@ -26,7 +26,7 @@ from graph.chains import (
     foundation_dependencies,
     upstream,
 )
-from graph.cycles import find_cycles, one_cycle, would_create_cycle
+from graph.cycles import find_cycles, one_cycle, refused_edges, would_create_cycle
 from graph.errors import (
     DeliveryNotFound,
     DependencyCycle,
@@ -107,6 +107,7 @@ __all__ = [
     "one_cycle",
     "propagate_red_status",
     "red_sources",
+    "refused_edges",
     "require_node",
     "slip_impact",
     "subgraph",
