@@ -18,6 +18,7 @@ bumps the data version and records an audit event per changed row (``app.writes`
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
@@ -66,6 +67,10 @@ REPORT_CONTENT = (
     "benefit_prerequisites",
     "illustrative",
 )
+_SHEET_ORDER = {
+    sheet.name: index
+    for index, sheet in enumerate((INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS))
+}
 RULE_COLUMNS = {
     "statusReason": "status_reason",
     "riskLevel": "risk_level",
@@ -333,12 +338,9 @@ class Checker:
                 return str(initiative.code)
         return None
 
-    def dependencies(self) -> list[SheetRow]:
-        """Check dependency rows; returns those fit for the cycle check."""
+    def dependencies(self) -> None:
         seen: dict[tuple[str, str], int] = {}
-        fit = []
         for row in self.parsed.rows[DEPENDENCIES.name]:
-            before = len(self.problems)
             values = row.values
             self._required(row, "dependant", "supplier", "criticality", "type")
             dependant, supplier = values.get("dependant"), values.get("supplier")
@@ -373,38 +375,69 @@ class Checker:
                 self.add(row, "lag_days", "må være mellom -3650 og 3650")
             self._dates(row, "needed_by")
             self._text(row, "description", MAX_TEXT)
-            if len(self.problems) == before and not row.invalid:
-                fit.append(row)
-        return fit
 
-    def cycles(self, base: Any, rows: list[SheetRow]) -> None:
-        """Add the file's developments and dependencies one by one, refusing any cycle."""
-        dependency_graph = base.copy()
-        for code, row in self.file_initiatives.items():
-            dependency_graph.add_node(code)
-            for solution in self.stored.developed.get(
-                getattr(self.stored.initiatives.get(code), "id", -1), set()
+    def cycles(self, stored_graph: Any) -> None:
+        """Refuse every row whose edge would close a cycle with what is stored and the file.
+
+        The file's edges are the solutions its initiatives develop and its dependencies; a
+        stored development that an initiative row leaves out is removed first, as the
+        writer will. Only rows whose codes were understood take part, so a file with other
+        problems still has its cycles reported in the same run.
+        """
+        removed: list[tuple[str, str]] = []
+        edges: list[tuple[str, str]] = []
+        sources: list[tuple[SheetRow, str]] = []
+        seen: set[str] = set()
+        for row in self.parsed.rows[INITIATIVES.name]:
+            code = row.values.get("code")
+            if code is None or code in seen or code in self.stored.solutions:
+                continue
+            seen.add(code)
+            if "develops" in row.invalid:
+                continue
+            develops = [
+                solution for solution in row.values["develops"] if solution in self.stored.solutions
+            ]
+            current = self.stored.initiatives.get(code)
+            if current is not None:
+                stored = self.stored.developed.get(current.id, set())
+                removed.extend((code, solution) for solution in sorted(stored - set(develops)))
+            for solution in develops:
+                edges.append((code, solution))
+                sources.append((row, "develops"))
+        for row in self.parsed.rows[DEPENDENCIES.name]:
+            dependant, supplier = row.values.get("dependant"), row.values.get("supplier")
+            if (
+                dependant is not None
+                and supplier is not None
+                and dependant != supplier
+                and self.is_initiative(dependant)
+                and (self.is_initiative(supplier) or supplier in self.stored.solutions)
             ):
-                if dependency_graph.has_edge(code, solution):
-                    dependency_graph.remove_edge(code, solution)
-            for solution in row.values.get("develops") or ():
-                if solution in dependency_graph:
-                    graph.add_dependency_edge(dependency_graph, supplier=code, dependant=solution)
-        for row in rows:
-            supplier, dependant = row.values["supplier"], row.values["dependant"]
-            if dependency_graph.has_edge(supplier, dependant):
-                continue
-            cycle = graph.would_create_cycle(
-                dependency_graph, supplier=supplier, dependant=dependant
+                edges.append((supplier, dependant))
+                sources.append((row, "supplier"))
+        new_edges: dict[tuple[str, str], SheetRow] = {}
+        for edge, (row, _) in zip(edges, sources, strict=True):
+            if not stored_graph.has_edge(*edge):
+                new_edges.setdefault(edge, row)
+        for position, cycle in graph.refused_edges(stored_graph, edges, removed=removed):
+            row, column = sources[position]
+            closing = f"å utvikle {edges[position][1]}" if column == "develops" else "avhengigheten"
+            message = f"{closing} ville lukke en syklus: " + " → ".join(cycle)
+            # The cycle ends with the refused edge; the rows of the file behind the others.
+            others = sorted(
+                {
+                    (new_edges[edge].sheet, new_edges[edge].number)
+                    for edge in itertools.pairwise(cycle[:-1])
+                    if edge in new_edges
+                },
+                key=lambda where: (_SHEET_ORDER[where[0]], where[1]),
             )
-            if cycle is not None:
-                self.add(
-                    row,
-                    "supplier",
-                    "avhengigheten ville lukke en syklus: " + " → ".join(cycle),
+            if others:
+                message += "; syklusen bruker også " + ", ".join(
+                    f"{sheet} rad {number}" for sheet, number in others
                 )
-                continue
-            graph.add_dependency_edge(dependency_graph, supplier=supplier, dependant=dependant)
+            self.add(row, column, message)
 
     def reports(self) -> None:
         for row in self.parsed.rows[STATUS_REPORTS.name]:
@@ -737,11 +770,10 @@ async def import_portfolio(
         with _progress(parsed.row_count, "Sjekker") as progress:
             checker.initiatives()
             checker.deliveries()
-            fit = checker.dependencies()
+            checker.dependencies()
             checker.reports()
+            checker.cycles(await dependency_writes.current_graph(connection))
             progress.update(parsed.row_count)
-        if not checker.problems:
-            checker.cycles(await dependency_writes.current_graph(connection), fit)
         if checker.problems:
             problems = _sorted(checker.problems)
             await transaction.rollback()
@@ -760,8 +792,6 @@ async def import_portfolio(
 
 
 def _sorted(problems: list[ImportProblem]) -> list[ImportProblem]:
-    order = {
-        sheet.name: index
-        for index, sheet in enumerate((INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS))
-    }
-    return sorted(problems, key=lambda problem: (order.get(problem.sheet, 9), problem.row or 0))
+    return sorted(
+        problems, key=lambda problem: (_SHEET_ORDER.get(problem.sheet, 9), problem.row or 0)
+    )
