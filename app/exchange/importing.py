@@ -67,9 +67,14 @@ REPORT_CONTENT = (
     "benefit_prerequisites",
     "illustrative",
 )
+DATABASE = "Databasen"  # where a problem with the database rather than the file is
+REFERENCE_COMMAND = "portfolio seed --reference-only"
 _SHEET_ORDER = {
-    sheet.name: index
-    for index, sheet in enumerate((INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS))
+    DATABASE: -1,
+    **{
+        sheet.name: index
+        for index, sheet in enumerate((INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS))
+    },
 }
 RULE_COLUMNS = {
     "statusReason": "status_reason",
@@ -260,6 +265,31 @@ class Checker:
         elif value is not None and value > MAX_NOK:
             self.add(row, column, f"beløpet kan ikke overstige {MAX_NOK} kroner")
 
+    def reference_data(self) -> None:
+        """One problem naming the command to run, instead of an unknown code on every row."""
+        stored = self.stored
+        missing = [
+            name
+            for name, known in (
+                ("organisasjoner", stored.organisations),
+                ("nasjonale løsninger", stored.solutions),
+                ("strategimål", stored.goals),
+                ("bærekraftsmål", stored.sdgs),
+                ("rapporteringsrunder", stored.periods),
+            )
+            if not known
+        ]
+        if missing and self.parsed.row_count:
+            self.problems.append(
+                ImportProblem(
+                    DATABASE,
+                    None,
+                    None,
+                    f"mangler referansedata ({', '.join(missing)}); kjør "
+                    f"«{REFERENCE_COMMAND}» før import",
+                )
+            )
+
     def is_initiative(self, code: str) -> bool:
         return code in self.stored.initiatives or code in self.file_initiatives
 
@@ -279,7 +309,7 @@ class Checker:
             for column in ("purpose", "entry_criteria_note"):
                 self._text(row, column, MAX_TEXT)
             owner = values.get("owner")
-            if owner is not None and owner not in stored.organisations:
+            if owner is not None and _unknown(owner, stored.organisations):
                 self.add(row, "owner", f"ukjent organisasjon {owner!r}")
             if values.get("state") in ADMITTED_STATES and values.get("segment") is None:
                 self._required(row, "segment")
@@ -287,16 +317,16 @@ class Checker:
             self._order(row, "planned_start", "planned_end", values.get("planned_start"))
             self._order(row, "planned_start", "forecast_end", values.get("planned_start"))
             main_goal = values.get("main_goal")
-            if main_goal is not None and main_goal not in stored.goals:
+            if main_goal is not None and _unknown(main_goal, stored.goals):
                 self.add(row, "main_goal", f"det finnes ikke noe strategimål {main_goal}")
             for number in values.get("supporting_goals") or ():
-                if number not in stored.goals:
+                if _unknown(number, stored.goals):
                     self.add(row, "supporting_goals", f"det finnes ikke noe strategimål {number}")
             for number in values.get("sdgs") or ():
-                if number not in stored.sdgs:
+                if _unknown(number, stored.sdgs):
                     self.add(row, "sdgs", f"bærekraftsmål {number} er ikke et av porteføljens")
             for code in values.get("develops") or ():
-                if code not in stored.solutions:
+                if _unknown(code, stored.solutions):
                     self.add(row, "develops", f"ukjent nasjonal løsning {code!r}")
 
     def deliveries(self) -> None:
@@ -349,7 +379,7 @@ class Checker:
             if (
                 supplier is not None
                 and not self.is_initiative(supplier)
-                and supplier not in self.stored.solutions
+                and _unknown(supplier, self.stored.solutions)
             ):
                 self.add(row, "supplier", f"ukjent tiltak eller nasjonal løsning {supplier!r}")
             if dependant is not None and dependant == supplier:
@@ -447,7 +477,7 @@ class Checker:
             if initiative is not None and not self.is_initiative(initiative):
                 self.add(row, "initiative", f"ukjent tiltak {initiative!r}")
             period = self.stored.periods.get(values.get("period") or "")
-            if values.get("period") is not None and period is None:
+            if values.get("period") is not None and _unknown(values["period"], self.stored.periods):
                 self.add(row, "period", f"ukjent rapporteringsrunde {values['period']!r}")
             revision = values.get("revision")
             if revision is not None and revision < 1:
@@ -487,6 +517,11 @@ class Checker:
                         f"«{period.name}» er lukket og har alt rapport fra {initiative}; "
                         "en lukket runde får ikke nye revisjoner",
                     )
+
+
+def _unknown(code: Any, known: Iterable[Any]) -> bool:
+    """An unknown code; with no reference data at all, the one problem about that says it."""
+    return bool(known) and code not in known
 
 
 def _norwegian_rule(message: str) -> str:
@@ -768,6 +803,7 @@ async def import_portfolio(
         stored = await _stored(connection)
         checker = Checker(parsed, stored)
         with _progress(parsed.row_count, "Sjekker") as progress:
+            checker.reference_data()
             checker.initiatives()
             checker.deliveries()
             checker.dependencies()
