@@ -12,8 +12,9 @@ Semantics (README, "Import and export"):
 
 The checks are those of the write API where they apply (``app.validation``): codes,
 texts, dates, enumerations, money, the segment rules of status reports, and no dependency
-cycles (``graph.would_create_cycle``). Changes are written in one transaction that also
-bumps the data version and records an audit event per changed row (``app.writes``).
+cycles among everything the file creates and what is stored (``graph.refused_edges``).
+Changes are written in one transaction that also bumps the data version and records an
+audit event per changed row (``app.writes``).
 """
 
 from __future__ import annotations
