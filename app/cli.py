@@ -18,13 +18,25 @@ from app.settings import Settings
 logger = logging.getLogger("portfolio")
 
 
-def seed_database(settings: Settings, *, synthetic: int | None = None, seed: int = 0) -> int:
-    """Insert the seed (or a synthetic) portfolio where missing; returns rows inserted."""
-    from seeds.loader import load_seed_portfolio
+def seed_database(
+    settings: Settings,
+    *,
+    synthetic: int | None = None,
+    seed: int = 0,
+    reference_only: bool = False,
+) -> int:
+    """Insert the seed (or a synthetic, or only the reference) data where missing; returns
+    rows inserted."""
+    from seeds.loader import load_reference_data, load_seed_portfolio
     from seeds.portfolio import write_portfolio
     from seeds.synthetic import generate_portfolio
 
-    data = generate_portfolio(synthetic, seed=seed) if synthetic else load_seed_portfolio()
+    if reference_only:
+        data = load_reference_data()
+    elif synthetic:
+        data = generate_portfolio(synthetic, seed=seed)
+    else:
+        data = load_seed_portfolio()
     engine = create_sync_engine(settings)
     try:
         with engine.begin() as connection:
@@ -71,7 +83,12 @@ def _migrate(_arguments: argparse.Namespace, settings: Settings) -> int:
 
 def _seed(arguments: argparse.Namespace, settings: Settings) -> int:
     migrate(settings)
-    inserted = seed_database(settings, synthetic=arguments.synthetic, seed=arguments.seed)
+    inserted = seed_database(
+        settings,
+        synthetic=arguments.synthetic,
+        seed=arguments.seed,
+        reference_only=arguments.reference_only,
+    )
     print(f"inserted {inserted} rows" if inserted else "already seeded: nothing to insert")  # noqa: T201
     return 0
 
@@ -195,8 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     seed = commands.add_parser("seed", help="insert the demo portfolio (idempotent)")
-    seed.add_argument(
+    what = seed.add_mutually_exclusive_group()
+    what.add_argument(
         "--synthetic", type=int, metavar="N", help="a synthetic portfolio of N initiatives instead"
+    )
+    what.add_argument(
+        "--reference-only",
+        action="store_true",
+        help="only organisations, solutions, goals, SDGs and reporting periods: no initiatives",
     )
     seed.add_argument("--seed", type=int, default=0, help="random seed of the synthetic portfolio")
     seed.set_defaults(handler=_seed)

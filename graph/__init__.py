@@ -27,7 +27,7 @@ from graph.chains import (
     upstream,
 )
 from graph.critical import MAX_CHAINS, CriticalSet, critical_path, critical_set, near_critical
-from graph.cycles import find_cycles, one_cycle, would_create_cycle
+from graph.cycles import find_cycles, one_cycle, refused_edges, would_create_cycle
 from graph.errors import (
     DeliveryNotFound,
     DependencyCycle,
@@ -122,6 +122,7 @@ __all__ = [
     "one_cycle",
     "propagate_red_status",
     "red_sources",
+    "refused_edges",
     "require_node",
     "slip_impact",
     "subgraph",

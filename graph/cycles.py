@@ -7,12 +7,14 @@ closed path of codes: the first code is repeated at the end.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 
 from graph._traversal import shortest_paths
 from graph.build import require_node
 
-__all__ = ["find_cycles", "one_cycle", "would_create_cycle"]
+__all__ = ["find_cycles", "one_cycle", "refused_edges", "would_create_cycle"]
 
 
 def would_create_cycle(
@@ -43,6 +45,47 @@ def would_create_cycle(
         return (dependant, dependant)
     path = shortest_paths(graph, dependant).get(supplier)
     return None if path is None else (*path, dependant)
+
+
+def refused_edges(
+    graph: nx.DiGraph,
+    edges: Iterable[tuple[str, str]],
+    *,
+    removed: Iterable[tuple[str, str]] = (),
+) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Return the edges that would close a cycle when added to ``graph`` one by one.
+
+    ``edges`` are ``(supplier, dependant)`` pairs, added in order to a copy of ``graph``
+    from which ``removed`` has been taken away first; a code not yet in the graph becomes
+    a node. An edge that would close a cycle with the graph and the edges accepted before
+    it is refused and left out, so the accepted edges and the graph stay acyclic together
+    (when the graph was). An edge already present is accepted as it is. Each refusal is
+    ``(position in edges, cycle)`` with the cycle as :func:`would_create_cycle` gives it:
+    it ends with the refused edge. ``graph`` is not changed.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph([("KJ", "KJ-PLO"), ("KJ-PLO", "PLL")])
+    >>> refused_edges(graph, [("PLL", "KJ"), ("PLL", "HP"), ("HP", "PLL")])
+    ((0, ('KJ', 'KJ-PLO', 'PLL', 'KJ')), (2, ('PLL', 'HP', 'PLL')))
+    >>> refused_edges(graph, [("PLL", "KJ")], removed=[("KJ", "KJ-PLO")])
+    ()
+    """
+    working = nx.DiGraph()
+    working.add_nodes_from(graph)
+    working.add_edges_from(graph.edges)
+    working.remove_edges_from(removed)
+    refused = []
+    for position, (supplier, dependant) in enumerate(edges):
+        if working.has_edge(supplier, dependant):
+            continue
+        working.add_nodes_from((supplier, dependant))
+        cycle = would_create_cycle(working, supplier=supplier, dependant=dependant)
+        if cycle is None:
+            working.add_edge(supplier, dependant)
+        else:
+            refused.append((position, cycle))
+    return tuple(refused)
 
 
 def find_cycles(graph: nx.DiGraph) -> tuple[tuple[str, ...], ...]:

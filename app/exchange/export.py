@@ -140,6 +140,11 @@ def to_xlsx(records: Records) -> bytes:
         worksheet.freeze_panes = "A2"
         for row in _cells(sheet, records[sheet.name], native=True):
             worksheet.append(row)
+        # openpyxl makes text starting with "=" a formula; text stays text (formula injection)
+        for cells in worksheet.iter_rows(min_row=2):
+            for cell in cells:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         for index, column in enumerate(sheet.columns, start=1):
             if column.kind is Kind.DATE:
                 for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):

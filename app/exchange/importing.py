@@ -12,12 +12,14 @@ Semantics (README, "Import and export"):
 
 The checks are those of the write API where they apply (``app.validation``): codes,
 texts, dates, enumerations, money, the segment rules of status reports, and no dependency
-cycles (``graph.would_create_cycle``). Changes are written in one transaction that also
-bumps the data version and records an audit event per changed row (``app.writes``).
+cycles among everything the file creates and what is stored (``graph.refused_edges``).
+Changes are written in one transaction that also bumps the data version and records an
+audit event per changed row (``app.writes``).
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
@@ -66,6 +68,15 @@ REPORT_CONTENT = (
     "benefit_prerequisites",
     "illustrative",
 )
+DATABASE = "Databasen"  # where a problem with the database rather than the file is
+REFERENCE_COMMAND = "portfolio seed --reference-only"
+_SHEET_ORDER = {
+    DATABASE: -1,
+    **{
+        sheet.name: index
+        for index, sheet in enumerate((INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS))
+    },
+}
 RULE_COLUMNS = {
     "statusReason": "status_reason",
     "riskLevel": "risk_level",
@@ -255,6 +266,31 @@ class Checker:
         elif value is not None and value > MAX_NOK:
             self.add(row, column, f"beløpet kan ikke overstige {MAX_NOK} kroner")
 
+    def reference_data(self) -> None:
+        """One problem naming the command to run, instead of an unknown code on every row."""
+        stored = self.stored
+        missing = [
+            name
+            for name, known in (
+                ("organisasjoner", stored.organisations),
+                ("nasjonale løsninger", stored.solutions),
+                ("strategimål", stored.goals),
+                ("bærekraftsmål", stored.sdgs),
+                ("rapporteringsrunder", stored.periods),
+            )
+            if not known
+        ]
+        if missing and self.parsed.row_count:
+            self.problems.append(
+                ImportProblem(
+                    DATABASE,
+                    None,
+                    None,
+                    f"mangler referansedata ({', '.join(missing)}); kjør "
+                    f"«{REFERENCE_COMMAND}» før import",
+                )
+            )
+
     def is_initiative(self, code: str) -> bool:
         return code in self.stored.initiatives or code in self.file_initiatives
 
@@ -274,7 +310,7 @@ class Checker:
             for column in ("purpose", "entry_criteria_note"):
                 self._text(row, column, MAX_TEXT)
             owner = values.get("owner")
-            if owner is not None and owner not in stored.organisations:
+            if owner is not None and _unknown(owner, stored.organisations):
                 self.add(row, "owner", f"ukjent organisasjon {owner!r}")
             if values.get("state") in ADMITTED_STATES and values.get("segment") is None:
                 self._required(row, "segment")
@@ -282,16 +318,16 @@ class Checker:
             self._order(row, "planned_start", "planned_end", values.get("planned_start"))
             self._order(row, "planned_start", "forecast_end", values.get("planned_start"))
             main_goal = values.get("main_goal")
-            if main_goal is not None and main_goal not in stored.goals:
+            if main_goal is not None and _unknown(main_goal, stored.goals):
                 self.add(row, "main_goal", f"det finnes ikke noe strategimål {main_goal}")
             for number in values.get("supporting_goals") or ():
-                if number not in stored.goals:
+                if _unknown(number, stored.goals):
                     self.add(row, "supporting_goals", f"det finnes ikke noe strategimål {number}")
             for number in values.get("sdgs") or ():
-                if number not in stored.sdgs:
+                if _unknown(number, stored.sdgs):
                     self.add(row, "sdgs", f"bærekraftsmål {number} er ikke et av porteføljens")
             for code in values.get("develops") or ():
-                if code not in stored.solutions:
+                if _unknown(code, stored.solutions):
                     self.add(row, "develops", f"ukjent nasjonal løsning {code!r}")
 
     def deliveries(self) -> None:
@@ -333,12 +369,9 @@ class Checker:
                 return str(initiative.code)
         return None
 
-    def dependencies(self) -> list[SheetRow]:
-        """Check dependency rows; returns those fit for the cycle check."""
+    def dependencies(self) -> None:
         seen: dict[tuple[str, str], int] = {}
-        fit = []
         for row in self.parsed.rows[DEPENDENCIES.name]:
-            before = len(self.problems)
             values = row.values
             self._required(row, "dependant", "supplier", "criticality", "type")
             dependant, supplier = values.get("dependant"), values.get("supplier")
@@ -347,7 +380,7 @@ class Checker:
             if (
                 supplier is not None
                 and not self.is_initiative(supplier)
-                and supplier not in self.stored.solutions
+                and _unknown(supplier, self.stored.solutions)
             ):
                 self.add(row, "supplier", f"ukjent tiltak eller nasjonal løsning {supplier!r}")
             if dependant is not None and dependant == supplier:
@@ -373,38 +406,69 @@ class Checker:
                 self.add(row, "lag_days", "må være mellom -3650 og 3650")
             self._dates(row, "needed_by")
             self._text(row, "description", MAX_TEXT)
-            if len(self.problems) == before and not row.invalid:
-                fit.append(row)
-        return fit
 
-    def cycles(self, base: Any, rows: list[SheetRow]) -> None:
-        """Add the file's developments and dependencies one by one, refusing any cycle."""
-        dependency_graph = base.copy()
-        for code, row in self.file_initiatives.items():
-            dependency_graph.add_node(code)
-            for solution in self.stored.developed.get(
-                getattr(self.stored.initiatives.get(code), "id", -1), set()
+    def cycles(self, stored_graph: Any) -> None:
+        """Refuse every row whose edge would close a cycle with what is stored and the file.
+
+        The file's edges are the solutions its initiatives develop and its dependencies; a
+        stored development that an initiative row leaves out is removed first, as the
+        writer will. Only rows whose codes were understood take part, so a file with other
+        problems still has its cycles reported in the same run.
+        """
+        removed: list[tuple[str, str]] = []
+        edges: list[tuple[str, str]] = []
+        sources: list[tuple[SheetRow, str]] = []
+        seen: set[str] = set()
+        for row in self.parsed.rows[INITIATIVES.name]:
+            code = row.values.get("code")
+            if code is None or code in seen or code in self.stored.solutions:
+                continue
+            seen.add(code)
+            if "develops" in row.invalid:
+                continue
+            develops = [
+                solution for solution in row.values["develops"] if solution in self.stored.solutions
+            ]
+            current = self.stored.initiatives.get(code)
+            if current is not None:
+                stored = self.stored.developed.get(current.id, set())
+                removed.extend((code, solution) for solution in sorted(stored - set(develops)))
+            for solution in develops:
+                edges.append((code, solution))
+                sources.append((row, "develops"))
+        for row in self.parsed.rows[DEPENDENCIES.name]:
+            dependant, supplier = row.values.get("dependant"), row.values.get("supplier")
+            if (
+                dependant is not None
+                and supplier is not None
+                and dependant != supplier
+                and self.is_initiative(dependant)
+                and (self.is_initiative(supplier) or supplier in self.stored.solutions)
             ):
-                if dependency_graph.has_edge(code, solution):
-                    dependency_graph.remove_edge(code, solution)
-            for solution in row.values.get("develops") or ():
-                if solution in dependency_graph:
-                    graph.add_dependency_edge(dependency_graph, supplier=code, dependant=solution)
-        for row in rows:
-            supplier, dependant = row.values["supplier"], row.values["dependant"]
-            if dependency_graph.has_edge(supplier, dependant):
-                continue
-            cycle = graph.would_create_cycle(
-                dependency_graph, supplier=supplier, dependant=dependant
+                edges.append((supplier, dependant))
+                sources.append((row, "supplier"))
+        new_edges: dict[tuple[str, str], SheetRow] = {}
+        for edge, (row, _) in zip(edges, sources, strict=True):
+            if not stored_graph.has_edge(*edge):
+                new_edges.setdefault(edge, row)
+        for position, cycle in graph.refused_edges(stored_graph, edges, removed=removed):
+            row, column = sources[position]
+            closing = f"å utvikle {edges[position][1]}" if column == "develops" else "avhengigheten"
+            message = f"{closing} ville lukke en syklus: " + " → ".join(cycle)
+            # The cycle ends with the refused edge; the rows of the file behind the others.
+            others = sorted(
+                {
+                    (new_edges[edge].sheet, new_edges[edge].number)
+                    for edge in itertools.pairwise(cycle[:-1])
+                    if edge in new_edges
+                },
+                key=lambda where: (_SHEET_ORDER[where[0]], where[1]),
             )
-            if cycle is not None:
-                self.add(
-                    row,
-                    "supplier",
-                    "avhengigheten ville lukke en syklus: " + " → ".join(cycle),
+            if others:
+                message += "; syklusen bruker også " + ", ".join(
+                    f"{sheet} rad {number}" for sheet, number in others
                 )
-                continue
-            graph.add_dependency_edge(dependency_graph, supplier=supplier, dependant=dependant)
+            self.add(row, column, message)
 
     def reports(self) -> None:
         for row in self.parsed.rows[STATUS_REPORTS.name]:
@@ -414,7 +478,7 @@ class Checker:
             if initiative is not None and not self.is_initiative(initiative):
                 self.add(row, "initiative", f"ukjent tiltak {initiative!r}")
             period = self.stored.periods.get(values.get("period") or "")
-            if values.get("period") is not None and period is None:
+            if values.get("period") is not None and _unknown(values["period"], self.stored.periods):
                 self.add(row, "period", f"ukjent rapporteringsrunde {values['period']!r}")
             revision = values.get("revision")
             if revision is not None and revision < 1:
@@ -454,6 +518,11 @@ class Checker:
                         f"«{period.name}» er lukket og har alt rapport fra {initiative}; "
                         "en lukket runde får ikke nye revisjoner",
                     )
+
+
+def _unknown(code: Any, known: Iterable[Any]) -> bool:
+    """An unknown code; with no reference data at all, the one problem about that says it."""
+    return bool(known) and code not in known
 
 
 def _norwegian_rule(message: str) -> str:
@@ -737,13 +806,13 @@ async def import_portfolio(
         stored = await _stored(connection)
         checker = Checker(parsed, stored)
         with _progress(parsed.row_count, "Sjekker") as progress:
+            checker.reference_data()
             checker.initiatives()
             checker.deliveries()
-            fit = checker.dependencies()
+            checker.dependencies()
             checker.reports()
+            checker.cycles(await dependency_writes.current_graph(connection))
             progress.update(parsed.row_count)
-        if not checker.problems:
-            checker.cycles(await dependency_writes.current_graph(connection), fit)
         if checker.problems:
             problems = _sorted(checker.problems)
             await transaction.rollback()
@@ -762,8 +831,6 @@ async def import_portfolio(
 
 
 def _sorted(problems: list[ImportProblem]) -> list[ImportProblem]:
-    order = {
-        sheet.name: index
-        for index, sheet in enumerate((INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS))
-    }
-    return sorted(problems, key=lambda problem: (order.get(problem.sheet, 9), problem.row or 0))
+    return sorted(
+        problems, key=lambda problem: (_SHEET_ORDER.get(problem.sheet, 9), problem.row or 0)
+    )

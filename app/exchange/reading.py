@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.exchange.export import CSV_ENCODING
-from app.exchange.sheets import SHEETS, CellError, Sheet, parse_cell
+from app.exchange.sheets import SHEETS, CellError, Sheet, parse_cell, unescape_formula
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,10 @@ def _csv_tables(archive: zipfile.ZipFile) -> dict[str, Iterator[tuple[Any, ...]]
     for name in archive.namelist():
         if name.lower().endswith(".csv"):
             text = archive.read(name).decode(CSV_ENCODING)
-            rows = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
+            rows = [
+                tuple(unescape_formula(cell) for cell in row)
+                for row in csv.reader(io.StringIO(text, newline=""))
+            ]
             tables[Path(name).stem] = iter(rows)
     return tables
 

@@ -2,7 +2,9 @@
 
 The same sheets and columns are used in the xlsx workbook and in the CSV files of the zip;
 both are read back through :func:`parse_cell`, which accepts the native cell types of a
-spreadsheet (dates, numbers, booleans) as well as text.
+spreadsheet (dates, numbers, booleans) as well as text. Text a spreadsheet would run as a
+formula is written inert (string cells in xlsx, a leading ``'`` in CSV) and read back as
+it was.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from app.domain import (
 )
 
 LIST_SEPARATOR = ";"
+# A spreadsheet reads text starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Kind(StrEnum):
@@ -36,6 +40,9 @@ class Kind(StrEnum):
     INTEGERS = "integers"  # "1;5"
     CODES = "codes"  # "HAP;SFM"
     LINES = "lines"  # one item per line
+
+
+TEXT_KINDS = frozenset({Kind.TEXT, Kind.CODES, Kind.LINES})
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +237,32 @@ def _parse_boolean(value: Any) -> bool:
     raise CellError(f"ugyldig sannhetsverdi {_text(value)!r}; bruk true eller false")
 
 
+def _formula_like(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def escape_formula(text: str) -> str:
+    """CSV text a spreadsheet will not run: formula-like text gets a leading ``'`` (OWASP)."""
+    # Formula-like includes text already starting with ' before a formula character, so
+    # that unescape_formula gives every text back exactly.
+    return "'" + text if _formula_like(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    """The text that :func:`escape_formula` was given, from a CSV cell read back."""
+    return text[1:] if text.startswith("'") and _formula_like(text) else text
+
+
 def format_cell(column: Column, value: Any, *, native: bool) -> Any:
-    """A value as the cell of a file: text for CSV; dates and numbers kept for xlsx."""
+    """A value as the cell of a file: text for CSV (formulas escaped); dates and numbers
+    kept for xlsx, whose writer stores text as string cells."""
+    cell = _format_cell(column, value, native=native)
+    if not native and column.kind in TEXT_KINDS and column.enum is None:
+        return escape_formula(cell)
+    return cell
+
+
+def _format_cell(column: Column, value: Any, *, native: bool) -> Any:
     if value is None:
         return None if native else ""
     if isinstance(value, StrEnum):

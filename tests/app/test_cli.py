@@ -6,9 +6,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+import sqlalchemy as sa
 
 from app.cli import main
+from app.database import create_sync_engine
+from app.settings import Settings
 from schema.build import export_sdl
+from seeds.loader import load_reference_data
 
 
 @pytest.fixture
@@ -65,3 +69,47 @@ def test_seed_command_is_idempotent(
     output = capsys.readouterr().out
     assert "inserted" in output
     assert "already seeded" in output
+
+
+def test_seed_reference_only_loads_reference_data_without_initiatives(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a freshly migrated, empty database
+    monkeypatch.setenv("PORTFOLIO_DATABASE_URL", empty_database_url)
+    reference = load_reference_data()
+
+    # When the reference data is seeded, twice
+    assert main(["seed", "--reference-only"]) == 0
+    assert main(["seed", "--reference-only"]) == 0
+
+    # Then it holds the organisations, solutions, goals, SDGs and periods, and no initiative
+    assert row_counts(empty_database_url) == {
+        "organisation": len(reference.organisations),
+        "solution": len(reference.solutions),
+        "strategic_goal": len(reference.strategic_goals),
+        "sustainable_development_goal": len(reference.sustainable_development_goals),
+        "reporting_period": len(reference.reporting_periods),
+        "initiative": 0,
+    }
+    output = capsys.readouterr().out
+    assert "inserted" in output
+    assert "already seeded" in output
+
+
+def row_counts(database_url: str) -> dict[str, int]:
+    engine = create_sync_engine(Settings(database_url=database_url))
+    tables = (
+        "organisation",
+        "solution",
+        "strategic_goal",
+        "sustainable_development_goal",
+        "reporting_period",
+        "initiative",
+    )
+    with engine.connect() as connection:
+        counts = {
+            table: int(connection.scalar(sa.text(f"SELECT count(*) FROM {table}")) or 0)
+            for table in tables
+        }
+    engine.dispose()
+    return counts

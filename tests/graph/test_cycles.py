@@ -1,6 +1,6 @@
 import pytest
 
-from graph import NodeNotFound, find_cycles, one_cycle, would_create_cycle
+from graph import NodeNotFound, find_cycles, one_cycle, refused_edges, would_create_cycle
 from tests.graph.builders import chain_of, depends, portfolio
 
 
@@ -81,3 +81,33 @@ def test_would_create_cycle_picks_the_shortest_then_smallest_path() -> None:
 def test_would_create_cycle_with_unknown_code_raises_node_not_found() -> None:
     with pytest.raises(NodeNotFound):
         would_create_cycle(chain_of("A", "B"), supplier="NOPE", dependant="A")
+
+
+def test_refused_edges_refuses_a_cycle_closed_only_by_new_edges() -> None:
+    graph = chain_of("A", "B")
+
+    refused = refused_edges(graph, [("B", "NEW"), ("NEW", "A")])
+
+    assert refused == ((1, ("A", "B", "NEW", "A")),)
+
+
+def test_refused_edges_leaves_a_refused_edge_out_of_later_checks() -> None:
+    graph = chain_of("A", "B")
+
+    refused = refused_edges(graph, [("B", "A"), ("B", "C"), ("C", "A")])
+
+    assert [position for position, _ in refused] == [0, 2]
+
+
+def test_refused_edges_takes_the_removed_edges_away_first() -> None:
+    graph = chain_of("A", "B", "C")
+
+    assert refused_edges(graph, [("C", "A")], removed=[("B", "C")]) == ()
+
+
+def test_refused_edges_does_not_change_the_graph() -> None:
+    graph = chain_of("A", "B")
+
+    refused_edges(graph, [("B", "C")], removed=[("A", "B")])
+
+    assert sorted(graph.edges) == [("A", "B")]
