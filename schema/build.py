@@ -5,9 +5,20 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
-from graphql import BREAK, GraphQLError, StringValueNode, Visitor, visit
+from graphql import (
+    BREAK,
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    StringValueNode,
+    Visitor,
+    validate,
+    visit,
+)
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
@@ -21,6 +32,8 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
 from app.settings import Settings
@@ -135,12 +148,60 @@ class RefuseNulCharacters(SchemaExtension):
 NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
 
 
+@lru_cache(maxsize=256)
+def _validate_without_suggestions(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    # Strawberry's own validation adds these two rules to every document; so do we.
+    return validate(
+        schema,
+        document,
+        (*rules, MaybeNullValidationRule, OneOfInputValidationRule),
+        hide_suggestions=True,
+    )
+
+
+class ValidationWithoutSuggestions(SchemaExtension):
+    """Validates (cached, as ``ValidationCache`` does) with no "Did you mean …?" hints.
+
+    A suggestion names fields, arguments, types and enum values the client did not ask
+    for: a map of the schema for whoever is not allowed to introspect it.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        assert isinstance(context.schema, PortfolioSchema)
+        assert context.graphql_document is not None
+        context.pre_execution_errors = _validate_without_suggestions(
+            context.schema.graphql_schema, context.graphql_document, tuple(context.validation_rules)
+        )
+        yield
+
+
+class SuggestionFreeExecutionContext(PlainFieldExecutionContext):
+    """Coerces variables without "Did you mean …?" hints (see ValidationWithoutSuggestions)."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        return super().build(*args, **{**kwargs, "hide_suggestions": True})
+
+
+def suggestions_hidden(settings: Settings) -> bool:
+    """Suggestions describe the schema: off outside debug and whenever introspection is."""
+    return not settings.debug or not settings.introspection
+
+
 class PortfolioSchema(Schema):
     """A strawberry schema that logs client mistakes quietly."""
 
     def __init__(self, *args: Any, debug: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.debug = debug
+
+    @property
+    def graphql_schema(self) -> GraphQLSchema:
+        """The graphql-core schema strawberry built (which it gives no public name)."""
+        return self._schema
 
     def process_errors(
         self,
@@ -165,9 +226,10 @@ def build_schema(settings: Settings) -> Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
+    hide_suggestions = suggestions_hidden(settings)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        ValidationWithoutSuggestions if hide_suggestions else lambda: ValidationCache(maxsize=256),
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         RefuseNulCharacters,
@@ -182,8 +244,10 @@ def build_schema(settings: Settings) -> Schema:
         subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not settings.debug),
-        execution_context_class=PlainFieldExecutionContext,
+        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=hide_suggestions),
+        execution_context_class=(
+            SuggestionFreeExecutionContext if hide_suggestions else PlainFieldExecutionContext
+        ),
         debug=settings.debug,
     )
 

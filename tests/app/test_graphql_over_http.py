@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from app.graphql_http import preferred_media_type
+from app.main import create_app
+from app.settings import Settings
+from schema.build import _validate_without_suggestions
 
 NEW = "application/graphql-response+json"
 LEGACY = "application/json"
@@ -131,6 +135,51 @@ def test_field_suggestions_are_off_outside_debug(client: TestClient) -> None:
     assert "Did you mean" not in response.json()["errors"][0]["message"]
 
 
+FILTER_QUERY = "query($f: InitiativeFilter) { initiatives(filter: $f) { totalCount } }"
+SUGGESTION_BAITS = {
+    "enum literal": {"query": "{ initiatives(filter: {status: [REDD]}) { totalCount } }"},
+    "enum variable": {"query": FILTER_QUERY, "variables": {"f": {"status": ["REDD"]}}},
+    "input field variable": {"query": FILTER_QUERY, "variables": {"f": {"statuss": ["RED"]}}},
+    "input field literal": {"query": "{ initiatives(filter: {statuss: [RED]}) { totalCount } }"},
+    "argument": {"query": '{ initiative(cod: "PLL") { code } }'},
+    "variable type": {"query": "query($s: TrafficLite) { __typename }"},
+    "fragment type": {"query": '{ initiative(code: "PLL") { ... on Initiativ { code } } }'},
+}
+
+
+@pytest.mark.parametrize("body", SUGGESTION_BAITS.values(), ids=SUGGESTION_BAITS.keys())
+def test_no_error_suggests_schema_names_outside_debug(
+    client: TestClient, body: dict[str, Any]
+) -> None:
+    response = post(client, body)
+
+    messages = [error["message"] for error in response.json()["errors"]]
+    assert messages
+    assert not [message for message in messages if "Did you mean" in message]
+
+
+@pytest.fixture
+def debug_without_introspection(seeded_database_url: str) -> Iterator[TestClient]:
+    settings = Settings(database_url=seeded_database_url, debug=True, introspection=False)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"query": '{ initiativ(code: "PLL") { code } }'}, *SUGGESTION_BAITS.values()],
+    ids=["field", *SUGGESTION_BAITS.keys()],
+)
+def test_suggestions_are_off_in_debug_when_introspection_is_off(
+    debug_without_introspection: TestClient, body: dict[str, Any]
+) -> None:
+    response = post(debug_without_introspection, body)
+
+    messages = [error["message"] for error in response.json()["errors"]]
+    assert messages
+    assert not [message for message in messages if "Did you mean" in message]
+
+
 @pytest.mark.parametrize(
     ("accept", "expected"),
     [
@@ -143,3 +192,14 @@ def test_field_suggestions_are_off_outside_debug(client: TestClient) -> None:
 )
 def test_media_type_negotiation(accept: str | None, expected: str | None) -> None:
     assert preferred_media_type(accept) == expected
+
+
+def test_a_repeated_document_is_validated_once_with_suggestions_off(client: TestClient) -> None:
+    # An answer with errors is never kept by the response cache, so both requests run.
+    body = {"query": "query Twice { currentPeriod { nam } }"}
+    post(client, body, accept=LEGACY)
+    hits_before = _validate_without_suggestions.cache_info().hits
+
+    post(client, body, accept=LEGACY)
+
+    assert _validate_without_suggestions.cache_info().hits == hits_before + 1
