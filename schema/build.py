@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -103,14 +104,39 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
+NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
+SURROGATE_MESSAGE = (
+    "Text must not contain a lone surrogate (U+D800 to U+DFFF): it is not a character "
+    "and cannot be stored or sent back as UTF-8."
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return NUL_MESSAGE
+    return SURROGATE_MESSAGE if _LONE_SURROGATE.search(text) else None
+
+
+def unstorable_text(value: Any) -> str | None:
+    """Why a variable's value cannot be taken as text, or None when it can.
+
+    Walks nested lists and objects with its own stack: a value nested as deeply as the
+    JSON parser allows must not exhaust Python's.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            problem = _text_problem(item)
+            if problem is not None:
+                return problem
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
 
 
 class _NulLiteralFinder(Visitor):
@@ -125,27 +151,27 @@ class _NulLiteralFinder(Visitor):
         return None
 
 
-class RefuseNulCharacters(SchemaExtension):
-    """Text holding U+0000 is refused as bad input before anything runs.
+class RefuseUnstorableText(SchemaExtension):
+    """Text holding U+0000 or a lone surrogate is refused as bad input before anything runs.
 
-    PostgreSQL cannot store or even compare such text, so letting it through would fail
-    deep in a query on one backend and be stored on the other.
+    PostgreSQL cannot store or even compare text with NUL, so letting it through would
+    fail deep in a query on one backend and be stored on the other. A lone surrogate
+    (JSON allows ``"\\ud800"``) is no character at all: no database driver can encode it.
+    The parser already refuses a surrogate in a document's own string literals.
     """
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         for name, value in (context.variables or {}).items():
-            if _holds_nul(value):
-                raise UserInputError(NUL_MESSAGE, argument=name)
+            problem = unstorable_text(value)
+            if problem is not None:
+                raise UserInputError(problem, argument=name)
         if context.graphql_document is not None:
             finder = _NulLiteralFinder()
             visit(context.graphql_document, finder)
             if finder.found:
                 raise UserInputError(NUL_MESSAGE, argument="query")
         yield
-
-
-NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
 
 
 @lru_cache(maxsize=256)
@@ -232,7 +258,7 @@ def build_schema(settings: Settings) -> Schema:
         ValidationWithoutSuggestions if hide_suggestions else lambda: ValidationCache(maxsize=256),
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        RefuseNulCharacters,
+        RefuseUnstorableText,
     ]
     if not settings.debug:
         extensions.append(MaskUnexpectedErrors)

@@ -203,3 +203,93 @@ def test_a_repeated_document_is_validated_once_with_suggestions_off(client: Test
     post(client, body, accept=LEGACY)
 
     assert _validate_without_suggestions.cache_info().hits == hits_before + 1
+
+
+DEEPLY_NESTED = b"[" * 100_000 + b"]" * 100_000
+MALFORMED_BODIES = {
+    "nested brackets": (DEEPLY_NESTED, LEGACY, "nested too deeply"),
+    "nested variables": (
+        b'{"query": "{ __typename }", "variables": {"v": ' + DEEPLY_NESTED + b"}}",
+        LEGACY,
+        "nested too deeply",
+    ),
+    "invalid UTF-8": (b'{"query": "{ __typename \xff\xfe }"}', LEGACY, "UTF-8"),
+    "UTF-8 declared UTF-16": (
+        '{"query": "{ __typename }", "note": "blåbær"}'.encode(),
+        f"{LEGACY}; charset=utf-16",
+        "charset",
+    ),
+    "UTF-16 declared UTF-16": (
+        '{"query": "{ __typename }"}'.encode("utf-16"),
+        f"{LEGACY}; charset=utf-16",
+        "charset",
+    ),
+    "Latin-1 declared UTF-8": (
+        '{"query": "{ __typename }", "note": "blåbær"}'.encode("latin-1"),
+        f"{LEGACY}; charset=utf-8",
+        "UTF-8",
+    ),
+    "null": (b"null", LEGACY, "not null"),
+    "string": (b'"{ __typename }"', LEGACY, "not a string"),
+    "number": (b"42", LEGACY, "not a number"),
+}
+
+
+@pytest.mark.parametrize("accept", [NEW, LEGACY])
+@pytest.mark.parametrize(
+    ("content", "content_type", "fragment"), MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys()
+)
+def test_malformed_bodies_answer_400_with_a_graphql_error_body_under_both_media_types(
+    client: TestClient, content: bytes, content_type: str, fragment: str, accept: str
+) -> None:
+    response = client.post(
+        "/graphql", content=content, headers={"Content-Type": content_type, "Accept": accept}
+    )
+
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith(accept)
+    error = response.json()["errors"][0]
+    assert fragment in error["message"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_deeply_nested_variables_over_get_answer_400(client: TestClient) -> None:
+    response = client.get(
+        "/graphql",
+        params={"query": "{ __typename }", "variables": "[" * 3_000},
+        headers={"Accept": NEW},
+    )
+
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["errors"][0]["message"]
+
+
+LONE_SURROGATE_BODY = (
+    b'{"query": "query($code: String!) { initiative(code: $code) { code } }",'
+    b' "variables": {"code": "PLL\\ud800"}}'
+)
+
+
+def test_a_lone_surrogate_in_a_variable_is_bad_user_input_naming_it(client: TestClient) -> None:
+    response = client.post(
+        "/graphql",
+        content=LONE_SURROGATE_BODY,
+        headers={"Content-Type": LEGACY, "Accept": NEW},
+    )
+
+    assert response.status_code == 400
+    assert "data" not in response.json()
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "code"}
+    assert "surrogate" in error["message"]
+
+
+def test_an_error_quoting_a_lone_surrogate_answers_json(client: TestClient) -> None:
+    response = client.post(
+        "/graphql",
+        content=b'{"query": "{ __typename }", "operationName": "x\\ud800"}',
+        headers={"Content-Type": LEGACY, "Accept": NEW},
+    )
+
+    assert response.status_code == 400
+    assert "x\\ud800" in response.json()["errors"][0]["message"]
