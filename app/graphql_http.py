@@ -43,6 +43,19 @@ class MalformedBody(ValueError):
     """A JSON request body that cannot hold a GraphQL request; the message says why."""
 
 
+class JSONNestedTooDeeply(json.JSONDecodeError):
+    """JSON nested deeper than the parser can follow: malformed, as far as strawberry sees.
+
+    A ``JSONDecodeError``, so every strawberry path that reads JSON (GET parameters,
+    WebSocket messages) treats it as the client error it is instead of letting
+    ``RecursionError`` escape.
+    """
+
+    def __init__(self, document: str | bytes) -> None:
+        text = document if isinstance(document, str) else document.decode("utf-8", "replace")
+        super().__init__(NESTED_TOO_DEEPLY, text, 0)
+
+
 def preferred_media_type(accept: str | None) -> str | None:
     """The response media type for an ``Accept`` header, or None when none fits."""
     if not accept or not accept.strip():
@@ -178,11 +191,20 @@ class GraphQLOverHTTP:
     execution_timeout_seconds: float = 30.0
 
     def decode_json(self, data: str | bytes) -> object:
-        """JSON as strawberry decodes it (GET parameters too), nesting refused as 400."""
+        """JSON as strawberry decodes it, with too deep a nesting as a decoding error."""
         try:
             return super().decode_json(data)  # type: ignore[misc]
         except RecursionError:
+            raise JSONNestedTooDeeply(data) from None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry's JSON parsing for HTTP, naming too deep a nesting as the problem."""
+        try:
+            return self.decode_json(data)
+        except JSONNestedTooDeeply:
             raise HTTPException(400, NESTED_TOO_DEEPLY) from None
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -275,6 +297,7 @@ __all__ = [
     "GRAPHQL_RESPONSE_JSON",
     "GraphQLOperation",
     "GraphQLOverHTTP",
+    "JSONNestedTooDeeply",
     "MalformedBody",
     "error_response",
     "graphql_operation",
