@@ -147,6 +147,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         Strawberry asks for the context after accepting the socket, so a refused caller is
         answered with a close frame here, not with the HTTP status a request would get.
         """
+        context = self._context(websocket)
         try:
             return await self._viewer(websocket)
         except HTTPException as error:
@@ -154,8 +155,14 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
                 WEBSOCKET_FORBIDDEN if error.status_code == 401 else WEBSOCKET_TRY_AGAIN_LATER
             )
             logger.debug("websocket handshake refused: %s", error.reason)
+            # Done with the database before the client hears it: a client that goes away
+            # at once must not interrupt the connection's rollback.
+            await context.release()
             await websocket.close(code=code, reason=reason)
             raise HandshakeRefused from error
+        finally:
+            # A socket may idle for long before its first event: it holds no connection.
+            await context.release()
 
     def _context(self, request: Any) -> Context:
         """The request's context, made on first use: the cache key, the token check and
@@ -202,6 +209,9 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             viewer = await _viewer_named_by(context, authorization)
         except DatabaseUnavailableError as error:
             raise ConnectionRejectionError({"message": error.message}) from error
+        finally:
+            # Before strawberry answers: neither an idle socket nor a refused one keeps it.
+            await context.release()
         if viewer is None:
             raise ConnectionRejectionError({"message": UNKNOWN_TOKEN})
         if viewer.is_authenticated:
