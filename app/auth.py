@@ -100,7 +100,8 @@ ANONYMOUS = Viewer()
 
 def hash_token(token: str) -> str:
     """The stored form of a token: its SHA-256 in hex."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: a client can send a lone surrogate, which names no token either.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -7,6 +7,9 @@
   as older clients expect. Execution errors answer 200 under both.
 - A mutation over GET answers 405 with ``Allow: POST``; malformed JSON, a missing query
   or ill-typed variables answer 400 with a GraphQL-shaped JSON body, never plain text.
+- A JSON body must be UTF-8 (the only charset accepted), decode, parse without nesting
+  past what the parser can hold, and be an object (or a list, refused as a batch): any
+  other body answers 400 under both media types.
 - A request that runs longer than the execution timeout answers 504 with a JSON error.
 """
 
@@ -31,6 +34,26 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
 ACCEPTABLE = (GRAPHQL_RESPONSE_JSON, APPLICATION_JSON, "application/*", "*/*", "text/html")
 REQUEST_ERROR_STATE = "graphql_request_error"
+JSON_BODY_STATE = "graphql_json_body"
+ACCEPTED_CHARSETS = frozenset({"utf-8", "utf8"})
+NESTED_TOO_DEEPLY = "The JSON is nested too deeply."
+
+
+class MalformedBody(ValueError):
+    """A JSON request body that cannot hold a GraphQL request; the message says why."""
+
+
+class JSONNestedTooDeeply(json.JSONDecodeError):
+    """JSON nested deeper than the parser can follow: malformed, as far as strawberry sees.
+
+    A ``JSONDecodeError``, so every strawberry path that reads JSON (GET parameters,
+    WebSocket messages) treats it as the client error it is instead of letting
+    ``RecursionError`` escape.
+    """
+
+    def __init__(self, document: str | bytes) -> None:
+        text = document if isinstance(document, str) else document.decode("utf-8", "replace")
+        super().__init__(NESTED_TOO_DEEPLY, text, 0)
 
 
 def preferred_media_type(accept: str | None) -> str | None:
@@ -61,6 +84,62 @@ class GraphQLOperation:
     operation_name: str | None
 
 
+def has_json_body(request: Request) -> bool:
+    """True for a POST whose body strawberry reads as JSON."""
+    content_type = request.headers.get("content-type", "").lower()
+    return request.method == "POST" and APPLICATION_JSON in content_type
+
+
+def _charset(content_type: str) -> str | None:
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+async def json_body(request: Request) -> Any:
+    """The JSON value of a POST body, parsed once per request.
+
+    Raises ``MalformedBody`` for a charset other than UTF-8, bytes that are not UTF-8,
+    text that is not JSON or nests deeper than the parser can follow, and a value that
+    is neither an object nor a list.
+    """
+    if hasattr(request.state, JSON_BODY_STATE):
+        return getattr(request.state, JSON_BODY_STATE)
+    charset = _charset(request.headers.get("content-type", ""))
+    if charset is not None and charset not in ACCEPTED_CHARSETS:
+        raise MalformedBody(
+            f"The request body must be UTF-8 JSON; charset {charset!r} is not accepted."
+        )
+    try:
+        text = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalformedBody(
+            f"The request body is not valid UTF-8 (byte {error.start} cannot be decoded)."
+        ) from None
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise MalformedBody(NESTED_TOO_DEEPLY) from None
+    except ValueError:
+        raise MalformedBody("Unable to parse the request body as JSON.") from None
+    if not isinstance(value, dict | list):
+        raise MalformedBody(
+            f"The request body must be a JSON object holding a query, not {_json_kind(value)}."
+        )
+    setattr(request.state, JSON_BODY_STATE, value)
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a string" if isinstance(value, str) else "a number"
+
+
 async def graphql_operation(request: Request) -> GraphQLOperation | None:
     """The operation a GET or JSON POST request carries, or None when there is none."""
     try:
@@ -69,17 +148,15 @@ async def graphql_operation(request: Request) -> GraphQLOperation | None:
             raw_variables = params.get("variables")
             variables = json.loads(raw_variables) if raw_variables else None
             query, operation_name = params.get("query"), params.get("operationName")
-        elif request.method == "POST" and request.headers.get("content-type", "").startswith(
-            APPLICATION_JSON
-        ):
-            body = json.loads(await request.body())
+        elif has_json_body(request):
+            body = await json_body(request)
             if not isinstance(body, dict):
                 return None
             query, variables = body.get("query"), body.get("variables")
             operation_name = body.get("operationName")
         else:
             return None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return None
     if not isinstance(query, str) or not (variables is None or isinstance(variables, dict)):
         return None
@@ -97,8 +174,11 @@ def error_response(
     code: str = "BAD_REQUEST",
 ) -> Response:
     """A GraphQL-shaped error body with the given status."""
+    # A message may quote the client's text, which can hold lone surrogates that no UTF-8
+    # body can carry: write those as their escapes instead of failing.
+    printable = message.encode("utf-8", "backslashreplace").decode("utf-8")
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        {"errors": [{"message": printable, "extensions": {"code": code}}]},
         status_code=status_code,
         media_type=media_type,
         headers=headers,
@@ -109,6 +189,22 @@ class GraphQLOverHTTP:
     """Mixin for strawberry's ASGI ``GraphQL`` view adding the spec's status codes."""
 
     execution_timeout_seconds: float = 30.0
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON as strawberry decodes it, with too deep a nesting as a decoding error."""
+        try:
+            return super().decode_json(data)  # type: ignore[misc]
+        except RecursionError:
+            raise JSONNestedTooDeeply(data) from None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry's JSON parsing for HTTP, naming too deep a nesting as the problem."""
+        try:
+            return self.decode_json(data)
+        except JSONNestedTooDeeply:
+            raise HTTPException(400, NESTED_TOO_DEEPLY) from None
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -134,6 +230,11 @@ class GraphQLOverHTTP:
                 406,
                 code="NOT_ACCEPTABLE",
             )
+        if has_json_body(request):
+            try:
+                await json_body(request)
+            except MalformedBody as error:
+                return error_response(str(error), 400, media_type=media_type)
         try:
             async with asyncio.timeout(self.execution_timeout_seconds):
                 response = await super().run(request, *args, **kwargs)  # type: ignore[misc]
@@ -196,8 +297,12 @@ __all__ = [
     "GRAPHQL_RESPONSE_JSON",
     "GraphQLOperation",
     "GraphQLOverHTTP",
+    "JSONNestedTooDeeply",
+    "MalformedBody",
     "error_response",
     "graphql_operation",
+    "has_json_body",
     "is_request_error",
+    "json_body",
     "preferred_media_type",
 ]

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
@@ -26,6 +27,12 @@ from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
 from app.dashboard import STATIC_DIRECTORY, dashboard_page
 from app.database import create_engine
 from app.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
+from app.graphql_ws import (
+    WEBSOCKET_FORBIDDEN,
+    WEBSOCKET_TRY_AGAIN_LATER,
+    HandshakeRefused,
+    PortfolioWebSocketAdapter,
+)
 from app.limits import BodySizeLimit
 from app.report import report_page
 from app.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
@@ -57,6 +64,8 @@ async def _viewer_named_by(context: Context, authorization: str | None) -> Viewe
 class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
     """Strawberry's ASGI view with our per-request context, closed after every request."""
 
+    websocket_adapter_class = PortfolioWebSocketAdapter
+
     def __init__(self, *, settings: Settings, engine_holder: dict[str, AsyncEngine]) -> None:
         super().__init__(
             build_schema(settings),
@@ -74,6 +83,11 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
 
     async def run(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         """Serve repeated read-only requests from the response cache (with ETag / 304)."""
+        if isinstance(request, WebSocket):
+            try:
+                return await super().run(request, *args, **kwargs)
+            except HandshakeRefused:
+                return request
         key = await self._cache_key(request) if self.response_cache is not None else None
         if key is None or self.response_cache is None:
             return await super().run(request, *args, **kwargs)
@@ -121,8 +135,34 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         context = self._context(request)
         context.response = response
-        context.viewer = await self._viewer(request)
+        if isinstance(request, WebSocket):
+            context.viewer = await self._websocket_viewer(request)
+        else:
+            context.viewer = await self._viewer(request)
         return context
+
+    async def _websocket_viewer(self, websocket: WebSocket) -> Viewer:
+        """The caller the handshake's ``Authorization`` header names.
+
+        Strawberry asks for the context after accepting the socket, so a refused caller is
+        answered with a close frame here, not with the HTTP status a request would get.
+        """
+        context = self._context(websocket)
+        try:
+            return await self._viewer(websocket)
+        except HTTPException as error:
+            code, reason = (
+                WEBSOCKET_FORBIDDEN if error.status_code == 401 else WEBSOCKET_TRY_AGAIN_LATER
+            )
+            logger.debug("websocket handshake refused: %s", error.reason)
+            # Done with the database before the client hears it: a client that goes away
+            # at once must not interrupt the connection's rollback.
+            await context.release()
+            await websocket.close(code=code, reason=reason)
+            raise HandshakeRefused from error
+        finally:
+            # A socket may idle for long before its first event: it holds no connection.
+            await context.release()
 
     def _context(self, request: Any) -> Context:
         """The request's context, made on first use: the cache key, the token check and
@@ -169,6 +209,9 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             viewer = await _viewer_named_by(context, authorization)
         except DatabaseUnavailableError as error:
             raise ConnectionRejectionError({"message": error.message}) from error
+        finally:
+            # Before strawberry answers: neither an idle socket nor a refused one keeps it.
+            await context.release()
         if viewer is None:
             raise ConnectionRejectionError({"message": UNKNOWN_TOKEN})
         if viewer.is_authenticated:

@@ -1,4 +1,4 @@
-"""Export a dependency graph, or the neighbourhood of one node, as text.
+r"""Export a dependency graph, or the neighbourhood of one node, as text.
 
 GraphML and GEXF are written by networkx; DOT and Mermaid by hand, so no Graphviz binding
 is needed. Every format lists nodes by code and edges by (supplier, dependant), so equal
@@ -6,6 +6,18 @@ graphs give equal text. Exported attributes are plain strings, numbers and boole
 enums become their names, dates ISO strings, missing values are left out, and the input
 records (the ``data`` node attribute) are reduced to their fields. The edge attribute
 ``type`` is exported as ``dependency_type``, because GEXF reserves ``type``.
+
+Escaping, so any text reads back as it was written:
+
+- GraphML and GEXF: XML escaping by the writer (``&amp;``, ``&lt;``, ``&quot;``…); a
+  carriage return is written ``&#13;``, since XML readers turn a raw one into a line feed.
+- DOT: every ID and value is a double-quoted string: ``&`` becomes ``&amp;`` (Graphviz
+  reads entities in labels), ``\`` becomes ``\\``, ``"`` becomes ``\"``, a line feed
+  ``\n`` and a carriage return ``&#13;``.
+- Mermaid: labels are double-quoted; every character but letters, digits, space and
+  ``-_.,()/`` is written as Mermaid's numeric entity ``#<decimal>;`` (``&`` is ``#38;``,
+  ``#`` is ``#35;``, a line feed ``#10;``). Node ids are ``n`` and the code, with each
+  character but an ASCII letter or digit as ``_<hex>_``.
 """
 
 from __future__ import annotations
@@ -88,12 +100,12 @@ def export_graph(graph: nx.DiGraph, *, format: ExportFormat) -> str:
     >>> print(export_graph(graph, format=ExportFormat.MERMAID), end="")
     flowchart LR
         nKJ[("KJ: Kjernejournal")]
-        nPLL["PLL: PLL #quot;legemiddelliste#quot;"]
+        nPLL["PLL: PLL #34;legemiddelliste#34;"]
         nKJ ==>|HIGH| nPLL
     """
     plain = _plain_graph(graph)
     if format == ExportFormat.GRAPHML:
-        return "\n".join(nx.generate_graphml(plain)) + "\n"
+        return _graphml(plain)
     if format == ExportFormat.GEXF:
         # The writer stamps today's date; leave it out so the text depends only on data.
         text = "\n".join(nx.generate_gexf(plain)) + "\n"
@@ -101,6 +113,15 @@ def export_graph(graph: nx.DiGraph, *, format: ExportFormat) -> str:
     if format == ExportFormat.DOT:
         return _dot(plain)
     return _mermaid(plain)
+
+
+def _graphml(graph: nx.DiGraph) -> str:
+    # What nx.generate_graphml writes, without splitting it into lines: that would read a
+    # carriage return inside a value as a line break. Values are element text, where the
+    # writer leaves a carriage return raw and every XML reader turns it into a line feed.
+    writer = nx.GraphMLWriter()
+    writer.add_graph_element(graph)
+    return str(writer).replace("\r", "&#13;").rstrip("\n") + "\n"
 
 
 def _plain_graph(graph: nx.DiGraph) -> nx.DiGraph:
@@ -167,16 +188,20 @@ def _dot_attributes(attributes: dict[str, Any], extra: list[str]) -> str:
     )
 
 
+_DOT_ESCAPES = str.maketrans({"&": "&amp;", "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "&#13;"})
+
+
 def _dot_id(text: str) -> str:
-    """A DOT double-quoted string; a line break becomes DOT's ``\\n`` escape."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+    """A DOT double-quoted string, escaped as the module docstring says."""
+    return f'"{text.translate(_DOT_ESCAPES)}"'
 
 
 def _mermaid(graph: nx.DiGraph) -> str:
     lines = ["flowchart LR"]
     for code, attributes in graph.nodes(data=True):
-        label = _mermaid_text(f"{code}: {attributes['name']}" if "name" in attributes else code)
+        label = _mermaid_text(code)
+        if "name" in attributes:
+            label = f"{label}: {_mermaid_text(attributes['name'])}"
         if attributes.get("kind") == NodeKind.SOLUTION:
             lines.append(f'    {_mermaid_id(code)}[("{label}")]')
         else:
@@ -198,8 +223,13 @@ def _mermaid_id(code: str) -> str:
     )
 
 
+_MERMAID_PLAIN = frozenset(" -_.,()/")
+
+
 def _mermaid_text(text: str) -> str:
-    """Text safe inside a double-quoted Mermaid label."""
-    for character, entity in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
-        text = text.replace(character, entity)
-    return text
+    """Text safe inside a double-quoted Mermaid label: anything that could end the label,
+    start an entity or markup, or be read as HTML (``&lt;``) is a numeric entity."""
+    return "".join(
+        character if character.isalnum() or character in _MERMAID_PLAIN else f"#{ord(character)};"
+        for character in text
+    )

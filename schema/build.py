@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
-from graphql import BREAK, GraphQLError, StringValueNode, Visitor, visit
+from graphql import (
+    BREAK,
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    StringValueNode,
+    Visitor,
+    validate,
+    visit,
+)
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
@@ -21,6 +33,8 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
 from app.settings import Settings
@@ -90,14 +104,39 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
+NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
+SURROGATE_MESSAGE = (
+    "Text must not contain a lone surrogate (U+D800 to U+DFFF): it is not a character "
+    "and cannot be stored or sent back as UTF-8."
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return NUL_MESSAGE
+    return SURROGATE_MESSAGE if _LONE_SURROGATE.search(text) else None
+
+
+def unstorable_text(value: Any) -> str | None:
+    """Why a variable's value cannot be taken as text, or None when it can.
+
+    Walks nested lists and objects with its own stack: a value nested as deeply as the
+    JSON parser allows must not exhaust Python's.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            problem = _text_problem(item)
+            if problem is not None:
+                return problem
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
 
 
 class _NulLiteralFinder(Visitor):
@@ -112,18 +151,21 @@ class _NulLiteralFinder(Visitor):
         return None
 
 
-class RefuseNulCharacters(SchemaExtension):
-    """Text holding U+0000 is refused as bad input before anything runs.
+class RefuseUnstorableText(SchemaExtension):
+    """Text holding U+0000 or a lone surrogate is refused as bad input before anything runs.
 
-    PostgreSQL cannot store or even compare such text, so letting it through would fail
-    deep in a query on one backend and be stored on the other.
+    PostgreSQL cannot store or even compare text with NUL, so letting it through would
+    fail deep in a query on one backend and be stored on the other. A lone surrogate
+    (JSON allows ``"\\ud800"``) is no character at all: no database driver can encode it.
+    The parser already refuses a surrogate in a document's own string literals.
     """
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         for name, value in (context.variables or {}).items():
-            if _holds_nul(value):
-                raise UserInputError(NUL_MESSAGE, argument=name)
+            problem = unstorable_text(value)
+            if problem is not None:
+                raise UserInputError(problem, argument=name)
         if context.graphql_document is not None:
             finder = _NulLiteralFinder()
             visit(context.graphql_document, finder)
@@ -132,7 +174,47 @@ class RefuseNulCharacters(SchemaExtension):
         yield
 
 
-NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
+@lru_cache(maxsize=256)
+def _validate_without_suggestions(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    # Strawberry's own validation adds these two rules to every document; so do we.
+    return validate(
+        schema,
+        document,
+        (*rules, MaybeNullValidationRule, OneOfInputValidationRule),
+        hide_suggestions=True,
+    )
+
+
+class ValidationWithoutSuggestions(SchemaExtension):
+    """Validates (cached, as ``ValidationCache`` does) with no "Did you mean …?" hints.
+
+    A suggestion names fields, arguments, types and enum values the client did not ask
+    for: a map of the schema for whoever is not allowed to introspect it.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        assert isinstance(context.schema, PortfolioSchema)
+        assert context.graphql_document is not None
+        context.pre_execution_errors = _validate_without_suggestions(
+            context.schema.graphql_schema, context.graphql_document, tuple(context.validation_rules)
+        )
+        yield
+
+
+class SuggestionFreeExecutionContext(PlainFieldExecutionContext):
+    """Coerces variables without "Did you mean …?" hints (see ValidationWithoutSuggestions)."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        return super().build(*args, **{**kwargs, "hide_suggestions": True})
+
+
+def suggestions_hidden(settings: Settings) -> bool:
+    """Suggestions describe the schema: off outside debug and whenever introspection is."""
+    return not settings.debug or not settings.introspection
 
 
 class PortfolioSchema(Schema):
@@ -141,6 +223,11 @@ class PortfolioSchema(Schema):
     def __init__(self, *args: Any, debug: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.debug = debug
+
+    @property
+    def graphql_schema(self) -> GraphQLSchema:
+        """The graphql-core schema strawberry built (which it gives no public name)."""
+        return self._schema
 
     def process_errors(
         self,
@@ -165,12 +252,13 @@ def build_schema(settings: Settings) -> Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
+    hide_suggestions = suggestions_hidden(settings)
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        ValidationWithoutSuggestions if hide_suggestions else lambda: ValidationCache(maxsize=256),
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        RefuseNulCharacters,
+        RefuseUnstorableText,
     ]
     if not settings.debug:
         extensions.append(MaskUnexpectedErrors)
@@ -182,8 +270,10 @@ def build_schema(settings: Settings) -> Schema:
         subscription=Subscription,
         types=NODE_TYPES,
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not settings.debug),
-        execution_context_class=PlainFieldExecutionContext,
+        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=hide_suggestions),
+        execution_context_class=(
+            SuggestionFreeExecutionContext if hide_suggestions else PlainFieldExecutionContext
+        ),
         debug=settings.debug,
     )
 

@@ -1,4 +1,8 @@
+import dataclasses
+import html
 import io
+import re
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -149,3 +153,106 @@ def test_subgraph_both_ways_is_a_copy() -> None:
 def test_subgraph_of_unknown_root_raises_node_not_found() -> None:
     with pytest.raises(NodeNotFound):
         subgraph(sample(), "NOPE")
+
+
+# Every character some format treats specially, and text that looks like an escape already.
+AWKWARD_CODE = 'P&L#"<L>'
+AWKWARD_NAME = (
+    "A & B #1 \"double\" 'single' <b>x</b> line\nbreak\r\nwindows\\back | ; {} [] : "
+    "`tick` &amp; #35; &#13; \\n %% blåbær"
+)
+
+
+def awkward_graph() -> nx.DiGraph:
+    named = dataclasses.replace(initiative(AWKWARD_CODE, start=0, end=10), name=AWKWARD_NAME)
+    return portfolio(
+        initiatives=[named],
+        solutions=[solution("KJ")],
+        dependencies=[depends("KJ", AWKWARD_CODE)],
+    )
+
+
+def read_xml_name(text: str, read: Any) -> tuple[str, str]:
+    parsed = read(io.BytesIO(text.encode()))
+    ((_supplier, dependant),) = parsed.edges
+    return dependant, parsed.nodes[dependant]["name"]
+
+
+# DOT: a statement per line; a quoted ID escapes only \\, \" and \n, the rest as entities.
+DOT_ID = r'"(?:[^"\\\r\n]|\\[\\"n])*"'
+DOT_ATTRIBUTE = rf"(\w+)=({DOT_ID}|\w+)"
+DOT_ATTRIBUTES = rf"{DOT_ATTRIBUTE}(?:, {DOT_ATTRIBUTE})*"
+DOT_NODE = re.compile(rf"    ({DOT_ID}) \[({DOT_ATTRIBUTES})\];")
+DOT_EDGE = re.compile(rf"    ({DOT_ID}) -> ({DOT_ID}) \[({DOT_ATTRIBUTES})\];")
+DOT_FRAME = {"digraph dependencies {", "    rankdir=LR;", "    node [shape=box];", "}"}
+
+
+def dot_text(quoted: str) -> str:
+    unescaped = re.sub(r"\\(.)", lambda m: "\n" if m[1] == "n" else m[1], quoted[1:-1])
+    return html.unescape(unescaped)
+
+
+def read_dot_name(text: str) -> tuple[str, str]:
+    nodes: dict[str, dict[str, str]] = {}
+    edges = []
+    for line in text.splitlines():
+        if node := DOT_NODE.fullmatch(line):
+            attributes = re.findall(DOT_ATTRIBUTE, node[2])
+            nodes[dot_text(node[1])] = {key: dot_text(value) for key, value in attributes}
+        elif edge := DOT_EDGE.fullmatch(line):
+            edges.append((dot_text(edge[1]), dot_text(edge[2])))
+        else:
+            assert line in DOT_FRAME, f"not a DOT statement: {line!r}"
+    ((_supplier, dependant),) = edges
+    assert nodes[dependant]["label"] == f"{dependant}\n{nodes[dependant]['name']}"
+    return dependant, nodes[dependant]["name"]
+
+
+# Mermaid: ids of ASCII letters, digits and _; labels of plain characters and #<n>; entities.
+MERMAID_ID = r"n[A-Za-z0-9_]+"
+MERMAID_TEXT = r"(?:[\w .,()/-]|#\d+;)*"
+MERMAID_NODE = re.compile(
+    rf'    ({MERMAID_ID})(?:\["({MERMAID_TEXT}: {MERMAID_TEXT})"\]'
+    rf'|\[\("({MERMAID_TEXT}: {MERMAID_TEXT})"\)\])'
+)
+MERMAID_EDGE = re.compile(rf"    ({MERMAID_ID}) (?:==>|-->|-\.->)(?:\|\w+\|)? ({MERMAID_ID})")
+
+
+def mermaid_id(text: str) -> str:
+    return re.sub(r"_([0-9a-f]+)_", lambda m: chr(int(m[1], 16)), text[1:])
+
+
+def mermaid_text(text: str) -> str:
+    return re.sub(r"#(\d+);", lambda m: chr(int(m[1])), text)
+
+
+def read_mermaid_name(text: str) -> tuple[str, str]:
+    labels: dict[str, str] = {}
+    edges = []
+    for line in text.splitlines()[1:]:
+        if node := MERMAID_NODE.fullmatch(line):
+            labels[mermaid_id(node[1])] = mermaid_text(node[2] or node[3])
+        elif edge := MERMAID_EDGE.fullmatch(line):
+            edges.append((mermaid_id(edge[1]), mermaid_id(edge[2])))
+        else:
+            raise AssertionError(f"not a Mermaid statement: {line!r}")
+    ((_supplier, dependant),) = edges
+    code, _, name = labels[dependant].partition(": ")
+    assert code == dependant
+    return dependant, name
+
+
+def test_every_format_reads_back_a_name_full_of_special_characters() -> None:
+    readers = {
+        ExportFormat.GRAPHML: lambda text: read_xml_name(text, nx.read_graphml),
+        ExportFormat.GEXF: lambda text: read_xml_name(text, nx.read_gexf),
+        ExportFormat.DOT: read_dot_name,
+        ExportFormat.MERMAID: read_mermaid_name,
+    }
+    graph = awkward_graph()
+
+    read_back = {
+        format: read(export_graph(graph, format=format)) for format, read in readers.items()
+    }
+
+    assert read_back == dict.fromkeys(readers, (AWKWARD_CODE, AWKWARD_NAME))
