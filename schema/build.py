@@ -24,6 +24,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from app.settings import Settings
+from schema.cost import CostLimitedExecutionContext, ReportQueryCost
 from schema.errors import UserInputError
 from schema.execution import PlainFieldExecutionContext
 from schema.mutations import Mutation
@@ -135,6 +136,10 @@ class RefuseNulCharacters(SchemaExtension):
 NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
 
 
+class PortfolioExecutionContext(CostLimitedExecutionContext, PlainFieldExecutionContext):
+    """Costs the document before it runs, then answers plain fields directly."""
+
+
 class PortfolioSchema(Schema):
     """A strawberry schema that logs client mistakes quietly."""
 
@@ -171,6 +176,7 @@ def build_schema(settings: Settings) -> Schema:
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         RefuseNulCharacters,
+        ReportQueryCost,
     ]
     if not settings.debug:
         extensions.append(MaskUnexpectedErrors)
@@ -183,7 +189,7 @@ def build_schema(settings: Settings) -> Schema:
         types=NODE_TYPES,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not settings.debug),
-        execution_context_class=PlainFieldExecutionContext,
+        execution_context_class=PortfolioExecutionContext,
         debug=settings.debug,
     )
 

@@ -18,6 +18,7 @@ from app import repository
 from app.analysis import Analysis, AnalysisCache
 from app.auth import ANONYMOUS, Viewer
 from app.settings import Settings
+from schema.cost import QueryCost
 from schema.errors import DatabaseUnavailableError, UserInputError
 from schema.loaders import Loaders
 
@@ -47,6 +48,7 @@ class Context:
     connection_params: Any = None  # a WebSocket's connection_init payload
     analysis_cache: AnalysisCache = field(default_factory=AnalysisCache)
     today: date = field(default_factory=date.today)
+    query_cost: QueryCost | None = None  # set before execution (schema/cost.py)
     _connection: AsyncConnection | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _finished: bool = False
