@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from graphql import BREAK, GraphQLError, StringValueNode, Visitor, visit
+from graphql import (
+    BREAK,
+    GraphQLError,
+    GraphQLSchema,
+    StringValueNode,
+    Visitor,
+    build_ast_schema,
+    parse,
+    visit,
+)
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
@@ -24,7 +34,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from app.settings import Settings
-from schema.cost import CostLimitedExecutionContext, ReportQueryCost
+from schema.cost import PriceOperations
 from schema.errors import UserInputError
 from schema.execution import PlainFieldExecutionContext
 from schema.mutations import Mutation
@@ -136,16 +146,17 @@ class RefuseNulCharacters(SchemaExtension):
 NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
 
 
-class PortfolioExecutionContext(CostLimitedExecutionContext, PlainFieldExecutionContext):
-    """Costs the document before it runs, then answers plain fields directly."""
-
-
 class PortfolioSchema(Schema):
     """A strawberry schema that logs client mistakes quietly."""
 
     def __init__(self, *args: Any, debug: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.debug = debug
+
+    @functools.cached_property
+    def cost_schema(self) -> GraphQLSchema:
+        """The schema rebuilt from its SDL: the types, lists and defaults pricing reads."""
+        return build_ast_schema(parse(self.as_str()))
 
     def process_errors(
         self,
@@ -176,7 +187,7 @@ def build_schema(settings: Settings) -> Schema:
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         RefuseNulCharacters,
-        ReportQueryCost,
+        PriceOperations,
     ]
     if not settings.debug:
         extensions.append(MaskUnexpectedErrors)
@@ -189,7 +200,7 @@ def build_schema(settings: Settings) -> Schema:
         types=NODE_TYPES,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not settings.debug),
-        execution_context_class=PortfolioExecutionContext,
+        execution_context_class=PlainFieldExecutionContext,
         debug=settings.debug,
     )
 

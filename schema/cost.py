@@ -20,11 +20,12 @@ the data leaves short costs what its ``first`` allowed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, cast
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -40,14 +41,19 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
     get_nullable_type,
+    get_operation_ast,
     is_abstract_type,
     is_composite_type,
     is_list_type,
     type_from_ast,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
+    get_variable_values,
+)
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.settings import Settings
 
@@ -304,11 +310,47 @@ def _is_connection(named: GraphQLNamedType) -> bool:
     return "pageInfo" in named.fields and ("edges" in named.fields or "nodes" in named.fields)
 
 
-class CostLimitedContext(Protocol):
-    """What the execution context needs from the request context to apply the limits."""
+class CostedContext(Protocol):
+    """What pricing needs from the request context: the limits, and where to note the cost."""
 
     settings: Settings
     query_cost: QueryCost | None
+
+    async def charge(self, cost: QueryCost) -> None:
+        """Take the cost from the caller's budget; raise when the budget cannot carry it."""
+
+
+class PricedSchema(Protocol):
+    """A schema that offers the plain graphql-core schema its documents are priced on."""
+
+    @property
+    def cost_schema(self) -> GraphQLSchema:
+        """The schema's types, fields and argument defaults."""
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    raw_variables: Mapping[str, Any] | None,
+    *,
+    field_costs: FieldCosts = FIELD_COSTS,
+) -> QueryCost | None:
+    """The cost of the operation a request runs; None when execution will refuse it anyway."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return None
+    variables = get_variable_values(
+        schema, operation.variable_definitions or (), dict(raw_variables or {})
+    )
+    if isinstance(variables, list):
+        return None
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    return document_cost(schema, operation, fragments, variables, field_costs=field_costs)
 
 
 def query_too_complex(cost: QueryCost, settings: Settings) -> GraphQLError | None:
@@ -333,35 +375,35 @@ def cost_report(cost: QueryCost, settings: Settings) -> dict[str, int]:
     }
 
 
-class CostLimitedExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Works out a document's cost before anything runs, and refuses it over the limits.
+class PriceOperations(SchemaExtension):
+    """Prices every operation before it runs: refused over the limits, else charged.
 
-    graphql-core's ``build`` has coerced the variables and picked the operation, so the
-    cost is that of the operation that would run, with the values it would run with.
+    Answers carry the figures as ``extensions.cost``. The schema must offer
+    ``cost_schema`` (see ``PricedSchema``), the context a ``charge`` (``CostedContext``).
     """
 
     field_costs: ClassVar[FieldCosts] = FIELD_COSTS
 
-    @classmethod
-    def build(cls, *args: Any, **kwargs: Any) -> list[GraphQLError] | Any:
-        built = super().build(*args, **kwargs)
-        if isinstance(built, list):
-            return built
-        context = cast(CostLimitedContext, built.context_value)
-        found = document_cost(
-            built.schema,
-            built.operation,
-            built.fragment_definitions,
-            built.variable_values,
-            field_costs=cls.field_costs,
-        )
-        context.query_cost = found
-        refusal = query_too_complex(found, context.settings)
-        return [refusal] if refusal is not None else built
-
-
-class ReportQueryCost(SchemaExtension):
-    """Every answer whose document was costed carries ``extensions.cost``."""
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        schema = cast(PricedSchema, execution.schema)
+        context = cast(CostedContext, execution.context)
+        document = execution.graphql_document
+        if document is not None:
+            found = operation_cost(
+                schema.cost_schema,
+                document,
+                execution.operation_name,
+                execution.variables,
+                field_costs=self.field_costs,
+            )
+            if found is not None:
+                context.query_cost = found
+                refusal = query_too_complex(found, context.settings)
+                if refusal is not None:
+                    raise refusal
+                await context.charge(found)
+        yield
 
     def get_results(self) -> dict[str, Any]:
         context = self.execution_context.context
