@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pytest
 import strawberry
+from graphql import GraphQLSchema, build_ast_schema, parse
 
 from app.settings import Settings
 from schema.cost import (
     DEFAULT_LIST_SIZE,
-    CostLimitedExecutionContext,
     FieldCost,
     FieldCosts,
+    PriceOperations,
     QueryCost,
 )
 
@@ -75,99 +77,110 @@ class Query:
         return 0
 
 
-class ToyCostExecutionContext(CostLimitedExecutionContext):
+class ToyPricing(PriceOperations):
     field_costs: ClassVar[FieldCosts] = {
         ("Branch", "paths"): FieldCost(per_item=5, size=3),
         ("Query", "analysis"): FieldCost(weight=40),
     }
 
 
-SCHEMA = strawberry.Schema(query=Query, execution_context_class=ToyCostExecutionContext)
+class ToySchema(strawberry.Schema):
+    @functools.cached_property
+    def cost_schema(self) -> GraphQLSchema:
+        return build_ast_schema(parse(self.as_str()))
+
+
+SCHEMA = ToySchema(query=Query, extensions=[ToyPricing])
 
 
 @dataclass
 class CostContext:
     settings: Settings = field(default_factory=Settings)
     query_cost: QueryCost | None = None
+    charged: list[int] = field(default_factory=list)
+
+    async def charge(self, cost: QueryCost) -> None:
+        self.charged.append(cost.points)
 
 
-def cost_of(document: str, variables: dict[str, Any] | None = None) -> QueryCost:
+async def cost_of(document: str, variables: dict[str, Any] | None = None) -> QueryCost:
     context = CostContext()
-    result = SCHEMA.execute_sync(document, variable_values=variables, context_value=context)
+    result = await SCHEMA.execute(document, variable_values=variables, context_value=context)
     assert result.errors is None
     assert context.query_cost is not None
+    assert context.charged == [context.query_cost.points]
     return context.query_cost
 
 
-def test_a_scalar_costs_nothing() -> None:
-    assert cost_of("{ count }") == QueryCost(node_count=0, points=0)
+async def test_a_scalar_costs_nothing() -> None:
+    assert await cost_of("{ count }") == QueryCost(node_count=0, points=0)
 
 
-def test_a_list_of_objects_costs_a_point_and_one_per_item_it_may_hold() -> None:
-    assert cost_of("{ branches(first: 3) { code } }") == QueryCost(node_count=3, points=4)
+async def test_a_list_of_objects_costs_a_point_and_one_per_item_it_may_hold() -> None:
+    assert await cost_of("{ branches(first: 3) { code } }") == QueryCost(node_count=3, points=4)
 
 
-def test_the_default_of_first_counts_when_the_document_gives_none() -> None:
-    assert cost_of("{ branches { code } }") == QueryCost(node_count=20, points=21)
+async def test_the_default_of_first_counts_when_the_document_gives_none() -> None:
+    assert await cost_of("{ branches { code } }") == QueryCost(node_count=20, points=21)
 
 
-def test_first_given_by_a_variable_counts() -> None:
+async def test_first_given_by_a_variable_counts() -> None:
     document = "query ($n: Int!) { branches(first: $n) { code } }"
 
-    assert cost_of(document, {"n": 7}) == QueryCost(node_count=7, points=8)
+    assert await cost_of(document, {"n": 7}) == QueryCost(node_count=7, points=8)
 
 
-def test_nested_lists_multiply_as_github_counts_nodes() -> None:
-    found = cost_of("{ branches(first: 10) { leaves(first: 4) { code } } }")
+async def test_nested_lists_multiply_as_github_counts_nodes() -> None:
+    found = await cost_of("{ branches(first: 10) { leaves(first: 4) { code } } }")
 
     assert found.node_count == 10 + 10 * 4
     assert found.points == (1 + 10) + 10 * (1 + 4)
 
 
-def test_a_list_without_first_counts_its_declared_or_the_default_size() -> None:
-    found = cost_of("{ branches(first: 1) { unbounded { code } } }")
+async def test_a_list_without_first_counts_its_declared_or_the_default_size() -> None:
+    found = await cost_of("{ branches(first: 1) { unbounded { code } } }")
 
     assert found.node_count == 1 + DEFAULT_LIST_SIZE
 
 
-def test_a_declared_weight_per_item_prices_the_analysis() -> None:
-    found = cost_of("{ branches(first: 2) { paths } }")
+async def test_a_declared_weight_per_item_prices_the_analysis() -> None:
+    found = await cost_of("{ branches(first: 2) { paths } }")
 
     assert found.points == (1 + 2) + 2 * (1 + 3 * 5)
     assert found.node_count == 2  # paths are values, not nodes
 
 
-def test_a_declared_weight_per_call_prices_a_computation() -> None:
-    assert cost_of("{ analysis { code } }").points == 40
+async def test_a_declared_weight_per_call_prices_a_computation() -> None:
+    assert (await cost_of("{ analysis { code } }")).points == 40
 
 
-def test_a_connection_counts_its_page_once() -> None:
-    found = cost_of("{ page(first: 30) { nodes { code } pageInfo { hasNextPage } } }")
+async def test_a_connection_counts_its_page_once() -> None:
+    found = await cost_of("{ page(first: 30) { nodes { code } pageInfo { hasNextPage } } }")
 
     assert found.node_count == 30
     assert found.points == 1 + 30 + 1  # the connection, its 30 nodes, pageInfo
 
 
-def test_skipped_fields_cost_nothing() -> None:
+async def test_skipped_fields_cost_nothing() -> None:
     document = "query ($skip: Boolean!) { count branches @skip(if: $skip) { code } }"
 
-    assert cost_of(document, {"skip": True}) == QueryCost()
-    assert cost_of(document, {"skip": False}).node_count == 20
+    assert await cost_of(document, {"skip": True}) == QueryCost()
+    assert (await cost_of(document, {"skip": False})).node_count == 20
 
 
-def test_fragments_are_counted_where_they_are_spread() -> None:
+async def test_fragments_are_counted_where_they_are_spread() -> None:
     document = """
         { branches(first: 2) { ...Leaves } }
         fragment Leaves on Branch { leaves(first: 5) { code } }
     """
 
-    assert cost_of(document).node_count == 2 + 2 * 5
+    assert (await cost_of(document)).node_count == 2 + 2 * 5
 
 
-def test_a_document_over_the_point_limit_is_refused_before_it_runs() -> None:
+async def test_a_document_over_the_point_limit_is_refused_before_it_runs_or_spends() -> None:
     context = CostContext(settings=Settings(max_query_cost=100))
 
-    result = SCHEMA.execute_sync(
+    result = await SCHEMA.execute(
         "{ branches(first: 50) { leaves(first: 50) { code } } }", context_value=context
     )
 
@@ -182,13 +195,14 @@ def test_a_document_over_the_point_limit_is_refused_before_it_runs() -> None:
         "nodeCount": 50 + 50 * 50,
         "nodeLimit": Settings().max_query_nodes,
     }
+    assert context.charged == []  # nothing ran, nothing was spent
 
 
 @pytest.mark.parametrize(("first", "refused"), [(10, False), (11, True)])
-def test_the_node_limit_is_inclusive(first: int, refused: bool) -> None:
+async def test_the_node_limit_is_inclusive(first: int, refused: bool) -> None:
     context = CostContext(settings=Settings(max_query_nodes=10))
 
-    result = SCHEMA.execute_sync(
+    result = await SCHEMA.execute(
         f"{{ branches(first: {first}) {{ code }} }}", context_value=context
     )
 
