@@ -19,7 +19,7 @@ from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.auth import Viewer
 from app.models import CallerBudget, table_of
@@ -88,8 +88,11 @@ class CallerBudgets(Protocol):
 
     rule: BucketRule
 
-    async def charge(self, caller: str, cost: int) -> BudgetState:
-        """Spend ``cost`` points of ``caller``'s budget if they fit; say what is left."""
+    async def charge(self, connection: AsyncConnection, caller: str, cost: int) -> BudgetState:
+        """Spend ``cost`` points of ``caller``'s budget if they fit; say what is left.
+
+        ``connection`` is the request's own: a charge takes no connection of its own.
+        """
 
 
 class InProcessBudgets:
@@ -101,7 +104,9 @@ class InProcessBudgets:
         self._buckets: dict[str, tuple[float, float]] = {}  # caller -> (level, at)
         self._lock = asyncio.Lock()
 
-    async def charge(self, caller: str, cost: int) -> BudgetState:
+    async def charge(
+        self, _connection: AsyncConnection | None, caller: str, cost: int
+    ) -> BudgetState:
         cost = min(cost, self.rule.capacity)  # a document dearer than the budget empties it
         async with self._lock:
             now = self._clock()
@@ -117,11 +122,10 @@ class InProcessBudgets:
 class DatabaseBudgets:
     """Buckets in the ``caller_budget`` table, charged with one atomic upsert (PostgreSQL)."""
 
-    def __init__(self, rule: BucketRule, engine: AsyncEngine) -> None:
+    def __init__(self, rule: BucketRule) -> None:
         self.rule = rule
-        self.engine = engine
 
-    async def charge(self, caller: str, cost: int) -> BudgetState:
+    async def charge(self, connection: AsyncConnection, caller: str, cost: int) -> BudgetState:
         cost = min(cost, self.rule.capacity)  # a document dearer than the budget empties it
         now = sa.func.now()
         drained = sa.func.greatest(
@@ -136,19 +140,21 @@ class DatabaseBudgets:
             set_={"level": drained + cost, "updated_at": now},
             where=drained + cost <= self.rule.capacity,
         ).returning(budget_table.c.level, budget_table.c.updated_at)
-        async with self.engine.begin() as connection:
-            charged = (await connection.execute(charge)).one_or_none()
-            if charged is not None:
-                return self.rule.state(
-                    level=charged.level, cost=cost, now=charged.updated_at, admitted=True
+        # Committed at once, whatever the request does next: the points are spent.
+        charged = (await connection.execute(charge)).one_or_none()
+        if charged is not None:
+            await connection.commit()
+            return self.rule.state(
+                level=charged.level, cost=cost, now=charged.updated_at, admitted=True
+            )
+        current = (
+            await connection.execute(
+                sa.select(drained.label("level"), now.label("now")).where(
+                    budget_table.c.caller == caller
                 )
-            current = (
-                await connection.execute(
-                    sa.select(drained.label("level"), now.label("now")).where(
-                        budget_table.c.caller == caller
-                    )
-                )
-            ).one()
+            )
+        ).one()
+        await connection.commit()
         return self.rule.state(level=current.level, cost=cost, now=current.now, admitted=False)
 
 
@@ -160,5 +166,5 @@ def caller_budgets(settings: Settings, engine: AsyncEngine) -> CallerBudgets | N
         capacity=settings.rate_limit_points, window_seconds=settings.rate_limit_window_seconds
     )
     if engine.dialect.name == "postgresql":
-        return DatabaseBudgets(rule, engine)
+        return DatabaseBudgets(rule)
     return InProcessBudgets(rule)

@@ -129,10 +129,7 @@ class Context:
             return
         client = getattr(self.request, "client", None)
         caller = caller_key(self.viewer, getattr(client, "host", None))
-        try:
-            self.budget = await self.budgets.charge(caller, cost.points)
-        except DATABASE_ERRORS as error:
-            raise DatabaseUnavailableError from error
+        self.budget = await self.read(self.budgets.charge, caller, cost.points)
         if self.budget.retry_after_seconds is not None:
             raise RateLimitedError(
                 cost=cost.points,

@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.testclient import TestClient
 
 from app.auth import ANONYMOUS, Viewer
-from app.budget import BucketRule, DatabaseBudgets, InProcessBudgets, caller_key
+from app.budget import BucketRule, BudgetState, DatabaseBudgets, InProcessBudgets, caller_key
 from app.database import create_engine
 from app.main import create_app
 from app.settings import Settings
@@ -32,7 +33,7 @@ class Clock:
 async def test_a_charge_that_fits_is_taken_from_the_budget() -> None:
     budgets = InProcessBudgets(RULE, clock=Clock())
 
-    state = await budgets.charge("address:a", 30)
+    state = await budgets.charge(None, "address:a", 30)
 
     assert state.admitted
     assert (state.limit, state.cost, state.remaining) == (100, 30, 70)
@@ -40,9 +41,9 @@ async def test_a_charge_that_fits_is_taken_from_the_budget() -> None:
 
 async def test_a_charge_that_does_not_fit_is_refused_with_the_wait_until_it_would() -> None:
     budgets = InProcessBudgets(RULE, clock=Clock())
-    await budgets.charge("address:a", 80)
+    await budgets.charge(None, "address:a", 80)
 
-    refused = await budgets.charge("address:a", 45)
+    refused = await budgets.charge(None, "address:a", 45)
 
     assert not refused.admitted
     assert refused.remaining == 20
@@ -52,19 +53,19 @@ async def test_a_charge_that_does_not_fit_is_refused_with_the_wait_until_it_woul
 async def test_the_bucket_drains_with_time() -> None:
     clock = Clock()
     budgets = InProcessBudgets(RULE, clock=clock)
-    await budgets.charge("address:a", 100)
+    await budgets.charge(None, "address:a", 100)
 
     clock.now += 4.0
 
-    assert (await budgets.charge("address:a", 40)).admitted
-    assert not (await budgets.charge("address:a", 1)).admitted
+    assert (await budgets.charge(None, "address:a", 40)).admitted
+    assert not (await budgets.charge(None, "address:a", 1)).admitted
 
 
 async def test_callers_have_their_own_buckets() -> None:
     budgets = InProcessBudgets(RULE, clock=Clock())
-    await budgets.charge("token:1", 100)
+    await budgets.charge(None, "token:1", 100)
 
-    assert (await budgets.charge("token:2", 100)).admitted
+    assert (await budgets.charge(None, "token:2", 100)).admitted
 
 
 def test_a_token_spends_its_own_budget_and_anonymous_callers_their_address() -> None:
@@ -78,13 +79,16 @@ def test_a_token_spends_its_own_budget_and_anonymous_callers_their_address() -> 
 async def test_workers_on_one_postgresql_spend_one_shared_budget(empty_database_url: str) -> None:
     # given two workers, each with its own engine on the same database
     engines = [create_engine(Settings(database_url=empty_database_url)) for _ in range(2)]
-    first, second = (DatabaseBudgets(RULE, engine) for engine in engines)
+    budgets = DatabaseBudgets(RULE)
+
+    async def charge(engine: AsyncEngine, points: int) -> BudgetState:
+        async with engine.connect() as connection:
+            return await budgets.charge(connection, "token:1", points)
+
     try:
         # when both spend at once from one caller's budget
-        charges = await asyncio.gather(
-            *(budgets.charge("token:1", 25) for budgets in (first, second) * 2)
-        )
-        refused = await second.charge("token:1", 30)
+        charges = await asyncio.gather(*(charge(engine, 25) for engine in engines * 2))
+        refused = await charge(engines[1], 30)
     finally:
         for engine in engines:
             await engine.dispose()
