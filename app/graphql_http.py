@@ -11,6 +11,8 @@
   past what the parser can hold, and be an object (or a list, refused as a batch): any
   other body answers 400 under both media types.
 - A request that runs longer than the execution timeout answers 504 with a JSON error.
+- A request the caller's budget of query points cannot carry answers 429 with
+  ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -213,6 +215,9 @@ class GraphQLOverHTTP:
             request, result
         )
         request.state.graphql_had_errors = bool(result.errors)
+        retry_after = _retry_after_seconds(result)
+        if retry_after is not None:
+            request.state.graphql_retry_after = retry_after
         if is_request_error(result):
             # The operation never started, so there is no data entry at all.
             request.state.graphql_request_error = True
@@ -254,11 +259,25 @@ class GraphQLOverHTTP:
             )
         if response.headers.get("content-type", "").startswith(APPLICATION_JSON):
             response.headers["content-type"] = media_type
+            retry_after = getattr(request.state, "graphql_retry_after", None)
+            if retry_after is not None:
+                response.status_code = 429
+                response.headers["Retry-After"] = str(retry_after)
+                return response
             if media_type == GRAPHQL_RESPONSE_JSON and getattr(
                 request.state, REQUEST_ERROR_STATE, False
             ):
                 response.status_code = 400
         return response
+
+
+def _retry_after_seconds(result: ExecutionResult) -> int | None:
+    """The wait a refusal over the caller's budget names, if the result is one."""
+    for error in result.errors or ():
+        extensions = error.extensions or {}
+        if extensions.get("code") == "RATE_LIMITED":
+            return int(extensions["retryAfterSeconds"])
+    return None
 
 
 def _http_error(error: HTTPException, media_type: str) -> Response:

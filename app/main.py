@@ -24,6 +24,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
+from app.budget import CallerBudgets, caller_budgets
 from app.dashboard import STATIC_DIRECTORY, dashboard_page
 from app.database import create_engine
 from app.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
@@ -74,6 +75,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         self.settings = settings
         self.engine_holder = engine_holder
         self.analysis_cache = AnalysisCache()
+        self.budgets: CallerBudgets | None = None  # made at startup, with the engine
         self.execution_timeout_seconds = settings.execution_timeout_seconds
         self.response_cache = (
             ResponseCache(max_bytes=settings.response_cache_megabytes * 1024 * 1024)
@@ -174,6 +176,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             engine=self.engine_holder["engine"],
             settings=self.settings,
             analysis_cache=self.analysis_cache,
+            budgets=self.budgets,
             request=request,
         )
         setattr(request.state, CONTEXT_STATE_KEY, context)
@@ -237,6 +240,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         owns_engine = engine is None
         engine_holder["engine"] = engine if engine is not None else create_engine(settings)
         _app.state.engine = engine_holder["engine"]
+        graphql_app.budgets = caller_budgets(settings, engine_holder["engine"])
         try:
             yield
         finally:

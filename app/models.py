@@ -420,3 +420,17 @@ class CouncilDecision(SQLModel, table=True):
     )
     recorded_by: str = Field(max_length=NAME_LENGTH)
     recorded_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class CallerBudget(SQLModel, table=True):
+    """How full one caller's bucket of query points was when it last spent some.
+
+    Used on PostgreSQL, where every worker and machine charges the same row; SQLite keeps
+    the buckets in the process.
+    """
+
+    __tablename__ = "caller_budget"
+
+    caller: str = Field(primary_key=True, max_length=NAME_LENGTH)
+    level: float = Field(sa_column=sa.Column(sa.Float, nullable=False))
+    updated_at: datetime = Field(sa_column=timestamp_column())

@@ -35,6 +35,10 @@ class Settings:
     max_query_depth: int = 15
     max_aliases: int = 50
     max_tokens: int = 5000
+    max_query_cost: int = 100_000
+    max_query_nodes: int = 500_000
+    rate_limit_points: int = 1_000_000
+    rate_limit_window_seconds: int = 600
     max_body_bytes: int = 1_000_000
     database_timeout_seconds: float = 5.0
     execution_timeout_seconds: float = 30.0
@@ -58,6 +62,12 @@ class Settings:
             max_query_depth=_int("PORTFOLIO_MAX_QUERY_DEPTH", defaults.max_query_depth),
             max_aliases=_int("PORTFOLIO_MAX_ALIASES", defaults.max_aliases),
             max_tokens=_int("PORTFOLIO_MAX_TOKENS", defaults.max_tokens),
+            max_query_cost=_int("PORTFOLIO_MAX_QUERY_COST", defaults.max_query_cost),
+            max_query_nodes=_int("PORTFOLIO_MAX_QUERY_NODES", defaults.max_query_nodes),
+            rate_limit_points=_int("PORTFOLIO_RATE_LIMIT_POINTS", defaults.rate_limit_points),
+            rate_limit_window_seconds=_int(
+                "PORTFOLIO_RATE_LIMIT_WINDOW", defaults.rate_limit_window_seconds
+            ),
             max_body_bytes=_int("PORTFOLIO_MAX_BODY_BYTES", defaults.max_body_bytes),
             database_timeout_seconds=float(
                 env.get("PORTFOLIO_DATABASE_TIMEOUT", defaults.database_timeout_seconds)

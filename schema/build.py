@@ -38,6 +38,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
 from app.settings import Settings
+from schema.cost import PriceOperations
 from schema.errors import UserInputError
 from schema.execution import PlainFieldExecutionContext
 from schema.mutations import Mutation
@@ -259,6 +260,7 @@ def build_schema(settings: Settings) -> Schema:
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         RefuseUnstorableText,
+        PriceOperations,
     ]
     if not settings.debug:
         extensions.append(MaskUnexpectedErrors)

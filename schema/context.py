@@ -17,8 +17,10 @@ from strawberry.types import Info as StrawberryInfo
 from app import repository
 from app.analysis import Analysis, AnalysisCache
 from app.auth import ANONYMOUS, Viewer, Visibility
+from app.budget import BudgetState, CallerBudgets, caller_key
 from app.settings import Settings
-from schema.errors import DatabaseUnavailableError, UserInputError
+from schema.cost import QueryCost
+from schema.errors import DatabaseUnavailableError, RateLimitedError, UserInputError
 from schema.loaders import Loaders
 
 logger = logging.getLogger("portfolio")
@@ -62,6 +64,9 @@ class Context:
     connection_params: Any = None  # a WebSocket's connection_init payload
     analysis_cache: AnalysisCache = field(default_factory=AnalysisCache)
     today: date = field(default_factory=date.today)
+    budgets: CallerBudgets | None = None  # None: no budget per caller
+    query_cost: QueryCost | None = None  # set before execution (schema/cost.py)
+    budget: BudgetState | None = None  # what the charge for this request left
     _connection: AsyncConnection | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _finished: bool = False
@@ -152,6 +157,20 @@ class Context:
         async with self._lock:
             self._finished = True
             await self._discard_connection()
+
+    async def charge(self, cost: QueryCost) -> None:
+        """Spend the document's points from the caller's budget, or refuse it for now."""
+        if self.budgets is None:
+            return
+        client = getattr(self.request, "client", None)
+        caller = caller_key(self.viewer, getattr(client, "host", None))
+        self.budget = await self.read(self.budgets.charge, caller, cost.points)
+        if self.budget.retry_after_seconds is not None:
+            raise RateLimitedError(
+                cost=cost.points,
+                remaining=self.budget.remaining,
+                retry_after_seconds=self.budget.retry_after_seconds,
+            )
 
     async def periods(self) -> list[repository.Row]:
         """Every reporting period, newest first (read once per snapshot)."""

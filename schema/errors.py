@@ -20,3 +20,19 @@ class DatabaseUnavailableError(GraphQLError):
             "The portfolio database is unavailable right now; please try again shortly.",
             extensions={"code": "DATABASE_UNAVAILABLE"},
         )
+
+
+class RateLimitedError(GraphQLError):
+    """The caller's budget of query points cannot carry this document yet."""
+
+    def __init__(self, *, cost: int, remaining: int, retry_after_seconds: int) -> None:
+        super().__init__(
+            f"This query costs {cost:,} points and {remaining:,} are left of your budget; "
+            f"try again in {retry_after_seconds} seconds.",
+            extensions={
+                "code": "RATE_LIMITED",
+                "cost": cost,
+                "remaining": remaining,
+                "retryAfterSeconds": retry_after_seconds,
+            },
+        )

@@ -9,6 +9,7 @@ import strawberry
 from app import repository
 from app.domain import ADMITTED_STATES
 from schema.analysis import AnalysisQuery, analysis_propagation
+from schema.budget import BudgetQuery
 from schema.context import Info
 from schema.enums import (
     EnumLabel,
@@ -163,7 +164,7 @@ async def _dependency_by_key(info: Info, key: str) -> Dependency | None:
 
 
 @strawberry.type
-class Query(ReportingQuery, AnalysisQuery):
+class Query(ReportingQuery, AnalysisQuery, BudgetQuery):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, key = from_global_id(id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from starlette.testclient import TestClient
@@ -28,7 +29,10 @@ def test_the_new_media_type_is_answered_when_accepted(client: TestClient) -> Non
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(NEW)
-    assert response.json() == {"data": {"currentPeriod": {"code": "2026-2"}}}
+    assert response.json() == {
+        "data": {"currentPeriod": {"code": "2026-2"}},
+        "extensions": {"cost": ANY},
+    }
 
 
 def test_legacy_clients_get_application_json(client: TestClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from unittest.mock import ANY
 
 from starlette.testclient import TestClient
 
@@ -22,7 +23,10 @@ def test_query_over_get_follows_graphql_over_http(client: TestClient) -> None:
     )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"currentPeriod": {"code": "2026-2"}}}
+    assert response.json() == {
+        "data": {"currentPeriod": {"code": "2026-2"}},
+        "extensions": {"cost": ANY},
+    }
 
 
 def test_query_over_post_takes_variables_and_operation_name(client: TestClient) -> None:
@@ -39,7 +43,7 @@ def test_query_over_post_takes_variables_and_operation_name(client: TestClient) 
     )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"initiative": {"code": "FKJ"}}}
+    assert response.json() == {"data": {"initiative": {"code": "FKJ"}}, "extensions": {"cost": ANY}}
 
 
 def test_browser_gets_graphiql(client: TestClient) -> None:

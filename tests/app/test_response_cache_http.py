@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import ANY
 
 import sqlalchemy as sa
 from starlette.testclient import TestClient
@@ -111,5 +112,5 @@ def test_mutations_are_never_served_from_the_cache(callers: Callers) -> None:
 
     response = callers.http.post("/graphql", json=mutation)
 
-    assert response.json() == {"data": {"__typename": "Mutation"}}
+    assert response.json() == {"data": {"__typename": "Mutation"}, "extensions": {"cost": ANY}}
     assert cache_hits(callers.http) == hits

@@ -34,9 +34,13 @@ query Dashboard($first: Int!) {
 
 def statements_for_everything(database_url: str, size: int) -> tuple[int, int]:
     """Run the dashboard query over every initiative; return (statements, nodes)."""
-    # One request for every initiative: far beyond a normal page, so no execution limit.
+    # One request for every initiative: far beyond a normal page, so no execution or cost limit.
     settings = Settings(
-        database_url=database_url, max_page_size=size, execution_timeout_seconds=600
+        database_url=database_url,
+        max_page_size=size,
+        execution_timeout_seconds=600,
+        max_query_cost=100_000_000,
+        max_query_nodes=100_000_000,
     )
     statements: list[str] = []
 
