@@ -67,12 +67,7 @@ def dependency_slack(graph: nx.DiGraph, schedule: Schedule) -> dict[tuple[str, s
         delivered = supplier_date(graph, schedule, supplier, dependant)
         if delivered is None:
             continue
-        result[supplier, dependant] = Slack(
-            is_late=delivered > needed_by,
-            slack_days=(needed_by - delivered).days,
-            supplier_date=delivered,
-            needed_by=needed_by,
-        )
+        result[supplier, dependant] = _slack(delivered, needed_by)
     return result
 
 
@@ -119,10 +114,14 @@ def dependency_slack_around_cycles(graph: nx.DiGraph) -> dict[tuple[str, str], S
                 delivered = record.end if isinstance(record, InitiativeNode) else None
         if delivered is None:
             continue
-        result[supplier, dependant] = Slack(
-            is_late=delivered > needed_by,
-            slack_days=(needed_by - delivered).days,
-            supplier_date=delivered,
-            needed_by=needed_by,
-        )
+        result[supplier, dependant] = _slack(delivered, needed_by)
     return result
+
+
+def _slack(delivered: date, needed_by: date) -> Slack:
+    return Slack(
+        is_late=delivered > needed_by,
+        slack_days=(needed_by - delivered).days,
+        supplier_date=delivered,
+        needed_by=needed_by,
+    )
