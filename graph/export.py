@@ -11,6 +11,8 @@ Escaping, so any text reads back as it was written:
 
 - GraphML and GEXF: XML escaping by the writer (``&amp;``, ``&lt;``, ``&quot;``…); a
   carriage return is written ``&#13;``, since XML readers turn a raw one into a line feed.
+  A character XML 1.0 cannot hold at all (a control character other than tab, line feed
+  and carriage return, U+FFFE, U+FFFF) is written as U+FFFD, so the file always parses.
 - DOT: every ID and value is a double-quoted string: ``&`` becomes ``&amp;`` (Graphviz
   reads entities in labels), ``\`` becomes ``\\``, ``"`` becomes ``\"``, a line feed
   ``\n`` and a carriage return ``&#13;``.
@@ -104,6 +106,12 @@ def export_graph(graph: nx.DiGraph, *, format: ExportFormat) -> str:
         nKJ ==>|HIGH| nPLL
     """
     plain = _plain_graph(graph)
+    if format in (ExportFormat.GRAPHML, ExportFormat.GEXF):
+        plain = nx.relabel_nodes(plain, _xml_text, copy=True)
+        for _, attributes in plain.nodes(data=True):
+            _replace_xml_invalid(attributes)
+        for _, _, attributes in plain.edges(data=True):
+            _replace_xml_invalid(attributes)
     if format == ExportFormat.GRAPHML:
         return _graphml(plain)
     if format == ExportFormat.GEXF:
@@ -113,6 +121,19 @@ def export_graph(graph: nx.DiGraph, *, format: ExportFormat) -> str:
     if format == ExportFormat.DOT:
         return _dot(plain)
     return _mermaid(plain)
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+def _replace_xml_invalid(attributes: dict[str, Any]) -> None:
+    for name, value in attributes.items():
+        if isinstance(value, str):
+            attributes[name] = _xml_text(value)
 
 
 def _graphml(graph: nx.DiGraph) -> str:

@@ -256,3 +256,18 @@ def test_every_format_reads_back_a_name_full_of_special_characters() -> None:
     }
 
     assert read_back == dict.fromkeys(readers, (AWKWARD_CODE, AWKWARD_NAME))
+
+
+@pytest.mark.parametrize("format", [ExportFormat.GRAPHML, ExportFormat.GEXF])
+def test_xml_formats_write_characters_xml_cannot_hold_as_the_replacement_character(
+    format: ExportFormat,
+) -> None:
+    # given a name holding control characters XML 1.0 has no place for, even escaped
+    named = dataclasses.replace(initiative("X", start=0, end=10), name="a\x0bb\x1fc\tline")
+    graph = portfolio(initiatives=[named], solutions=[solution("KJ")], dependencies=[])
+
+    # when it is exported, the file still parses, with U+FFFD in their place
+    read = nx.read_graphml if format == ExportFormat.GRAPHML else nx.read_gexf
+    parsed = read(io.BytesIO(export_graph(graph, format=format).encode()))
+
+    assert parsed.nodes["X"]["name"] == "a\ufffdb\ufffdc\tline"
