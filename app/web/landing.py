@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from html import escape
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from starlette.requests import Request
@@ -89,7 +90,7 @@ async def landing_page(request: Request) -> Response:
         code, name = current
         links.append(
             _link(
-                f"/reports/{code}",
+                f"/reports/{quote(code)}",
                 f"Porteføljerapport {name}",
                 "rapporten for inneværende runde",
                 "link-report",

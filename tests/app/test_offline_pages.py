@@ -6,6 +6,7 @@ import base64
 import hashlib
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from starlette.testclient import TestClient
@@ -197,9 +198,8 @@ def test_without_graphiql_or_introspection_the_landing_page_links_neither(
     assert schema.status_code == 404
 
 
-def test_landing_page_answers_without_the_database(seeded_database_url: str) -> None:
-    settings = settings_for("sqlite:////nonexistent-folder/portfolio.db")
-    del seeded_database_url
+def test_landing_page_answers_without_the_database(tmp_path: Path) -> None:
+    settings = settings_for(f"sqlite:///{tmp_path / 'missing' / 'portfolio.db'}")
     with TestClient(create_app(settings)) as client:
         response = client.get("/")
 
