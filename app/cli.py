@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,11 +13,49 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app import models
-from app.database import create_sync_engine
+from app.database import DatabaseSetupError, connection_problem, create_sync_engine
 from app.migrate import migrate
 from app.settings import Settings
 
 logger = logging.getLogger("portfolio")
+
+
+class CommandError(Exception):
+    """A mistake in how the command was run; the message is one line saying what to do."""
+
+
+def check_address_free(host: str, port: int) -> None:
+    """Raise ``CommandError`` when the service could not listen on ``host:port``.
+
+    Checked before migrating, so a busy port fails at once and says what to do instead of
+    uvicorn's bind error after "Application startup complete". Another process may still
+    take the port in between: uvicorn then reports it as before.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise CommandError(
+            f"cannot listen on host {host!r}: {error.strerror}; check --host"
+        ) from error
+    family, kind, protocol, _name, address = infos[0]
+    with socket.socket(family, kind, protocol) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"port {port} on {host} is already in use (another `portfolio serve`?); "
+                    f"choose another with --port, e.g. portfolio serve --port {port + 1}"
+                ) from error
+            if error.errno == errno.EACCES:
+                raise CommandError(
+                    f"not allowed to listen on port {port}; choose a port above 1023 with --port"
+                ) from error
+            raise CommandError(
+                f"cannot listen on {host}:{port}: {error.strerror}; check --host and --port"
+            ) from error
 
 
 def seed_database(
@@ -60,6 +100,7 @@ def database_is_empty(settings: Settings) -> bool:
 def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    check_address_free(arguments.host, arguments.port)
     migrate(settings)
     if settings.seed_on_start and database_is_empty(settings):
         inserted = seed_database(settings)
@@ -70,7 +111,7 @@ def _serve(arguments: argparse.Namespace, settings: Settings) -> int:
         host=arguments.host,
         port=arguments.port,
         workers=arguments.workers,
-        log_level="info",
+        log_level="debug" if arguments.verbose else "info",
     )
     return 0
 
@@ -196,90 +237,184 @@ def _export_graph(arguments: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``portfolio`` command."""
+    # --verbose is taken before or after the command: `portfolio -v serve`, `serve -v`.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show Alembic's progress and the full traceback of an error "
+        "(also with PORTFOLIO_DEBUG=true)",
+    )
     parser = argparse.ArgumentParser(
-        prog="portfolio", description="Norway's national e-health portfolio, as a GraphQL service."
+        prog="portfolio",
+        description="Norway's national e-health portfolio, as a GraphQL service. "
+        "The database is PORTFOLIO_DATABASE_URL (default: sqlite:///portfolio.db in the "
+        "current folder; or postgresql://USER@HOST:PORT/DATABASE).",
+        parents=[common],
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="migrate, seed an empty database and serve")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    def add_command(name: str, *, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=help, description=help)
+
+    serve = add_command("serve", help="migrate, seed an empty database and serve")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; 0.0.0.0 for every interface (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="TCP port to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default: %(default)s)",
+    )
     serve.set_defaults(handler=_serve)
 
-    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
+    add_command("migrate", help="bring the database schema up to date").set_defaults(
         handler=_migrate
     )
 
-    seed = commands.add_parser("seed", help="insert the demo portfolio (idempotent)")
+    seed = add_command("seed", help="insert the demo portfolio (idempotent)")
     what = seed.add_mutually_exclusive_group()
     what.add_argument(
-        "--synthetic", type=int, metavar="N", help="a synthetic portfolio of N initiatives instead"
+        "--synthetic",
+        type=int,
+        metavar="N",
+        help="a synthetic portfolio of N initiatives instead (default: the demo portfolio)",
     )
     what.add_argument(
         "--reference-only",
         action="store_true",
-        help="only organisations, solutions, goals, SDGs and reporting periods: no initiatives",
+        help="only organisations, solutions, goals, SDGs and reporting periods: no initiatives "
+        "(default: off)",
     )
-    seed.add_argument("--seed", type=int, default=0, help="random seed of the synthetic portfolio")
+    seed.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="random seed of the synthetic portfolio (default: %(default)s)",
+    )
     seed.set_defaults(handler=_seed)
 
-    export_graph = commands.add_parser(
+    export_graph = add_command(
         "export-graph", help="write the dependency graph as GraphML, GEXF, DOT or Mermaid"
     )
     export_graph.add_argument(
-        "--format", choices=["GRAPHML", "GEXF", "DOT", "MERMAID"], default="GRAPHML"
+        "--format",
+        choices=["GRAPHML", "GEXF", "DOT", "MERMAID"],
+        default="GRAPHML",
+        help="file format (default: %(default)s)",
     )
-    export_graph.add_argument("--root", help="only the part around this code")
     export_graph.add_argument(
-        "--direction", choices=["UPSTREAM", "DOWNSTREAM", "BOTH"], default="BOTH"
+        "--root", help="only the part around this initiative or solution code (default: all)"
     )
-    export_graph.add_argument("--max-depth", type=int)
-    export_graph.add_argument("--output", default="-", help="file, or - for stdout")
+    export_graph.add_argument(
+        "--direction",
+        choices=["UPSTREAM", "DOWNSTREAM", "BOTH"],
+        default="BOTH",
+        help="with --root: suppliers, dependants or both (default: %(default)s)",
+    )
+    export_graph.add_argument(
+        "--max-depth", type=int, help="with --root: at most this many steps (default: no limit)"
+    )
+    export_graph.add_argument(
+        "--output", default="-", help="file, or - for stdout (default: %(default)s)"
+    )
     export_graph.set_defaults(handler=_export_graph)
 
-    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
-    export.add_argument("--output", default="schema.graphql", help="file, or - for stdout")
+    export = add_command("export-schema", help="write the GraphQL SDL")
+    export.add_argument(
+        "--output", default="schema.graphql", help="file, or - for stdout (default: %(default)s)"
+    )
     export.set_defaults(handler=_export_schema)
 
-    token = commands.add_parser("token", help="create or revoke API tokens")
+    token = add_command("token", help="create or revoke API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True)
-    create = token_commands.add_parser("create", help="create a token and print it once")
-    create.add_argument("--role", required=True, choices=["ADMIN", "REPORTER", "READER"])
-    create.add_argument("--org", help="organisation code (required for REPORTER)")
-    create.add_argument("--name", help="who or what holds the token")
+    create = token_commands.add_parser(
+        "create", parents=[common], help="create a token and print it once"
+    )
+    create.add_argument(
+        "--role",
+        required=True,
+        choices=["ADMIN", "REPORTER", "READER"],
+        help="what the token may do (required)",
+    )
+    create.add_argument("--org", help="organisation code (required for REPORTER; default: none)")
+    create.add_argument("--name", help="who or what holds the token (default: none)")
     create.set_defaults(handler=_token_create)
-    revoke = token_commands.add_parser("revoke", help="revoke a token at once")
+    revoke = token_commands.add_parser("revoke", parents=[common], help="revoke a token at once")
     revoke.add_argument("id", type=int, help="the token's id, as printed by create")
     revoke.set_defaults(handler=_token_revoke)
 
-    report = commands.add_parser("report", help="write the portfolio report of a period")
+    report = add_command("report", help="write the portfolio report of a period")
     report.add_argument("--period", help="reporting period code (default: the current one)")
-    report.add_argument("--format", choices=["html", "pdf"], default="html")
-    report.add_argument("--output", help="file (default portefoljerapport-PERIOD.FORMAT)")
+    report.add_argument(
+        "--format",
+        choices=["html", "pdf"],
+        default="html",
+        help="html, or pdf with the pdf extra (default: %(default)s)",
+    )
+    report.add_argument("--output", help="file (default: portefoljerapport-PERIOD.FORMAT)")
     report.set_defaults(handler=_report)
 
-    export_data = commands.add_parser(
+    export_data = add_command(
         "export", help="write initiatives, dependencies, deliveries and reports as xlsx or csv"
     )
-    export_data.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
-    export_data.add_argument("--output", help="file (default portfolio.xlsx or portfolio.zip)")
+    export_data.add_argument(
+        "--format",
+        choices=["xlsx", "csv"],
+        default="xlsx",
+        help="one workbook, or a zip of CSV files (default: %(default)s)",
+    )
+    export_data.add_argument("--output", help="file (default: portfolio.xlsx or portfolio.zip)")
     export_data.set_defaults(handler=_export)
 
-    import_data = commands.add_parser(
+    import_data = add_command(
         "import", help="check a file from `export` and write all of it, or nothing"
     )
     import_data.add_argument("file", help="an xlsx workbook or a zip of CSV files")
-    import_data.add_argument("--actor", default="import", help="who to name in the audit log")
+    import_data.add_argument(
+        "--actor", default="import", help="who to name in the audit log (default: %(default)s)"
+    )
     import_data.set_defaults(handler=_import)
     return parser
 
 
+def _configure_logging(*, verbose: bool) -> None:
+    """Our own INFO lines always; everyone else's (Alembic's) only when asked for."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    logger.setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``portfolio`` command."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    """Entry point of the ``portfolio`` command: a mistake gives one line and exit code 1."""
     arguments = build_parser().parse_args(argv)
-    return int(arguments.handler(arguments, Settings.from_env()))
+    settings = Settings.from_env()
+    arguments.verbose = getattr(arguments, "verbose", False) or settings.debug
+    _configure_logging(verbose=arguments.verbose)
+    try:
+        return int(arguments.handler(arguments, settings))
+    except (CommandError, DatabaseSetupError, sa.exc.OperationalError) as error:
+        message = (
+            connection_problem(settings.database_url, error)
+            if isinstance(error, sa.exc.OperationalError)
+            else str(error)
+        )
+        if message is None:
+            raise
+        print(f"portfolio: {message}", file=sys.stderr)  # noqa: T201
+        if arguments.verbose:
+            raise
+        return 1
 
 
 if __name__ == "__main__":

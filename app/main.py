@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -38,6 +38,8 @@ from app.limits import BodySizeLimit
 from app.report import report_page
 from app.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
 from app.settings import Settings
+from app.web.graphiql import GRAPHIQL_ASSETS, graphiql_html
+from app.web.landing import landing_page
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import DatabaseUnavailableError
@@ -133,6 +135,10 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             caller=f"{viewer.role}:{viewer.organisation_code}",
             media_type=media_type or "",
         )
+
+    async def render_graphql_ide(self, _request: Request) -> Response:
+        """Our GraphiQL page: its scripts and styles come from this service, not a CDN."""
+        return HTMLResponse(graphiql_html())
 
     async def get_context(self, request: Any, response: Any) -> Context:
         context = self._context(request)
@@ -261,14 +267,23 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             )
         return JSONResponse({"status": "ok", "database": "reachable"})
 
-    async def root(_request: Request) -> Response:
-        return RedirectResponse("/graphql")
+    async def schema_document(_request: Request) -> Response:
+        return PlainTextResponse(graphql_app.schema.as_str() + "\n")
 
     graphql_app = PortfolioGraphQL(settings=settings, engine_holder=engine_holder)
+    optional_routes: list[Route | Mount] = []
+    if settings.graphiql:
+        optional_routes.append(
+            Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql")
+        )
+    if settings.introspection:
+        # The same schema introspection shows, as text: the docs a dashboard builder reads.
+        optional_routes.append(Route("/schema.graphql", schema_document))
     app = Starlette(
         debug=settings.debug,
         routes=[
-            Route("/", root),
+            Route("/", landing_page),
+            *optional_routes,
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/dashboard", dashboard_page),

@@ -61,13 +61,6 @@ def test_graphiql_can_be_switched_off(seeded_database_url: str) -> None:
     assert response.status_code == 404
 
 
-def test_root_redirects_to_graphql(client: TestClient) -> None:
-    response = client.get("/", follow_redirects=False)
-
-    assert response.status_code in {302, 307}
-    assert response.headers["location"] == "/graphql"
-
-
 def test_healthz_answers_without_the_database(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
 

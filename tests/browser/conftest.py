@@ -17,7 +17,7 @@ from tests.browser.support import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request
+    from playwright.sync_api import Browser, Page, Request, Route
 
 
 @pytest.fixture(scope="package")
@@ -51,8 +51,18 @@ class PageProblems:
         self.foreign_requests: list[str] = []
 
     def on_request(self, request: Request) -> None:
-        if not request.url.startswith((self.base_url, "data:")):
+        if not self.is_local(request.url):
             self.foreign_requests.append(request.url)
+
+    def is_local(self, url: str) -> bool:
+        return url == self.base_url or url.startswith((f"{self.base_url}/", "data:"))
+
+    def block_outside_hosts(self, route: Route) -> None:
+        """As on Norsk Helsenett: nothing outside the service answers."""
+        if self.is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort("internetdisconnected")
 
 
 @pytest.fixture
@@ -62,8 +72,10 @@ def page_problems(dashboard_base_url: str) -> PageProblems:
 
 @pytest.fixture
 def page(browser: Browser, page_problems: PageProblems) -> Iterator[Page]:
-    """A fresh page; the test fails if the dashboard throws or fetches from outside."""
+    """A fresh page with outside hosts blocked; the test fails if the page throws or tries
+    to fetch from outside."""
     context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
+    context.route("**/*", page_problems.block_outside_hosts)
     new_page = context.new_page()
     new_page.on("pageerror", lambda error: page_problems.errors.append(str(error)))
     new_page.on(
