@@ -31,25 +31,32 @@ import httpx
 
 QUERIES = {
     "riskPropagation (lean)": """
-        { riskPropagation { periodCode flagged { code level } reach { code red yellow } } }
+        { riskPropagation {
+            periodCode flaggedCount
+            flagged(first: 1000) { code level }
+            reach(first: 1000) { code red yellow }
+        } }
     """,
     "riskPropagation (full)": """
         { riskPropagation {
-            flagged { level paths initiative { code name } sources { code } }
-            reach { red yellow total source { code } }
+            flagged(first: 100) {
+                level paths(first: 10) initiative { code name } sources(first: 10) { code }
+            }
+            reach(first: 1000) { red yellow total source { code } }
         } }
     """,
     "criticalPath": """
         { criticalPath { __typename ... on CriticalPath {
             finish chain { code name }
-            activities { code earliestStart earliestFinish latestStart latestFinish
+            activityCount
+            activities(first: 1000) { code earliestStart earliestFinish latestStart latestFinish
                          totalFloatDays critical }
         } ... on DependencyCycleError { message } } }
     """,
 }
 
 
-# The full selection grows with (flagged initiatives × red sources × path length).
+# Each of the full selection's paths is a search as long as the path: it runs up to 2,000.
 FULL_ONLY_UP_TO = {"riskPropagation (full)": 2_000}
 TIMEOUT = 120
 

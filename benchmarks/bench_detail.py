@@ -32,9 +32,9 @@ DETAIL = """
 query Detail($code: String!) {
   initiative(code: $code) {
     code name status riskLevel
-    upstream { code kind depth path }
-    downstream { code kind depth }
-    propagatedRisk { level paths sources { code } }
+    upstreamCount upstream(first: 1000) { code kind depth path }
+    downstreamCount downstream(first: 1000) { code kind depth }
+    propagatedRisk { level sourceCount paths(first: 10) sources(first: 10) { code } }
     schedule { earliestStart earliestFinish latestStart latestFinish totalFloatDays critical }
   }
 }
@@ -160,8 +160,8 @@ def check(base: str, payload: bytes) -> dict[str, Any]:
         raise RuntimeError(body["errors"])
     initiative = body["data"]["initiative"]
     return {
-        "upstream": len(initiative["upstream"]),
-        "downstream": len(initiative["downstream"]),
+        "upstream": initiative["upstreamCount"],
+        "downstream": initiative["downstreamCount"],
         "bytes": len(response.content),
     }
 

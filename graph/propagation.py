@@ -93,6 +93,20 @@ class PropagatedRisk:
             self._paths = self._trace.paths_to(self.code, self.level, self.sources)
         return self._paths
 
+    def first_paths(self, count: int) -> tuple[tuple[str, ...], ...]:
+        """The paths of the first ``count`` sources, working out only those.
+
+        Examples
+        --------
+        >>> risk = PropagatedRisk("C", Level.RED, ("A", "B"), (("A", "C"), ("B", "C")))
+        >>> risk.first_paths(1)
+        (('A', 'C'),)
+        """
+        if self._paths is not None:
+            return self._paths[:count]
+        assert self._trace is not None
+        return self._trace.paths_to(self.code, self.level, self.sources[:count])
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PropagatedRisk):
             return NotImplemented

@@ -8,6 +8,7 @@ name through the request's data loaders. The result types are in
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,27 +25,28 @@ from schema.analysis_types import (
     DependencyRef,
     Direction,
     FoundationDependency,
-    GraphEdge,
-    GraphNode,
     Impact,
     ImpactResult,
     IncludeRiskArgument,
     KeyInitiative,
-    LateDependency,
     MaxDepthArgument,
-    MovedInitiative,
     NodeKind,
     NotScheduledError,
     PeriodArgument,
     PropagatedRisk,
     RiskPropagation,
     ScheduleItem,
-    SourceReach,
     check_max_depth,
-    level_of,
+)
+from schema.bounds import (
+    KEY_INITIATIVES,
+    NEIGHBOUR_LIST,
+    PORTFOLIO_LIST,
+    FirstNeighbour,
+    FirstPortfolio,
+    check_first,
 )
 from schema.context import Info
-from schema.enums import Criticality, DependencyType
 from schema.error_types import DependencyCycleError, NotFoundError
 from schema.errors import UserInputError
 
@@ -61,39 +63,81 @@ class InitiativeAnalysis:
 
     code: str
 
-    @strawberry.field(description="What this initiative depends on, transitively.")
-    async def upstream(
-        self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
-    ) -> list[ChainNode]:
+    async def _chain(
+        self,
+        info: Info,
+        walk: Callable[..., Sequence[graph.ChainNode]],
+        max_depth: int | None,
+        kind: NodeKind | None,
+    ) -> Sequence[graph.ChainNode]:
         check_max_depth(max_depth)
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
-            return []
-        chain = graph.upstream(analysis.graph, self.code, max_depth=max_depth, kind=kind)
-        return [ChainNode.from_result(node) for node in chain]
+            return ()
+        return walk(analysis.graph, self.code, max_depth=max_depth, kind=kind)
 
-    @strawberry.field(description="Who waits for this initiative, transitively.")
-    async def downstream(
-        self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
+    @strawberry.field(
+        description="What this initiative depends on, transitively: nearest first, then by code."
+    )
+    async def upstream(
+        self,
+        info: Info,
+        max_depth: MaxDepthArgument = None,
+        kind: NodeKind | None = None,
+        first: FirstPortfolio = PORTFOLIO_LIST.default,
     ) -> list[ChainNode]:
-        check_max_depth(max_depth)
+        check_first(first, PORTFOLIO_LIST)
+        chain = await self._chain(info, graph.upstream, max_depth, kind)
+        return [ChainNode.from_result(node) for node in chain[:first]]
+
+    @strawberry.field(description="How many nodes `upstream` reaches with the same arguments.")
+    async def upstream_count(
+        self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
+    ) -> int:
+        return len(await self._chain(info, graph.upstream, max_depth, kind))
+
+    @strawberry.field(
+        description="Who waits for this initiative, transitively: nearest first, then by code."
+    )
+    async def downstream(
+        self,
+        info: Info,
+        max_depth: MaxDepthArgument = None,
+        kind: NodeKind | None = None,
+        first: FirstPortfolio = PORTFOLIO_LIST.default,
+    ) -> list[ChainNode]:
+        check_first(first, PORTFOLIO_LIST)
+        chain = await self._chain(info, graph.downstream, max_depth, kind)
+        return [ChainNode.from_result(node) for node in chain[:first]]
+
+    @strawberry.field(description="How many nodes `downstream` reaches with the same arguments.")
+    async def downstream_count(
+        self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
+    ) -> int:
+        return len(await self._chain(info, graph.downstream, max_depth, kind))
+
+    async def _foundation(self, info: Info) -> Sequence[graph.FoundationDependency]:
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
-            return []
-        chain = graph.downstream(analysis.graph, self.code, max_depth=max_depth, kind=kind)
-        return [ChainNode.from_result(node) for node in chain]
+            return ()
+        return graph.foundation_dependencies(analysis.graph, self.code)
 
     @strawberry.field(description="Every national solution reachable upstream, with the path.")
-    async def foundation_dependencies(self, info: Info) -> list[FoundationDependency]:
-        analysis = await info.context.analysis()
-        if self.code not in analysis.graph:
-            return []
+    async def foundation_dependencies(
+        self, info: Info, first: FirstNeighbour = NEIGHBOUR_LIST.default
+    ) -> list[FoundationDependency]:
+        check_first(first, NEIGHBOUR_LIST)
+        found = await self._foundation(info)
         return [
             FoundationDependency(
                 depth=item.depth, path=list(item.path), solution_code=item.solution
             )
-            for item in graph.foundation_dependencies(analysis.graph, self.code)
+            for item in found[:first]
         ]
+
+    @strawberry.field(description="How many national solutions are reachable upstream.")
+    async def foundation_dependency_count(self, info: Info) -> int:
+        return len(await self._foundation(info))
 
     @strawberry.field(
         description="Red status inherited from upstream in the period; null when none reaches."
@@ -199,12 +243,9 @@ class AnalysisQuery:
         )
         return RiskPropagation(
             include_risk_level=include_risk_level,
-            flagged=[PropagatedRisk.from_result(risk) for risk in overview.flagged],
-            reach=[
-                SourceReach(code=item.source, red=item.red, yellow=item.yellow)
-                for item in overview.reach
-            ],
             period_code=chosen.code if chosen is not None else None,
+            flagged_results=overview.flagged,
+            reach_results=overview.reach,
         )
 
     @strawberry.field(
@@ -235,26 +276,22 @@ class AnalysisQuery:
         if schedule.finish is None:
             return None
         near = (
-            set(graph.near_critical(schedule, days=near_critical_days))
+            frozenset(graph.near_critical(schedule, days=near_critical_days))
             if near_critical_days is not None
-            else set()
+            else frozenset()
         )
-        items = {
-            code: ScheduleItem.from_result(item, near_critical=code in near)
-            for code, item in schedule.items.items()
-        }
-        activities = sorted(items.values(), key=lambda item: (item.earliest_start, item.code))
+        items = schedule.items
         return CriticalPath(
             chain_codes=list(found.chain),
             finish=schedule.finish,
-            activities=activities,
-            critical=[item for item in activities if item.critical],
-            near_critical=sorted(
+            chains_truncated=found.chains_truncated,
+            by_start=sorted(items.values(), key=lambda item: (item.earliest_start, item.code)),
+            near_by_float=sorted(
                 (items[code] for code in near),
                 key=lambda item: (item.total_float_days, item.code),
             ),
-            chains=[list(chain) for chain in found.chains],
-            chains_truncated=found.chains_truncated,
+            near_codes=near,
+            found_chains=found.chains,
         )
 
     @strawberry.field(description="What slipping an initiative's end by N days would move.")
@@ -267,10 +304,27 @@ class AnalysisQuery:
 
     @strawberry.field(description="Initiatives ranked by transitive dependants, then betweenness.")
     async def key_initiatives(
-        self, info: Info, limit: Annotated[int, strawberry.argument(description="1–100.")] = 10
+        self,
+        info: Info,
+        limit: Annotated[
+            int, strawberry.argument(description="1–100; `first` is the same, by its usual name.")
+        ] = KEY_INITIATIVES.default,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description=(f"How many to rank (0–{KEY_INITIATIVES.maximum}); overrides `limit`.")
+            ),
+        ] = None,
     ) -> list[KeyInitiative]:
-        if not 1 <= limit <= 100:
-            raise UserInputError(f"limit must be between 1 and 100; got {limit}.", argument="limit")
+        if first is not None:
+            limit = check_first(first, KEY_INITIATIVES)
+            if limit == 0:
+                return []
+        elif not 1 <= limit <= KEY_INITIATIVES.maximum:
+            raise UserInputError(
+                f"limit must be between 1 and {KEY_INITIATIVES.maximum}; got {limit}.",
+                argument="limit",
+            )
         analysis = await info.context.analysis()
         ranked = analysis.ranked_initiatives(limit)
         return [
@@ -283,12 +337,20 @@ class AnalysisQuery:
             for position, key in enumerate(ranked, start=1)
         ]
 
-    @strawberry.field(description="Every dependency whose supplier date is after its neededBy.")
-    async def late_dependencies(self, info: Info) -> list[DependencyRef]:
+    @strawberry.field(
+        description=(
+            "Every dependency whose supplier date is after its neededBy, by supplier code"
+            " then dependant code."
+        )
+    )
+    async def late_dependencies(
+        self, info: Info, first: FirstPortfolio = PORTFOLIO_LIST.default
+    ) -> list[DependencyRef]:
         from schema.types import Dependency
 
+        check_first(first, PORTFOLIO_LIST)
         analysis = await info.context.analysis()
-        late = sorted(key for key, slack in analysis.slack().items() if slack.is_late)
+        late = sorted(key for key, slack in analysis.slack().items() if slack.is_late)[:first]
         found = []
         for supplier_code, dependant_code in late:
             dependant = await info.context.loaders.initiative_by_code.load(dependant_code)
@@ -298,6 +360,11 @@ class AnalysisQuery:
                 Dependency.from_row(row) for row in rows if row.supplier_code == supplier_code
             ]
         return found
+
+    @strawberry.field(description="How many dependencies are late.")
+    async def late_dependency_count(self, info: Info) -> int:
+        analysis = await info.context.analysis()
+        return sum(1 for slack in analysis.slack().values() if slack.is_late)
 
     @strawberry.field(description="Cycles in the loaded dependencies (strongly connected sets).")
     async def dependency_cycles(self, info: Info) -> list[list[str]]:
@@ -326,52 +393,14 @@ class AnalysisQuery:
             return None
         chosen = await info.context.resolve_period(period)
         opens = chosen.opens if chosen is not None else None
-        statuses = await analysis.statuses(info.context.read, opens)
-        levels = await analysis.node_levels(info.context.read, opens, include_risk_level)
         view = analysis.view(root=root_code, direction=direction, max_depth=max_depth)
-        slack = analysis.slack()
-        depths = analysis.depths(root_code, direction=direction, max_depth=max_depth)
-        layers = graph.dependency_layers(view)
-        nodes = []
-        for code, attributes in sorted(view.nodes(data=True)):
-            snapshot = statuses.get(code)
-            level = levels.get(code)
-            nodes.append(
-                GraphNode(
-                    code=code,
-                    name=attributes["data"].name,
-                    kind=attributes["kind"],
-                    status=level_of(snapshot.status) if snapshot and snapshot.status else None,
-                    risk_level=(
-                        level_of(snapshot.risk_level) if snapshot and snapshot.risk_level else None
-                    ),
-                    propagated_level=level_of(level) if level is not None else None,
-                    depth=depths.get(code),
-                    layer=layers[code],
-                )
-            )
-            view.nodes[code]["status"] = (
-                snapshot.status.value if snapshot and snapshot.status else ""
-            )
-            view.nodes[code]["propagated_level"] = level.value if level is not None else ""
-        edges = []
-        for supplier, dependant, attributes in sorted(view.edges(data=True)):
-            edge_slack = slack.get((supplier, dependant))
-            late = bool(edge_slack and edge_slack.is_late)
-            view.edges[supplier, dependant]["late"] = late
-            edges.append(
-                GraphEdge(
-                    supplier_code=supplier,
-                    dependant_code=dependant,
-                    criticality=Criticality(attributes["criticality"].value),
-                    type=DependencyType(attributes["type"].value),
-                    lag_days=attributes["lag_days"],
-                    needed_by=attributes.get("needed_by"),
-                    late=late,
-                    development=bool(attributes.get("development")),
-                )
-            )
-        return DependencyGraph(nodes=nodes, edges=edges, view=view)
+        return DependencyGraph(
+            view=view,
+            statuses=await analysis.statuses(info.context.read, opens),
+            levels=await analysis.node_levels(info.context.read, opens, include_risk_level),
+            slack=analysis.slack(),
+            depths=analysis.depths(root_code, direction=direction, max_depth=max_depth),
+        )
 
 
 async def _impact(
@@ -396,14 +425,7 @@ async def _impact(
         )
         if found is None:
             return NotFoundError(message=f"There is no delivery {subject!r}.", code=subject)
-        return Impact(
-            code=subject,
-            slip_days=slip_days,
-            moved=[],
-            newly_late=[],
-            finish_before=None,
-            finish_after=None,
-        )
+        return Impact(code=subject, slip_days=slip_days, finish_before=None, finish_after=None)
     except graph.NodeNotFound:
         return NotFoundError(message=f"There is no initiative {subject!r}.", code=subject)
     except graph.NodeNotScheduled:
@@ -415,20 +437,8 @@ async def _impact(
     return Impact(
         code=subject,
         slip_days=slip_days,
-        moved=[
-            MovedInitiative(code=item.code, days=item.days, new_finish=item.new_finish)
-            for item in result.moved
-        ],
-        newly_late=[
-            LateDependency(
-                supplier_code=item.supplier,
-                dependant_code=item.dependant,
-                slack_days=item.slack_days,
-                supplier_date=item.supplier_date,
-                needed_by=item.needed_by,
-            )
-            for item in result.newly_late
-        ],
+        moved_results=result.moved,
+        newly_late_results=result.newly_late,
         finish_before=result.finish_before,
         finish_after=result.finish_after,
     )

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
+import networkx as nx
 import strawberry
 
 import graph
+from schema.bounds import (
+    PATH_LIST,
+    PORTFOLIO_LIST,
+    FirstPath,
+    FirstPortfolio,
+    check_first,
+    first_page,
+)
 from schema.context import Info
 from schema.enums import Criticality, DependencyType, TrafficLight
 from schema.error_types import DependencyCycleError, Error, NotFoundError
@@ -126,22 +135,29 @@ class PropagatedRisk:
     result: strawberry.Private[graph.PropagatedRisk]
 
     @strawberry.field(description="Codes of the sources, sorted.")
-    def source_codes(self) -> list[str]:
-        return list(self.result.sources)
+    def source_codes(self, first: FirstPath = PATH_LIST.default) -> list[str]:
+        return list(first_page(self.result.sources, first, PATH_LIST))
+
+    @strawberry.field(description="How many red initiatives reach this one at `level`.")
+    def source_count(self) -> int:
+        return len(self.result.sources)
 
     @strawberry.field(
         description="One path per source (same order), from the source to the initiative."
     )
-    def paths(self) -> list[list[str]]:
-        return [list(path) for path in self.result.paths]
+    def paths(self, first: FirstPath = PATH_LIST.default) -> list[list[str]]:
+        # Only the paths of the page are worked out: each one is a search.
+        return [list(path) for path in self.result.first_paths(check_first(first, PATH_LIST))]
 
     @strawberry.field
     async def initiative(self, info: Info) -> InitiativeRef:
         return await load_initiative(info, self.code)
 
     @strawberry.field(description="The red initiatives that reach this one at `level`.")
-    async def sources(self, info: Info) -> list[InitiativeRef]:
-        return await load_initiatives(info, self.result.sources)
+    async def sources(
+        self, info: Info, first: FirstPath = PATH_LIST.default
+    ) -> list[InitiativeRef]:
+        return await load_initiatives(info, first_page(self.result.sources, first, PATH_LIST))
 
     @classmethod
     def from_result(cls, result: graph.PropagatedRisk) -> PropagatedRisk:
@@ -168,13 +184,31 @@ class SourceReach:
 @strawberry.type(description="Every initiative flagged by red-status propagation in a period.")
 class RiskPropagation:
     include_risk_level: bool
-    flagged: list[PropagatedRisk] = strawberry.field(
-        description="Flagged initiatives, RED before YELLOW, then by code."
-    )
-    reach: list[SourceReach] = strawberry.field(
+    period_code: str | None
+    flagged_results: strawberry.Private[Sequence[graph.PropagatedRisk]]
+    reach_results: strawberry.Private[Sequence[graph.SourceReach]]
+
+    @strawberry.field(description="Flagged initiatives, RED before YELLOW, then by code.")
+    def flagged(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[PropagatedRisk]:
+        page = first_page(self.flagged_results, first, PORTFOLIO_LIST)
+        return [PropagatedRisk.from_result(risk) for risk in page]
+
+    @strawberry.field(description="How many initiatives are flagged.")
+    def flagged_count(self) -> int:
+        return len(self.flagged_results)
+
+    @strawberry.field(
         description="Each red source with the number of initiatives it reaches, widest first."
     )
-    period_code: str | None
+    def reach(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[SourceReach]:
+        return [
+            SourceReach(code=item.source, red=item.red, yellow=item.yellow)
+            for item in first_page(self.reach_results, first, PORTFOLIO_LIST)
+        ]
+
+    @strawberry.field(description="How many red sources flag at least one initiative.")
+    def reach_count(self) -> int:
+        return len(self.reach_results)
 
 
 @strawberry.type(description="An activity's dates from the critical path method.")
@@ -222,27 +256,64 @@ class CriticalPath:
             " (solution, undated initiative), which every one of them must reach."
         )
     )
-    activities: list[ScheduleItem] = strawberry.field(
-        description="Every scheduled activity, by earliest start then code."
+    chains_truncated: bool = strawberry.field(
+        description="True when more chains exist than the 100 `chains` can list."
     )
-    critical: list[ScheduleItem] = strawberry.field(
+    by_start: strawberry.Private[Sequence[graph.ScheduleItem]]
+    near_by_float: strawberry.Private[Sequence[graph.ScheduleItem]]
+    near_codes: strawberry.Private[frozenset[str]]
+    found_chains: strawberry.Private[Sequence[tuple[str, ...]]]
+
+    def _page(self, items: Sequence[graph.ScheduleItem], first: int) -> list[ScheduleItem]:
+        return [
+            ScheduleItem.from_result(item, near_critical=item.code in self.near_codes)
+            for item in first_page(items, first, PORTFOLIO_LIST)
+        ]
+
+    @strawberry.field(description="Every scheduled activity, by earliest start then code.")
+    def activities(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[ScheduleItem]:
+        return self._page(self.by_start, first)
+
+    @strawberry.field(description="How many activities are scheduled.")
+    def activity_count(self) -> int:
+        return len(self.by_start)
+
+    @strawberry.field(
         description="Every activity with zero total float, by earliest start then code."
     )
-    near_critical: list[ScheduleItem] = strawberry.field(
+    def critical(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[ScheduleItem]:
+        check_first(first, PORTFOLIO_LIST)
+        return self._page([item for item in self.by_start if item.critical][:first], first)
+
+    @strawberry.field(description="How many activities have zero total float.")
+    def critical_count(self) -> int:
+        return sum(1 for item in self.by_start if item.critical)
+
+    @strawberry.field(
         description=(
             "Activities with total float above zero and at most nearCriticalDays, by float"
             " then code (empty without nearCriticalDays)."
         )
     )
-    chains: list[list[str]] = strawberry.field(
+    def near_critical(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[ScheduleItem]:
+        return self._page(self.near_by_float, first)
+
+    @strawberry.field(description="How many activities are near-critical.")
+    def near_critical_count(self) -> int:
+        return len(self.near_by_float)
+
+    @strawberry.field(
         description=(
-            "Every chain of zero-float activities, each joined by driving dependencies and"
-            " ending at the finish, walked in code order; at most 100."
+            "Chains of zero-float activities, each joined by driving dependencies and"
+            " ending at the finish, walked in code order; at most 100 are found."
         )
     )
-    chains_truncated: bool = strawberry.field(
-        description="True when more chains exist than `chains` lists."
-    )
+    def chains(self, first: FirstPath = PATH_LIST.default) -> list[list[str]]:
+        return [list(chain) for chain in first_page(self.found_chains, first, PATH_LIST)]
+
+    @strawberry.field(description="How many chains were found (at most 100).")
+    def chain_count(self) -> int:
+        return len(self.found_chains)
 
     @strawberry.field(description="The first of `chains`, as initiatives.")
     async def chain(self, info: Info) -> list[InitiativeRef]:
@@ -291,10 +362,38 @@ class LateDependency:
 class Impact:
     code: str = strawberry.field(description="The initiative or delivery slipped.")
     slip_days: int
-    moved: list[MovedInitiative]
-    newly_late: list[LateDependency]
     finish_before: date | None
     finish_after: date | None
+    moved_results: strawberry.Private[Sequence[graph.MovedInitiative]] = ()
+    newly_late_results: strawberry.Private[Sequence[graph.LateDependency]] = ()
+
+    @strawberry.field(description="Initiatives whose earliest finish moves, and by how much.")
+    def moved(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[MovedInitiative]:
+        return [
+            MovedInitiative(code=item.code, days=item.days, new_finish=item.new_finish)
+            for item in first_page(self.moved_results, first, PORTFOLIO_LIST)
+        ]
+
+    @strawberry.field(description="How many initiatives move.")
+    def moved_count(self) -> int:
+        return len(self.moved_results)
+
+    @strawberry.field(description="Dependencies the slip makes late.")
+    def newly_late(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[LateDependency]:
+        return [
+            LateDependency(
+                supplier_code=item.supplier,
+                dependant_code=item.dependant,
+                slack_days=item.slack_days,
+                supplier_date=item.supplier_date,
+                needed_by=item.needed_by,
+            )
+            for item in first_page(self.newly_late_results, first, PORTFOLIO_LIST)
+        ]
+
+    @strawberry.field(description="How many dependencies the slip makes late.")
+    def newly_late_count(self) -> int:
+        return len(self.newly_late_results)
 
     @strawberry.field(description="Days the portfolio's finish moves.")
     def finish_moved_days(self) -> int:
@@ -359,10 +458,79 @@ class GraphEdge:
 
 @strawberry.type(description="A subgraph (or the whole portfolio) ready to draw or export.")
 class DependencyGraph:
-    nodes: list[GraphNode]
-    edges: list[GraphEdge]
-    view: strawberry.Private[object]
+    view: strawberry.Private[nx.DiGraph]
+    statuses: strawberry.Private[Mapping[str, graph.StatusSnapshot]]
+    levels: strawberry.Private[Mapping[str, graph.Level]]
+    slack: strawberry.Private[Mapping[tuple[str, str], graph.Slack]]
+    depths: strawberry.Private[Mapping[str, int]]
 
-    @strawberry.field(description="The view as GraphML, GEXF, DOT or Mermaid text.")
+    @strawberry.field(description="The view's nodes, by code.")
+    def nodes(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[GraphNode]:
+        codes = first_page(sorted(self.view), first, PORTFOLIO_LIST)
+        if not codes:
+            return []
+        layers = graph.dependency_layers(self.view)
+        found = []
+        for code in codes:
+            snapshot = self.statuses.get(code)
+            level = self.levels.get(code)
+            found.append(
+                GraphNode(
+                    code=code,
+                    name=self.view.nodes[code]["data"].name,
+                    kind=self.view.nodes[code]["kind"],
+                    status=level_of(snapshot.status) if snapshot and snapshot.status else None,
+                    risk_level=(
+                        level_of(snapshot.risk_level) if snapshot and snapshot.risk_level else None
+                    ),
+                    propagated_level=level_of(level) if level is not None else None,
+                    depth=self.depths.get(code),
+                    layer=layers[code],
+                )
+            )
+        return found
+
+    @strawberry.field(description="How many nodes the view holds.")
+    def node_count(self) -> int:
+        return int(self.view.number_of_nodes())
+
+    @strawberry.field(description="The view's edges, by supplier code then dependant code.")
+    def edges(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[GraphEdge]:
+        check_first(first, PORTFOLIO_LIST)
+        found = []
+        for supplier, dependant, attributes in sorted(self.view.edges(data=True))[:first]:
+            found.append(
+                GraphEdge(
+                    supplier_code=supplier,
+                    dependant_code=dependant,
+                    criticality=Criticality(attributes["criticality"].value),
+                    type=DependencyType(attributes["type"].value),
+                    lag_days=attributes["lag_days"],
+                    needed_by=attributes.get("needed_by"),
+                    late=self._is_late(supplier, dependant),
+                    development=bool(attributes.get("development")),
+                )
+            )
+        return found
+
+    @strawberry.field(description="How many edges the view holds.")
+    def edge_count(self) -> int:
+        return int(self.view.number_of_edges())
+
+    @strawberry.field(description="The whole view as GraphML, GEXF, DOT or Mermaid text.")
     def export(self, format: ExportFormat) -> str:
+        # The view is this request's own copy, so it may carry what the export shows.
+        for code in self.view:
+            snapshot = self.statuses.get(code)
+            level = self.levels.get(code)
+            self.view.nodes[code]["status"] = (
+                snapshot.status.value if snapshot and snapshot.status else ""
+            )
+            self.view.nodes[code]["propagated_level"] = level.value if level is not None else ""
+        for supplier, dependant in self.view.edges:
+            self.view.edges[supplier, dependant]["late"] = self._is_late(supplier, dependant)
         return graph.export_graph(self.view, format=format)
+
+    def _is_late(self, supplier: str, dependant: str) -> bool:
+        edge_slack = self.slack.get((supplier, dependant))
+        return bool(edge_slack and edge_slack.is_late)

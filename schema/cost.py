@@ -12,7 +12,9 @@ Two figures, as the large public GraphQL APIs count them:
   ``strawberry.field(metadata=cost(...))``: a propagation path, a what-if or a graph
   export costs what its computation costs, not what its JSON weighs.
 
-A list without ``first`` counts the size its field declares, else ``DEFAULT_LIST_SIZE``.
+A list counts its ``first`` (its schema default when the document gives none: every list
+that grows with the portfolio takes one, see ``schema/bounds.py``); a short list without
+``first`` counts the size its field declares, else ``DEFAULT_LIST_SIZE``.
 Where a selection sits on an interface or a union, the most expensive possible type
 counts. ``@skip`` and ``@include`` are honoured. The figures are an upper bound: a list
 the data leaves short costs what its ``first`` allowed.
@@ -82,7 +84,7 @@ SMALL = FieldCost(size=10)
 """A short list of values or objects whose length does not grow with the portfolio."""
 
 FIELD_COSTS: FieldCosts = {
-    # Lists that stay short whatever the size of the portfolio.
+    # Lists that stay short whatever the size of the portfolio (``bounds.SHORT_LISTS``).
     **dict.fromkeys(
         [
             ("Initiative", "entryCriteriaFlags"),
@@ -109,47 +111,34 @@ FIELD_COSTS: FieldCosts = {
     ("Initiative", "reports"): FieldCost(size=30),
     ("Initiative", "deliveries"): FieldCost(size=20),
     ("Initiative", "risks"): FieldCost(size=20),
-    ("Initiative", "dependencies"): FieldCost(size=50),
-    ("Initiative", "dependants"): FieldCost(size=200),
-    ("Solution", "dependants"): FieldCost(size=1_000),
     # A path or cycle is a list of codes: priced per path where paths are listed.
     ("ChainNode", "path"): SMALL,
     ("FoundationDependency", "path"): SMALL,
     ("DependencyCycleError", "cycle"): SMALL,
-    # The analysis: a call costs its computation, an item what it takes to build.
-    ("Initiative", "upstream"): FieldCost(weight=5, per_item=3, size=1_000),
-    ("Initiative", "downstream"): FieldCost(weight=5, per_item=3, size=1_000),
-    ("Initiative", "foundationDependencies"): FieldCost(weight=5, per_item=3, size=25),
+    ("CriticalPath", "chain"): FieldCost(size=100),
+    ("CriticalPath", "chainCodes"): FieldCost(size=100),
+    ("Query", "dependencyCycles"): FieldCost(weight=20, size=100),
+    # The analysis: a call costs its computation, an item what it takes to build. Lists
+    # that grow with the portfolio take `first` (``schema/bounds.py``), which sizes them.
+    ("Initiative", "upstream"): FieldCost(weight=5, per_item=3),
+    ("Initiative", "upstreamCount"): FieldCost(weight=5),
+    ("Initiative", "downstream"): FieldCost(weight=5, per_item=3),
+    ("Initiative", "downstreamCount"): FieldCost(weight=5),
+    ("Initiative", "foundationDependencies"): FieldCost(weight=5, per_item=3),
+    ("Initiative", "foundationDependencyCount"): FieldCost(weight=5),
     ("Initiative", "propagatedRisk"): FieldCost(weight=5),
     ("Initiative", "schedule"): FieldCost(weight=2),
     ("Initiative", "transitiveDependantCount"): FieldCost(weight=1),
     ("Query", "riskPropagation"): FieldCost(weight=50),
-    ("RiskPropagation", "flagged"): FieldCost(size=1_000),
-    ("RiskPropagation", "reach"): FieldCost(size=1_000),
-    ("PropagatedRisk", "sourceCodes"): FieldCost(size=100),
-    ("PropagatedRisk", "sources"): FieldCost(size=100),
-    ("PropagatedRisk", "paths"): FieldCost(weight=5, per_item=10, size=100),
+    ("PropagatedRisk", "paths"): FieldCost(weight=5, per_item=10),
     ("Query", "criticalPath"): FieldCost(weight=50),
-    ("CriticalPath", "activities"): FieldCost(size=1_000),
-    ("CriticalPath", "chain"): FieldCost(size=100),
-    ("CriticalPath", "chainCodes"): FieldCost(size=100),
     ("Query", "impact"): FieldCost(weight=200),
     ("Query", "deliveryImpact"): FieldCost(weight=200),
-    ("Impact", "moved"): FieldCost(size=1_000),
-    ("Impact", "newlyLate"): FieldCost(size=1_000),
-    ("Query", "lateDependencies"): FieldCost(weight=20, size=1_000),
-    ("Query", "dependencyCycles"): FieldCost(weight=20, size=100),
+    ("Query", "lateDependencies"): FieldCost(weight=20),
+    ("Query", "lateDependencyCount"): FieldCost(weight=20),
     ("Query", "keyInitiatives"): FieldCost(weight=100),
     ("Query", "dependencyGraph"): FieldCost(weight=50),
-    ("DependencyGraph", "nodes"): FieldCost(size=1_000),
-    ("DependencyGraph", "edges"): FieldCost(size=3_000),
     ("DependencyGraph", "export"): FieldCost(weight=500),
-    ("PortfolioSummary", "missingReports"): FieldCost(size=1_000),
-    ("PortfolioSummary", "improved"): FieldCost(size=1_000),
-    ("PortfolioSummary", "worsened"): FieldCost(size=1_000),
-    ("PortfolioSummary", "newlyRed"): FieldCost(size=1_000),
-    ("PortfolioSummary", "deliveriesDue"): FieldCost(size=1_000),
-    ("PortfolioSummary", "slippedDeliveries"): FieldCost(size=1_000),
 }
 """What fields declare, by type and field name; a field not named takes the defaults."""
 

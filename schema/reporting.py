@@ -12,6 +12,7 @@ from app import reporting, repository, summary
 from app.domain import TrafficLight
 from app.governance import Council, Role
 from app.repository import Row
+from schema.bounds import AUDIT_PAGE, PORTFOLIO_LIST, FirstPortfolio, first_page
 from schema.context import Info
 from schema.error_types import PermissionDeniedError
 from schema.errors import UserInputError
@@ -25,8 +26,6 @@ from schema.types import (
     StrategicGoal,
     SustainableDevelopmentGoal,
 )
-
-MAX_AUDIT_PAGE = 200
 
 
 @strawberry.type(description="Who the caller is and what it may do.")
@@ -84,25 +83,67 @@ class PortfolioSummary:
     by_segment: list[Count]
     by_phase: list[Count]
     by_owner: list[Count]
-    missing_reports: list[Initiative] = strawberry.field(
-        description="ACTIVE or PAUSED initiatives with no report in this period."
-    )
-    improved: list[StatusChange]
-    worsened: list[StatusChange]
-    newly_red: list[StatusChange]
     deliveries_due_before: date = strawberry.field(
         description=(
             f"The next period's opening, or {summary.DEFAULT_ROUND_DAYS} days after the deadline."
         )
     )
-    deliveries_due: list[Delivery] = strawberry.field(
-        description="Open deliveries due (forecast, else baseline) before `deliveriesDueBefore`."
-    )
-    slipped_deliveries: list[Delivery] = strawberry.field(
-        description="Deliveries forecast after their baseline, most slipped first."
-    )
     goal_coverage: list[GoalCoverage]
     sdg_coverage: list[SdgCoverage]
+    found: strawberry.Private[summary.RoundSummary]
+
+    @strawberry.field(description="ACTIVE or PAUSED initiatives with no report in this period.")
+    def missing_reports(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[Initiative]:
+        rows = first_page(self.found.missing_reports, first, PORTFOLIO_LIST)
+        return [Initiative.from_row(row) for row in rows]
+
+    @strawberry.field(description="How many initiatives have no report in this period.")
+    def missing_report_count(self) -> int:
+        return len(self.found.missing_reports)
+
+    @strawberry.field(description="Initiatives whose status improved since the previous period.")
+    def improved(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[StatusChange]:
+        return [_change(item) for item in first_page(self.found.improved, first, PORTFOLIO_LIST)]
+
+    @strawberry.field(description="How many initiatives improved.")
+    def improved_count(self) -> int:
+        return len(self.found.improved)
+
+    @strawberry.field(description="Initiatives whose status worsened since the previous period.")
+    def worsened(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[StatusChange]:
+        return [_change(item) for item in first_page(self.found.worsened, first, PORTFOLIO_LIST)]
+
+    @strawberry.field(description="How many initiatives worsened.")
+    def worsened_count(self) -> int:
+        return len(self.found.worsened)
+
+    @strawberry.field(description="Initiatives RED now and not RED in the previous period.")
+    def newly_red(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[StatusChange]:
+        return [_change(item) for item in first_page(self.found.newly_red, first, PORTFOLIO_LIST)]
+
+    @strawberry.field(description="How many initiatives are newly RED.")
+    def newly_red_count(self) -> int:
+        return len(self.found.newly_red)
+
+    @strawberry.field(
+        description="Open deliveries due (forecast, else baseline) before `deliveriesDueBefore`."
+    )
+    def deliveries_due(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[Delivery]:
+        rows = first_page(self.found.deliveries_due, first, PORTFOLIO_LIST)
+        return [Delivery.from_row(row) for row in rows]
+
+    @strawberry.field(description="How many open deliveries are due.")
+    def delivery_due_count(self) -> int:
+        return len(self.found.deliveries_due)
+
+    @strawberry.field(description="Deliveries forecast after their baseline, most slipped first.")
+    def slipped_deliveries(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[Delivery]:
+        rows = first_page(self.found.slipped_deliveries, first, PORTFOLIO_LIST)
+        return [Delivery.from_row(row) for row in rows]
+
+    @strawberry.field(description="How many deliveries are forecast after their baseline.")
+    def slipped_delivery_count(self) -> int:
+        return len(self.found.slipped_deliveries)
 
 
 @strawberry.type(description="One write, as the audit log keeps it.")
@@ -134,10 +175,20 @@ class AuditEvent:
         )
 
 
+@strawberry.type
+class AuditEventEdge:
+    cursor: str
+    node: AuditEvent
+
+
 @strawberry.type(description="A page of audit events, newest first.")
 class AuditEventConnection:
-    nodes: list[AuditEvent]
+    edges: list[AuditEventEdge]
     page_info: PageInfo
+
+    @strawberry.field(description="The audit events of this page.")
+    def nodes(self) -> list[AuditEvent]:
+        return [edge.node for edge in self.edges]
 
 
 AuditEventsResult = Annotated[
@@ -183,13 +234,7 @@ async def _summary(info: Info, period: Row) -> PortfolioSummary:
         by_segment=[_count(count) for count in found.by_segment],
         by_phase=[_count(count) for count in found.by_phase],
         by_owner=[_count(count) for count in found.by_owner],
-        missing_reports=[Initiative.from_row(row) for row in found.missing_reports],
-        improved=[_change(change) for change in found.improved],
-        worsened=[_change(change) for change in found.worsened],
-        newly_red=[_change(change) for change in found.newly_red],
         deliveries_due_before=found.deliveries_due_before,
-        deliveries_due=[Delivery.from_row(row) for row in found.deliveries_due],
-        slipped_deliveries=[Delivery.from_row(row) for row in found.slipped_deliveries],
         goal_coverage=[
             GoalCoverage(
                 goal=StrategicGoal.from_row(item.goal),
@@ -205,6 +250,7 @@ async def _summary(info: Info, period: Row) -> PortfolioSummary:
             )
             for item in found.sdg_coverage
         ],
+        found=found,
     )
 
 
@@ -255,8 +301,17 @@ class ReportingQuery:
     async def audit_events(
         self,
         info: Info,
-        first: int = 50,
-        after: str | None = None,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description=(
+                    f"Page size (default {AUDIT_PAGE.default}, at most {AUDIT_PAGE.maximum})."
+                )
+            ),
+        ] = AUDIT_PAGE.default,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor of the last edge seen.")
+        ] = None,
         entity_code: Annotated[
             str | None, strawberry.argument(description="Only events about this code.")
         ] = None,
@@ -265,9 +320,9 @@ class ReportingQuery:
             return PermissionDeniedError(
                 message="Only the portfolio office (ADMIN) can read the audit log."
             )
-        if not 1 <= first <= MAX_AUDIT_PAGE:
+        if not 1 <= first <= AUDIT_PAGE.maximum:
             raise UserInputError(
-                f"first must be between 1 and {MAX_AUDIT_PAGE}; got {first}.", argument="first"
+                f"first must be between 1 and {AUDIT_PAGE.maximum}; got {first}.", argument="first"
             )
         before_id = None
         if after is not None:
@@ -281,14 +336,16 @@ class ReportingQuery:
             before_id=before_id,
             limit=first + 1,
         )
-        page = [AuditEvent.from_row(row) for row in rows[:first]]
-        cursors = [encode_cursor(str(event.db_id)) for event in page]
+        edges = [
+            AuditEventEdge(cursor=encode_cursor(str(row.id)), node=AuditEvent.from_row(row))
+            for row in rows[:first]
+        ]
         return AuditEventConnection(
-            nodes=page,
+            edges=edges,
             page_info=PageInfo(
                 has_next_page=len(rows) > first,
                 has_previous_page=after is not None,
-                start_cursor=cursors[0] if cursors else None,
-                end_cursor=cursors[-1] if cursors else None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
             ),
         )

@@ -16,6 +16,13 @@ import strawberry
 
 from app.repository import Row
 from schema.analysis import DependencyAnalysis, InitiativeAnalysis
+from schema.bounds import (
+    NEIGHBOUR_LIST,
+    PORTFOLIO_LIST,
+    FirstNeighbour,
+    FirstPortfolio,
+    check_first,
+)
 from schema.context import Info
 from schema.enums import (
     Criticality,
@@ -153,9 +160,16 @@ class Solution(Node):
         return [Initiative.from_row(row) for row in rows]
 
     @strawberry.field(description="Dependencies of initiatives on this solution.")
-    async def dependants(self, info: Info) -> list[Dependency]:
+    async def dependants(
+        self, info: Info, first: FirstPortfolio = PORTFOLIO_LIST.default
+    ) -> list[Dependency]:
+        check_first(first, PORTFOLIO_LIST)
         rows = await info.context.loaders.dependants_by_solution.load(self.db_id)
-        return [Dependency.from_row(row) for row in rows]
+        return [Dependency.from_row(row) for row in rows[:first]]
+
+    @strawberry.field(description="How many dependencies of initiatives name this solution.")
+    async def dependant_count(self, info: Info) -> int:
+        return len(await info.context.loaders.dependants_by_solution.load(self.db_id))
 
 
 @strawberry.type(description="A delivery (leveranse) of an initiative.")
@@ -561,14 +575,29 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
         description="What this initiative depends on (its suppliers).",
         graphql_type=list[Dependency],
     )
-    def dependencies(self, info: Info) -> MaybeAwaitable[list[Dependency]]:
+    def dependencies(
+        self, info: Info, first: FirstNeighbour = NEIGHBOUR_LIST.default
+    ) -> MaybeAwaitable[list[Dependency]]:
+        check_first(first, NEIGHBOUR_LIST)
         loader = info.context.loaders.dependencies_by_dependant
-        return resolve_loaded(loader, self.db_id, _dependencies)
+        return resolve_loaded(loader, self.db_id, partial(_dependencies, first=first))
+
+    @strawberry.field(description="How many dependencies this initiative has.", graphql_type=int)
+    def dependency_count(self, info: Info) -> MaybeAwaitable[int]:
+        loader = info.context.loaders.dependencies_by_dependant
+        return resolve_loaded(loader, self.db_id, len)
 
     @strawberry.field(description="Dependencies of other initiatives on this one.")
-    async def dependants(self, info: Info) -> list[Dependency]:
+    async def dependants(
+        self, info: Info, first: FirstNeighbour = NEIGHBOUR_LIST.default
+    ) -> list[Dependency]:
+        check_first(first, NEIGHBOUR_LIST)
         rows = await info.context.loaders.dependants_by_initiative.load(self.db_id)
-        return [Dependency.from_row(row) for row in rows]
+        return [Dependency.from_row(row) for row in rows[:first]]
+
+    @strawberry.field(description="How many dependencies of other initiatives name this one.")
+    async def dependant_count(self, info: Info) -> int:
+        return len(await info.context.loaders.dependants_by_initiative.load(self.db_id))
 
 
 def _latest_revision_per_period(rows: list[Row]) -> list[Row]:
@@ -616,5 +645,5 @@ def _deliveries(rows: list[Row]) -> list[Delivery]:
     return [Delivery.from_row(row) for row in rows]
 
 
-def _dependencies(rows: list[Row]) -> list[Dependency]:
-    return [Dependency.from_row(row) for row in rows]
+def _dependencies(rows: list[Row], *, first: int) -> list[Dependency]:
+    return [Dependency.from_row(row) for row in rows[:first]]

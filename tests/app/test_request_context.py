@@ -23,14 +23,14 @@ ONLY_POSTGRES = pytest.mark.postgresql_only
 # the sibling resolvers (deliveries, schedule, status) are still reading.
 FAILING_WITH_SIBLINGS_READING = """
 {
-  lateDependencies {
+  lateDependencies(first: 20) {
     supplierDate
     dependant {
       decisions { initiative { kind } }
       id
       forecastEnd
       version
-      dependants {
+      dependants(first: 10) {
         type
         supplier {
           ... on Initiative { publishedFacts latestReport(period: "") { annualOperatingCostNok } }

@@ -1,9 +1,12 @@
+from collections.abc import Sequence
+
 import pytest
 
 from graph import (
     Level,
     NodeKind,
     PropagatedRisk,
+    RedStatusTrace,
     SourceReach,
     StatusSnapshot,
     propagate_red_status,
@@ -110,6 +113,27 @@ def test_source_is_flagged_by_another_source() -> None:
     assert result["B"] == PropagatedRisk("B", Level.RED, ("A",), (("A", "B"),))
     assert result["C"].sources == ("A", "B")
     assert result["C"].paths == (("A", "B", "C"), ("B", "C"))
+
+
+def test_first_paths_searches_only_for_the_first_sources() -> None:
+    # given C is reached by three sources, and a trace that notes what it searches for
+    graph = portfolio(
+        initiatives=["A", "B", "C", "D"],
+        dependencies=[depends("A", "C"), depends("B", "C"), depends("D", "C")],
+    )
+    searched: list[tuple[str, ...]] = []
+
+    class NotingTrace(RedStatusTrace):
+        def paths_to(
+            self, code: str, level: Level, sources: Sequence[str]
+        ) -> tuple[tuple[str, ...], ...]:
+            searched.append(tuple(sources))
+            return super().paths_to(code, level, sources)
+
+    risk = NotingTrace(graph, ("A", "B", "D")).flagged()["C"]
+
+    assert risk.first_paths(2) == (("A", "C"), ("B", "C"))
+    assert searched == [("A", "B")]
 
 
 def test_sources_listed_are_only_those_at_the_node_level() -> None:

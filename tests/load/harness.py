@@ -192,27 +192,33 @@ query Dashboard($after: String) {
 GRAPH = """
 {
   dependencyGraph {
-    nodes { code kind status propagatedLevel layer }
-    edges { supplierCode dependantCode criticality late }
+    nodeCount edgeCount
+    nodes(first: 1000) { code kind status propagatedLevel layer }
+    edges(first: 1000) { supplierCode dependantCode criticality late }
   }
 }
 """
 
 PROPAGATION = """
-{ riskPropagation(includeRiskLevel: true) { flagged { code level sourceCodes paths } } }
+{
+  riskPropagation(includeRiskLevel: true) {
+    flaggedCount
+    flagged(first: 50) { code level sourceCount sourceCodes(first: 5) paths(first: 3) }
+  }
+}
 """
 
 IMPACT = """
 query Impact($code: String!) {
   impact(code: $code, slipDays: 90) {
     __typename
-    ... on Impact { moved { days } newlyLate { slackDays } }
+    ... on Impact { movedCount moved(first: 50) { days } newlyLate(first: 50) { slackDays } }
   }
 }
 """
 
 DOWNSTREAM = """
-query Downstream($code: String!) { initiative(code: $code) { downstream { code } } }
+query Downstream($code: String!) { initiative(code: $code) { downstream(first: 1000) { code } } }
 """
 
 ADD_DEPENDENCY = """

@@ -24,20 +24,22 @@ const INITIATIVES_QUERY = `query DashboardInitiatives(
     nodes {
       code name state segment status riskLevel reportIsStale
       owner { code name }
-      propagatedRisk(includeRiskLevel: $includeRiskLevel) { level sourceCodes }
+      propagatedRisk(includeRiskLevel: $includeRiskLevel) { level sourceCount sourceCodes }
     }
   }
 }`;
 
 const GRAPH_QUERY = `query DashboardGraph(
-  $root: String, $direction: Direction!, $maxDepth: Int, $includeRiskLevel: Boolean!
+  $root: String, $direction: Direction!, $maxDepth: Int, $includeRiskLevel: Boolean!, $first: Int!
 ) {
   dependencyGraph(
     root: $root, direction: $direction, maxDepth: $maxDepth, includeRiskLevel: $includeRiskLevel
   ) {
-    nodes { code name kind status riskLevel propagatedLevel depth layer }
-    edges { supplierCode dependantCode criticality late development neededBy }
+    nodeCount edgeCount
+    nodes(first: $first) { code name kind status riskLevel propagatedLevel depth layer }
+    edges(first: $first) { supplierCode dependantCode criticality late development neededBy }
   }
+  lateDependencyCount
 }`;
 
 const INITIATIVE_QUERY = `query DashboardInitiative($code: String!, $includeRiskLevel: Boolean!) {
@@ -46,40 +48,51 @@ const INITIATIVE_QUERY = `query DashboardInitiative($code: String!, $includeRisk
     plannedEnd forecastEnd
     owner { name }
     latestReport { statusReason period { name } }
-    propagatedRisk(includeRiskLevel: $includeRiskLevel) { level sourceCodes paths }
+    propagatedRisk(includeRiskLevel: $includeRiskLevel) { level sourceCount sourceCodes paths }
     schedule { earliestFinish totalFloatDays critical }
+    upstreamCount
     upstream { code kind depth path node { ...Named } }
+    downstreamCount
     downstream { code kind depth path node { ...Named } }
   }
-  criticalPath { ... on CriticalPath { chains } }
+  criticalPath { ... on CriticalPath { chains(first: 100) } }
 }
 ${NAMED}`;
 
-const SOLUTION_QUERY = `query DashboardSolution($code: String!, $includeRiskLevel: Boolean!) {
+const SOLUTION_QUERY = `query DashboardSolution(
+  $code: String!, $includeRiskLevel: Boolean!, $first: Int!
+) {
   solution(code: $code) {
     code name category legallyMandated
     operator { name }
     developedBy { code name status }
+    dependantCount
     dependants { criticality dependant { code name status } }
   }
   dependencyGraph(root: $code, direction: DOWNSTREAM, includeRiskLevel: $includeRiskLevel) {
-    nodes { code name kind status propagatedLevel depth }
+    nodeCount
+    nodes(first: $first) { code name kind status propagatedLevel depth }
   }
 }`;
 
-const IMPACT_QUERY = `query DashboardImpact($code: String!, $slipDays: Int!) {
+const IMPACT_QUERY = `query DashboardImpact($code: String!, $slipDays: Int!, $first: Int!) {
   impact(code: $code, slipDays: $slipDays) {
     __typename
     ... on Impact {
       code slipDays finishBefore finishAfter finishMovedDays
-      moved { code days newFinish initiative { name } }
-      newlyLate { supplierCode dependantCode slackDays supplierDate neededBy }
+      movedCount newlyLateCount
+      moved(first: $first) { code days newFinish initiative { name } }
+      newlyLate(first: $first) { supplierCode dependantCode slackDays supplierDate neededBy }
     }
     ... on NotFoundError { message }
     ... on NotScheduledError { message }
     ... on DependencyCycleError { message cycle }
   }
 }`;
+
+// The graph and the what-if ask for up to the API's maximum page (1,000 items) and say
+// how many more there are; other lists show the API's default page and their count.
+const MAX_PAGE = 1000;
 
 const state = {
   labels: new Map(), // "Enum.VALUE" -> Norwegian label
@@ -288,7 +301,9 @@ function renderTable() {
                 title: `Arvet fra ${sources.join(", ")}`,
               })
             : h("span", { class: "muted", "data-testid": "row-propagated" }, "–"),
-          sources.length ? h("span", { class: "sources" }, `fra ${sources.join(", ")}`) : null,
+          sources.length
+            ? h("span", { class: "sources" }, `fra ${sources.join(", ")}${moreText(sources.length, row.propagatedRisk.sourceCount)}`)
+            : null,
         ),
       );
     }),
@@ -349,13 +364,14 @@ async function loadGraph() {
       direction: root ? state.direction : "BOTH",
       maxDepth: root ? state.maxDepth : null,
       includeRiskLevel: state.includeRiskLevel,
+      first: MAX_PAGE,
     });
     if (ticket !== sequence.graph) return;
-    const graph = data.dependencyGraph ?? { nodes: [], edges: [] };
+    const graph = data.dependencyGraph ?? { nodes: [], edges: [], nodeCount: 0, edgeCount: 0 };
     state.graph = graph;
     renderGraph(graph, root);
     if (!root) {
-      state.lateCount = graph.edges.filter((edge) => edge.late).length;
+      state.lateCount = data.lateDependencyCount;
       renderSummary();
     }
     showError(null);
@@ -605,6 +621,12 @@ function renderGraph(graph, root) {
   $("graph-title").textContent = root
     ? `Avhengighetsgraf – nabolaget til ${root}${selected ? ` (${truncate(selected.name, 48)})` : ""}`
     : "Avhengighetsgraf – hele porteføljen";
+  const note = $("graph-more");
+  const hidden = Math.max(graph.nodeCount - graph.nodes.length, graph.edgeCount - graph.edges.length);
+  note.hidden = hidden <= 0;
+  note.textContent = hidden > 0
+    ? `Viser ${graph.nodes.length} av ${graph.nodeCount} noder og ${graph.edges.length} av ${graph.edgeCount} kanter (+${hidden} flere).`
+    : "";
   $("graph-reset").disabled = !root;
   markGraphFilter();
   svg.dataset.state = "ready";
@@ -720,7 +742,7 @@ async function loadDetail() {
   const variables = { code, includeRiskLevel: state.includeRiskLevel };
   try {
     if (kind === "SOLUTION") {
-      const data = await gql(SOLUTION_QUERY, variables);
+      const data = await gql(SOLUTION_QUERY, { ...variables, first: MAX_PAGE });
       if (ticket !== sequence.detail) return;
       renderSolution(data.solution, data.dependencyGraph);
     } else {
@@ -782,6 +804,16 @@ function chainItems(chain) {
       name: item.node?.name,
       status: item.node?.status,
     }));
+}
+
+// "+N flere" when a list shows fewer items than its count field says there are.
+function moreText(shown, total) {
+  return total > shown ? ` +${total - shown} flere` : "";
+}
+
+function more(shown, total) {
+  if (!(total > shown)) return null;
+  return h("p", { class: "muted more", "data-testid": "more" }, `+${total - shown} flere`);
 }
 
 function section(title, testid, ...content) {
@@ -848,18 +880,21 @@ function renderInitiative(initiative, chains) {
             {},
             propagated.paths.map((path) => h("li", {}, path.join(" → "))),
           ),
+          more(propagated.paths.length, propagated.sourceCount),
         )
       : null,
     whatIfSection(initiative.code),
     section(
-      `Avhenger av (oppstrøms) · ${initiative.upstream.length}`,
+      `Avhenger av (oppstrøms) · ${initiative.upstreamCount}`,
       "upstream-section",
       chainList("upstream", chainItems(initiative.upstream), "Ingen avhengigheter."),
+      more(initiative.upstream.length, initiative.upstreamCount),
     ),
     section(
-      `Venter på dette (nedstrøms) · ${initiative.downstream.length}`,
+      `Venter på dette (nedstrøms) · ${initiative.downstreamCount}`,
       "downstream-section",
       chainList("downstream", chainItems(initiative.downstream), "Ingen venter på dette tiltaket."),
+      more(initiative.downstream.length, initiative.downstreamCount),
     ),
   );
 }
@@ -907,7 +942,7 @@ function renderSolution(solution, graph) {
       ),
     ),
     section(
-      `Direkte avhengige · ${solution.dependants.length}`,
+      `Direkte avhengige · ${solution.dependantCount}`,
       "dependants-section",
       solution.dependants.length
         ? h(
@@ -926,11 +961,13 @@ function renderSolution(solution, graph) {
               ),
           )
         : h("p", { class: "muted" }, "Ingen tiltak avhenger direkte av løsningen."),
+      more(solution.dependants.length, solution.dependantCount),
     ),
     section(
-      `Venter på dette (nedstrøms) · ${downstream.length}`,
+      `Venter på dette (nedstrøms) · ${Math.max((graph?.nodeCount ?? 1) - 1, 0)}`,
       "downstream-section",
       chainList("downstream", downstream, "Ingen venter på løsningen."),
+      more(graph?.nodes.length ?? 0, graph?.nodeCount ?? 0),
     ),
   );
 }
@@ -977,7 +1014,7 @@ async function runImpact(code, slipDays, result) {
   result.dataset.state = "loading";
   result.replaceChildren(h("p", { class: "muted" }, "Beregner …"));
   try {
-    const data = await gql(IMPACT_QUERY, { code, slipDays });
+    const data = await gql(IMPACT_QUERY, { code, slipDays, first: MAX_PAGE });
     if (ticket !== sequence.impact) return;
     const impact = data.impact;
     if (impact.__typename !== "Impact") {
@@ -1003,7 +1040,7 @@ function renderImpact(impact) {
     : "Porteføljens sluttdato flyttes ikke.";
   return [
     h("p", { class: "impact-summary", "data-testid": "whatif-summary" }, summary),
-    h("h4", {}, `Tiltak som flyttes · ${moved.length}`),
+    h("h4", {}, `Tiltak som flyttes · ${impact.movedCount}`),
     moved.length
       ? h(
           "table",
@@ -1024,7 +1061,7 @@ function renderImpact(impact) {
           ),
         )
       : h("p", { class: "muted" }, "Ingen tiltak flyttes."),
-    h("h4", {}, `Nye forsinkede avhengigheter · ${impact.newlyLate.length}`),
+    h("h4", {}, `Nye forsinkede avhengigheter · ${impact.newlyLateCount}`),
     impact.newlyLate.length
       ? h(
           "ul",
