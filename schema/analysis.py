@@ -15,6 +15,7 @@ import strawberry
 
 import graph
 from app import repository
+from app.analysis import run_cancellable
 from schema.analysis_types import (
     MAX_SLIP_DAYS,
     ChainNode,
@@ -69,7 +70,9 @@ class InitiativeAnalysis:
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return []
-        chain = graph.upstream(analysis.graph, self.code, max_depth=max_depth, kind=kind)
+        chain = await run_cancellable(
+            graph.upstream, analysis.graph, self.code, max_depth=max_depth, kind=kind
+        )
         return [ChainNode.from_result(node) for node in chain]
 
     @strawberry.field(description="Who waits for this initiative, transitively.")
@@ -80,7 +83,9 @@ class InitiativeAnalysis:
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return []
-        chain = graph.downstream(analysis.graph, self.code, max_depth=max_depth, kind=kind)
+        chain = await run_cancellable(
+            graph.downstream, analysis.graph, self.code, max_depth=max_depth, kind=kind
+        )
         return [ChainNode.from_result(node) for node in chain]
 
     @strawberry.field(description="Every national solution reachable upstream, with the path.")
@@ -88,11 +93,12 @@ class InitiativeAnalysis:
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return []
+        found = await run_cancellable(graph.foundation_dependencies, analysis.graph, self.code)
         return [
             FoundationDependency(
                 depth=item.depth, path=list(item.path), solution_code=item.solution
             )
-            for item in graph.foundation_dependencies(analysis.graph, self.code)
+            for item in found
         ]
 
     @strawberry.field(
@@ -112,7 +118,7 @@ class InitiativeAnalysis:
     async def schedule(self, info: Info) -> ScheduleItem | None:
         analysis = await info.context.analysis()
         try:
-            item = analysis.schedule().items.get(self.code)
+            item = (await analysis.schedule()).items.get(self.code)
         except graph.DependencyCycle:
             return None
         return ScheduleItem.from_result(item) if item is not None else None
@@ -120,7 +126,7 @@ class InitiativeAnalysis:
     @strawberry.field(description="How many initiatives depend on this one, transitively.")
     async def transitive_dependant_count(self, info: Info) -> int:
         analysis = await info.context.analysis()
-        return analysis.transitive_dependant_counts().get(self.code, 0)
+        return (await analysis.transitive_dependant_counts()).get(self.code, 0)
 
 
 @strawberry.type
@@ -132,7 +138,7 @@ class DependencyAnalysis:
 
     async def _slack(self, info: Info) -> graph.Slack | None:
         analysis = await info.context.analysis()
-        return analysis.slack().get((self.supplier_code, self.dependant_code))
+        return (await analysis.slack()).get((self.supplier_code, self.dependant_code))
 
     @strawberry.field(
         description=(
@@ -228,8 +234,8 @@ class AnalysisQuery:
             )
         analysis = await info.context.analysis()
         try:
-            schedule = analysis.schedule()
-            found = analysis.critical_set()
+            schedule = await analysis.schedule()
+            found = await analysis.critical_set()
         except graph.DependencyCycle as cycle:
             return _cycle_error(cycle)
         if schedule.finish is None:
@@ -272,7 +278,7 @@ class AnalysisQuery:
         if not 1 <= limit <= 100:
             raise UserInputError(f"limit must be between 1 and 100; got {limit}.", argument="limit")
         analysis = await info.context.analysis()
-        ranked = analysis.ranked_initiatives(limit)
+        ranked = await analysis.ranked_initiatives(limit)
         return [
             KeyInitiative(
                 rank=position,
@@ -288,7 +294,7 @@ class AnalysisQuery:
         from schema.types import Dependency
 
         analysis = await info.context.analysis()
-        late = sorted(key for key, slack in analysis.slack().items() if slack.is_late)
+        late = sorted(key for key, slack in (await analysis.slack()).items() if slack.is_late)
         found = []
         for supplier_code, dependant_code in late:
             dependant = await info.context.loaders.initiative_by_code.load(dependant_code)
@@ -328,10 +334,10 @@ class AnalysisQuery:
         opens = chosen.opens if chosen is not None else None
         statuses = await analysis.statuses(info.context.read, opens)
         levels = await analysis.node_levels(info.context.read, opens, include_risk_level)
-        view = analysis.view(root=root_code, direction=direction, max_depth=max_depth)
-        slack = analysis.slack()
-        depths = analysis.depths(root_code, direction=direction, max_depth=max_depth)
-        layers = graph.dependency_layers(view)
+        view, depths, layers = await analysis.drawing(
+            root=root_code, direction=direction, max_depth=max_depth
+        )
+        slack = await analysis.slack()
         nodes = []
         for code, attributes in sorted(view.nodes(data=True)):
             snapshot = statuses.get(code)
@@ -386,8 +392,8 @@ async def _impact(
     assert subject is not None
     analysis = await info.context.analysis()
     try:
-        result = graph.slip_impact(
-            analysis.graph, code=code, delivery=delivery, slip_days=slip_days
+        result = await run_cancellable(
+            graph.slip_impact, analysis.graph, code=code, delivery=delivery, slip_days=slip_days
         )
     except graph.DeliveryNotFound:
         # A delivery no dependency names moves nothing; an unknown code is the caller's.
