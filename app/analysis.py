@@ -220,7 +220,9 @@ class Analysis:
 
         async def load() -> dict[str, graph.StatusSnapshot]:
             rows = await read(repository.latest_statuses, period_opens=period_opens)
-            return {code: _snapshot(status, risk) for code, (status, risk) in rows.items()}
+            return await run_cancellable(
+                lambda: {code: _snapshot(status, risk) for code, (status, risk) in rows.items()}
+            )
 
         result: dict[str, graph.StatusSnapshot] = await self._once(("statuses", period_opens), load)
         return result

@@ -7,6 +7,7 @@ cancellation points) until the test releases it, then returns the real result.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -156,3 +157,15 @@ def test_a_shared_propagation_stops_when_its_only_request_times_out(
         computation.release.set()
         again = client.post("/graphql", json={"query": RISK_PROPAGATION})
         assert again.json()["data"]["riskPropagation"] == {"includeRiskLevel": False}
+
+
+def test_the_service_makes_full_garbage_collections_rarer_while_it_runs(
+    seeded_database_url: str,
+) -> None:
+    before = gc.get_threshold()
+    with TestClient(create_app(settings_for(seeded_database_url))):
+        # A full collection walks the whole analysis holding the GIL: rarer, and never
+        # over what start-up left alive.
+        assert gc.get_threshold()[2] >= 10 * before[2]
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
