@@ -4,15 +4,25 @@ Every write bumps the ``data_version`` row in its own transaction. Each request 
 one integer; when it has moved the graph is rebuilt, so any number of workers or machines
 on one database agree at once. Analyses (schedule, propagation per period, rankings) are
 computed on first use and kept with the graph they belong to.
+
+Nothing heavy runs on the event loop: building the graph and every analysis run in worker
+threads (:func:`run_cancellable`), so ``/healthz`` and cheap queries are answered while
+they work (a thread gives the loop the GIL at least every switch interval, 5 ms). The
+long loops of ``graph/`` have cancellation points: when the request that waits for a
+computation is cancelled (the execution timeout, a client gone), the computation stops at
+its next checkpoint. A computation shared per data version (``Analysis._once``) stops
+when its last waiter leaves, so the next request starts it again; while another request
+still waits for it, it runs on for that one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import networkx as nx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -23,6 +33,27 @@ from app.domain import TrafficLight
 from graph import RedStatusTrace
 
 Read = Callable[..., Awaitable[Any]]
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+async def run_cancellable(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run ``function`` in a worker thread, off the event loop.
+
+    If the awaiting task is cancelled, the caller hears it at once and the computation
+    stops at its next ``graph.checkpoint()`` instead of finishing unseen.
+    """
+    stop = threading.Event()
+
+    def run() -> T:
+        with graph.cancellable(stop):
+            return function(*args, **kwargs)
+
+    try:
+        return await asyncio.to_thread(run)
+    except asyncio.CancelledError:
+        stop.set()
+        raise
 
 
 def build_graph(rows: repository.GraphRows) -> nx.DiGraph:
@@ -78,95 +109,109 @@ class PropagationOverview:
 
 
 @dataclass(eq=False)
+class _Shared:
+    """A computation shared by every request that asks for it, and how many wait for it."""
+
+    task: asyncio.Task[Any]
+    waiters: int = 0
+
+
+@dataclass(eq=False)
 class Analysis:
     """The graph of one data version and the analyses computed on it so far."""
 
     version: int
     graph: nx.DiGraph
     cycles: tuple[tuple[str, ...], ...]
-    _tasks: dict[Hashable, asyncio.Task[Any]] = field(default_factory=dict)
-    _memo: dict[str, Any] = field(default_factory=dict)
+    _tasks: dict[Hashable, _Shared] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, version: int, rows: repository.GraphRows) -> Analysis:
         built = build_graph(rows)
         return cls(version=version, graph=built, cycles=graph.find_cycles(built))
 
-    def _remember(self, key: str, compute: Callable[[], Any]) -> Any:
-        if key not in self._memo:
+    async def _computed(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute`` once per version in a worker thread; a cycle is remembered too."""
+
+        def run() -> T | graph.DependencyCycle:
             try:
-                self._memo[key] = compute()
+                return compute()
             except graph.DependencyCycle as cycle:
-                self._memo[key] = cycle
-        value = self._memo[key]
+                return cycle
+
+        value = await self._once(key, lambda: run_cancellable(run))
         if isinstance(value, graph.DependencyCycle):
             raise value
-        return value
-
-    def schedule(self) -> graph.Schedule:
-        """The critical-path schedule; raises ``DependencyCycle`` on a cyclic portfolio."""
-        result: graph.Schedule = self._remember(
-            "schedule", lambda: graph.compute_schedule(self.graph)
-        )
+        result: T = value
         return result
 
-    def critical_set(self) -> graph.CriticalSet:
+    async def schedule(self) -> graph.Schedule:
+        """The critical-path schedule; raises ``DependencyCycle`` on a cyclic portfolio."""
+        return await self._computed("schedule", lambda: graph.compute_schedule(self.graph))
+
+    async def critical_set(self) -> graph.CriticalSet:
         """Zero-float activities and chains; raises ``DependencyCycle`` on a cyclic portfolio.
 
         The API, the report and the dashboard all read this one computation.
         """
-        result: graph.CriticalSet = self._remember(
-            "critical_set", lambda: graph.critical_set(self.graph, self.schedule())
+        schedule = await self.schedule()
+        return await self._computed(
+            "critical_set", lambda: graph.critical_set(self.graph, schedule)
         )
-        return result
 
-    def slack(self) -> dict[tuple[str, str], graph.Slack]:
+    async def slack(self) -> dict[tuple[str, str], graph.Slack]:
         """Slack of every dependency with a needed-by date, by (supplier, dependant).
 
         On a cyclic portfolio, every dependency whose supplier date does not depend on the
         cycle is still judged.
         """
+        try:
+            schedule = await self.schedule()
+        except graph.DependencyCycle:
+            return await self._computed(
+                "slack", lambda: graph.dependency_slack_around_cycles(self.graph)
+            )
+        return await self._computed("slack", lambda: graph.dependency_slack(self.graph, schedule))
 
-        def compute() -> dict[tuple[str, str], graph.Slack]:
-            try:
-                schedule = self.schedule()
-            except graph.DependencyCycle:
-                return graph.dependency_slack_around_cycles(self.graph)
-            return graph.dependency_slack(self.graph, schedule)
+    async def transitive_dependant_counts(self) -> dict[str, int]:
+        return await self._computed("counts", lambda: graph.transitive_dependant_counts(self.graph))
 
-        result: dict[tuple[str, str], graph.Slack] = self._remember("slack", compute)
-        return result
+    async def key_initiatives(self) -> tuple[graph.KeyInitiative, ...]:
+        """Every initiative ranked (solutions left out); callers slice what they need."""
 
-    def transitive_dependant_counts(self) -> dict[str, int]:
-        result: dict[str, int] = self._remember(
-            "counts", lambda: graph.transitive_dependant_counts(self.graph)
-        )
-        return result
+        def compute() -> tuple[graph.KeyInitiative, ...]:
+            ranked = graph.key_initiatives(self.graph, limit=self.graph.number_of_nodes())
+            nodes = self.graph.nodes
+            return tuple(
+                key for key in ranked if nodes[key.code]["kind"] == graph.NodeKind.INITIATIVE
+            )
 
-    def key_initiatives(self) -> tuple[graph.KeyInitiative, ...]:
-        """Every initiative ranked; callers slice what they need."""
-        result: tuple[graph.KeyInitiative, ...] = self._remember(
-            "key_initiatives",
-            lambda: graph.key_initiatives(self.graph, limit=self.graph.number_of_nodes()),
-        )
-        return result
+        return await self._computed("key_initiatives", compute)
 
-    def ranked_initiatives(self, limit: int) -> list[graph.KeyInitiative]:
+    async def ranked_initiatives(self, limit: int) -> list[graph.KeyInitiative]:
         """The ``limit`` highest-ranked initiatives (solutions left out)."""
-        return [
-            key
-            for key in self.key_initiatives()
-            if self.graph.nodes[key.code]["kind"] == graph.NodeKind.INITIATIVE
-        ][:limit]
+        return list((await self.key_initiatives())[:limit])
 
     async def _once(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
-        """Run ``compute`` once per key and share it; a caller that gives up (a timeout)
-        leaves it running for the next instead of throwing the work away."""
-        task = self._tasks.get(key)
-        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
-            task = asyncio.ensure_future(compute())
-            self._tasks[key] = task
-        return await asyncio.shield(task)
+        """Run ``compute`` once per key and share it with every caller that asks meanwhile.
+
+        A caller that gives up (the execution timeout) leaves it to the others; when the
+        last one has gone, the computation is cancelled, so no work outlives every request
+        that wanted it, and a later caller starts it afresh.
+        """
+        shared = self._tasks.get(key)
+        if shared is None or (
+            shared.task.done() and (shared.task.cancelled() or shared.task.exception() is not None)
+        ):
+            shared = _Shared(asyncio.ensure_future(compute()))
+            self._tasks[key] = shared
+        shared.waiters += 1
+        try:
+            return await asyncio.shield(shared.task)
+        finally:
+            shared.waiters -= 1
+            if not shared.waiters and not shared.task.done():
+                shared.task.cancel()
 
     async def statuses(
         self, read: Read, period_opens: date | None
@@ -175,7 +220,9 @@ class Analysis:
 
         async def load() -> dict[str, graph.StatusSnapshot]:
             rows = await read(repository.latest_statuses, period_opens=period_opens)
-            return {code: _snapshot(status, risk) for code, (status, risk) in rows.items()}
+            return await run_cancellable(
+                lambda: {code: _snapshot(status, risk) for code, (status, risk) in rows.items()}
+            )
 
         result: dict[str, graph.StatusSnapshot] = await self._once(("statuses", period_opens), load)
         return result
@@ -186,7 +233,7 @@ class Analysis:
         # (``graph`` names the field inside this class, so the type is imported by name.)
         async def compute() -> RedStatusTrace:
             statuses = await self.statuses(read, period_opens)
-            return await asyncio.to_thread(
+            return await run_cancellable(
                 graph.trace_red_status,
                 self.graph,
                 statuses,
@@ -205,7 +252,7 @@ class Analysis:
 
         async def compute() -> dict[str, graph.PropagatedRisk]:
             trace = await self._trace(read, period_opens, include_risk_level)
-            return trace.flagged(graph.NodeKind.INITIATIVE)
+            return await run_cancellable(trace.flagged, graph.NodeKind.INITIATIVE)
 
         result: dict[str, graph.PropagatedRisk] = await self._once(
             ("initiatives", period_opens, include_risk_level), compute
@@ -216,11 +263,18 @@ class Analysis:
         self, read: Read, period_opens: date | None, *, include_risk_level: bool
     ) -> list[graph.SourceReach]:
         """How many initiatives each red source flags, widest reach first."""
+
+        def compute() -> list[graph.SourceReach]:
+            return sorted(
+                trace.reach().values(),
+                key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+            )
+
         trace = await self._trace(read, period_opens, include_risk_level)
-        return sorted(
-            trace.reach().values(),
-            key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+        result: list[graph.SourceReach] = await self._once(
+            ("reach", period_opens, include_risk_level), lambda: run_cancellable(compute)
         )
+        return result
 
     async def propagation_overview(
         self, read: Read, period_opens: date | None, *, include_risk_level: bool
@@ -231,8 +285,10 @@ class Analysis:
             propagation = await self.propagation(
                 read, period_opens, include_risk_level=include_risk_level
             )
-            flagged = sorted(
-                propagation.values(), key=lambda risk: (-risk.level.severity, risk.code)
+            flagged = await run_cancellable(
+                lambda: sorted(
+                    propagation.values(), key=lambda risk: (-risk.level.severity, risk.code)
+                )
             )
             reach = await self.source_reach(
                 read, period_opens, include_risk_level=include_risk_level
@@ -251,12 +307,24 @@ class Analysis:
 
         async def compute() -> dict[str, graph.Level]:
             trace = await self._trace(read, period_opens, include_risk_level)
-            return trace.levels(kind=None)
+            return await run_cancellable(trace.levels, kind=None)
 
         result: dict[str, graph.Level] = await self._once(
             ("levels", period_opens, include_risk_level), compute
         )
         return result
+
+    async def drawing(
+        self, *, root: str | None, direction: graph.Direction, max_depth: int | None
+    ) -> tuple[nx.DiGraph, dict[str, int], dict[str, int]]:
+        """The view around ``root`` (see ``view``), each node's depth and its layer."""
+
+        def compute() -> tuple[nx.DiGraph, dict[str, int], dict[str, int]]:
+            view = self.view(root=root, direction=direction, max_depth=max_depth)
+            depths = self.depths(root, direction=direction, max_depth=max_depth)
+            return view, depths, graph.dependency_layers(view)
+
+        return await run_cancellable(compute)
 
     def view(
         self, *, root: str | None, direction: graph.Direction, max_depth: int | None
@@ -305,7 +373,7 @@ class AnalysisCache:
             if current is not None and current.version == version:
                 return current
             rows = await read(repository.graph_rows)
-            analysis = await asyncio.to_thread(Analysis.from_rows, version, rows)
+            analysis = await run_cancellable(Analysis.from_rows, version, rows)
             self._current = analysis
             self.builds += 1
             return analysis

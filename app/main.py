@@ -25,6 +25,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
 from app.budget import CallerBudgets, caller_budgets
+from app.collector import tuned_for_large_heaps
 from app.dashboard import STATIC_DIRECTORY, dashboard_page
 from app.database import create_engine
 from app.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
@@ -248,7 +249,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         _app.state.engine = engine_holder["engine"]
         graphql_app.budgets = caller_budgets(settings, engine_holder["engine"])
         try:
-            yield
+            with tuned_for_large_heaps():
+                yield
         finally:
             if owns_engine:
                 await engine_holder["engine"].dispose()

@@ -12,6 +12,7 @@ DECLINED initiatives, inside its statement: what a caller may not see is never r
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,24 @@ from app.auth import Visibility
 from app.domain import ADMITTED_STATES, LifecycleState, Phase, Segment, TrafficLight
 
 Row = sa.Row[Any]
+
+ROW_BATCH = 2_000
+"""Rows converted between two turns of the event loop in the portfolio-wide reads."""
+
+
+async def _all_rows(result: sa.Result[Any]) -> list[Row]:
+    """Every row of a large result, letting the event loop serve others between batches.
+
+    Converting a row (dates parsed, enums made) is Python work on the loop's thread: tens
+    of thousands of them at once would hold every other request for a large fraction of
+    a second.
+    """
+    rows: list[Row] = []
+    for batch in result.partitions(ROW_BATCH):
+        rows += batch
+        await asyncio.sleep(0)
+    return rows
+
 
 initiative_table = models.table_of(models.Initiative)
 organisation_table = models.table_of(models.Organisation)
@@ -672,10 +691,10 @@ async def graph_rows(connection: AsyncConnection) -> GraphRows:
         .where(_admitted())
     )
     return GraphRows(
-        initiatives=initiatives.all(),
+        initiatives=await _all_rows(initiatives),
         solutions=solutions.all(),
-        dependencies=dependencies.all(),
-        developments=developments.all(),
+        dependencies=await _all_rows(dependencies),
+        developments=await _all_rows(developments),
     )
 
 
@@ -689,4 +708,4 @@ async def latest_statuses(
         .join(latest, latest.c.initiative_id == initiative_table.c.id)
         .where(_admitted())
     )
-    return {row.code: (row.status, row.risk_level) for row in result}
+    return {row.code: (row.status, row.risk_level) for row in await _all_rows(result)}

@@ -148,7 +148,7 @@ async def phases(backend: str, size: int, *, repeat: int) -> dict[str, Any]:
         flagged = await analysis.propagation(read, opens, include_risk_level=False)
         timings["propagation s"] = time.perf_counter() - started
         started = time.perf_counter()
-        analysis.schedule()
+        await analysis.schedule()
         timings["schedule s"] = time.perf_counter() - started
     await engine.dispose()
     timings["cold total s"] = sum(value for key, value in timings.items() if key.endswith(" s"))

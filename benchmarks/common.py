@@ -261,8 +261,13 @@ def start_uvicorn(
     workers: int = 1,
     extra_env: dict[str, str] | None = None,
     label: str = "service",
+    source: Path | None = None,
 ) -> Server:
-    """``uvicorn <app> --factory`` on a free loopback port, access log off."""
+    """``uvicorn <app> --factory`` on a free loopback port, access log off.
+
+    ``source`` is the checkout (or snapshot) whose code is served: ``SOURCE`` by default.
+    """
+    source = source or SOURCE
     port = free_port()
     RESULTS.mkdir(parents=True, exist_ok=True)
     log = RESULTS / f"{label}-{port}.log"
@@ -270,13 +275,13 @@ def start_uvicorn(
         "PORTFOLIO_DATABASE_URL": database_url,
         "PORTFOLIO_SEED_ON_START": "false",
         "PORTFOLIO_MAX_PAGE_SIZE": "500",
-        "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(SOURCE), str(ROOT)])),
+        "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(source), str(ROOT)])),
     }
     env |= extra_env or {}
     command = [
         sys.executable, "-m", "uvicorn", app, "--factory",
         "--host", "127.0.0.1", "--port", str(port),
-        "--no-access-log", "--log-level", "warning", "--app-dir", str(SOURCE),
+        "--no-access-log", "--log-level", "warning", "--app-dir", str(source),
     ]  # fmt: skip
     if workers > 1:
         command += ["--workers", str(workers)]

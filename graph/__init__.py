@@ -19,6 +19,7 @@ Examples
 """
 
 from graph.build import add_dependency_edge, build_dependency_graph, require_node
+from graph.cancellation import cancellable, checkpoint
 from graph.chains import (
     ChainNode,
     FoundationDependency,
@@ -29,6 +30,7 @@ from graph.chains import (
 from graph.critical import MAX_CHAINS, CriticalSet, critical_path, critical_set, near_critical
 from graph.cycles import find_cycles, one_cycle, refused_edges, would_create_cycle
 from graph.errors import (
+    AnalysisCancelled,
     DeliveryNotFound,
     DependencyCycle,
     DuplicateNode,
@@ -72,6 +74,7 @@ from graph.slack import Slack, dependency_slack, dependency_slack_around_cycles
 
 __all__ = [
     "MAX_CHAINS",
+    "AnalysisCancelled",
     "ChainNode",
     "CriticalSet",
     "Criticality",
@@ -105,6 +108,8 @@ __all__ = [
     "StatusSnapshot",
     "add_dependency_edge",
     "build_dependency_graph",
+    "cancellable",
+    "checkpoint",
     "compute_schedule",
     "critical_path",
     "critical_set",

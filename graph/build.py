@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.cancellation import checkpoint
 from graph.errors import DuplicateNode, InvalidDependency, NodeNotFound
 from graph.model import (
     Criticality,
@@ -92,6 +93,7 @@ def build_dependency_graph(
 
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for dependency in dependencies:
+        checkpoint()
         _check_known(records, dependency.supplier, dependency.dependant)
         if not isinstance(records[dependency.dependant], InitiativeNode):
             raise InvalidDependency(

@@ -8,6 +8,7 @@ translated into these types where they can occur.
 from __future__ import annotations
 
 __all__ = [
+    "AnalysisCancelled",
     "DeliveryNotFound",
     "DependencyCycle",
     "DuplicateNode",
@@ -20,6 +21,13 @@ __all__ = [
 
 class GraphError(Exception):
     """Base class for every error raised by the dependency analysis."""
+
+
+class AnalysisCancelled(GraphError):
+    """The computation was asked to stop (see :mod:`graph.cancellation`)."""
+
+    def __init__(self) -> None:
+        super().__init__("the analysis was cancelled")
 
 
 class NodeNotFound(GraphError):

@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from graph.cancellation import checkpoint
 from graph.model import Criticality, Level, NodeKind, StatusSnapshot
 
 __all__ = [
@@ -346,6 +347,7 @@ class RedStatusTrace:
         hops_to_target = _hops_to(suppliers, target)
         paths = []
         for source in sources:
+            checkpoint()
             node = self._position[source]
             hops = hops_to_target.get(node)
             if node == target or hops is None:
@@ -425,6 +427,7 @@ def _reach_without_self(
     members = [_mask(nodes) for nodes in graph.members]
     below: dict[int, int] = {}
     for component in graph.order:
+        checkpoint()
         reached = 0
         for dependant in graph.dependants[component]:
             reached |= members[dependant] | below[dependant]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from graph.cancellation import checkpoint
 from graph.model import NodeKind
 
 __all__ = [
@@ -108,6 +109,7 @@ def key_initiatives(
     [('A', 2), ('B', 1), ('D', 1)]
     """
     counts = transitive_dependant_counts(graph)
+    checkpoint()  # networkx's betweenness below has none of its own: its work is bounded
     size = graph.number_of_nodes()
     if betweenness_samples is None and size <= EXACT_BETWEENNESS_LIMIT:
         centrality = nx.betweenness_centrality(graph)
@@ -150,6 +152,7 @@ def _downstream_counts(successors: list[list[int]], weights: list[int]) -> list[
             last_index -= 1
         owned = [0] * size
         for index in range(last_index, -1, -1):
+            checkpoint()
             reach = 0
             for successor in successors[index]:
                 reach |= owned[successor]

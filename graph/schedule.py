@@ -41,6 +41,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.cancellation import checkpoint
 from graph.cycles import one_cycle
 from graph.errors import DependencyCycle
 from graph.model import DependencyType, InitiativeNode
@@ -168,6 +169,7 @@ def compute_schedule(
     latest_start: dict[str, int] = {}
     successors = graph._succ
     for code in reversed(order):
+        checkpoint()
         if code not in earliest_finish:
             continue
         limit = project_finish
@@ -305,6 +307,7 @@ def _forward_pass(
     # read-only views cost several times more per edge on large portfolios.
     predecessors = graph._pred
     for code in order:
+        checkpoint()
         start_bound = finish_bound = None
         for supplier, attributes in predecessors[code].items():
             forecast = (

@@ -18,6 +18,7 @@ from datetime import date
 
 import networkx as nx
 
+from graph.cancellation import checkpoint
 from graph.model import InitiativeNode
 from graph.schedule import Schedule, cycle_dependent, earliest_finishes, supplier_date
 
@@ -62,6 +63,7 @@ def dependency_slack(graph: nx.DiGraph, schedule: Schedule) -> dict[tuple[str, s
     """
     result: dict[tuple[str, str], Slack] = {}
     for supplier, dependant, needed_by in sorted(graph.edges(data="needed_by")):
+        checkpoint()
         if needed_by is None:
             continue
         delivered = supplier_date(graph, schedule, supplier, dependant)
@@ -103,6 +105,7 @@ def dependency_slack_around_cycles(graph: nx.DiGraph) -> dict[tuple[str, str], S
     finishes = earliest_finishes(graph)
     result: dict[tuple[str, str], Slack] = {}
     for supplier, dependant, attributes in sorted(graph.edges(data=True)):
+        checkpoint()
         needed_by: date | None = attributes.get("needed_by")
         if needed_by is None:
             continue

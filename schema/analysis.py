@@ -16,6 +16,7 @@ import strawberry
 
 import graph
 from app import repository
+from app.analysis import run_cancellable
 from schema.analysis_types import (
     MAX_SLIP_DAYS,
     ChainNode,
@@ -74,7 +75,9 @@ class InitiativeAnalysis:
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return ()
-        return walk(analysis.graph, self.code, max_depth=max_depth, kind=kind)
+        return await run_cancellable(
+            walk, analysis.graph, self.code, max_depth=max_depth, kind=kind
+        )
 
     @strawberry.field(
         description="What this initiative depends on, transitively: nearest first, then by code."
@@ -120,7 +123,7 @@ class InitiativeAnalysis:
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return ()
-        return graph.foundation_dependencies(analysis.graph, self.code)
+        return await run_cancellable(graph.foundation_dependencies, analysis.graph, self.code)
 
     @strawberry.field(description="Every national solution reachable upstream, with the path.")
     async def foundation_dependencies(
@@ -156,7 +159,7 @@ class InitiativeAnalysis:
     async def schedule(self, info: Info) -> ScheduleItem | None:
         analysis = await info.context.analysis()
         try:
-            item = analysis.schedule().items.get(self.code)
+            item = (await analysis.schedule()).items.get(self.code)
         except graph.DependencyCycle:
             return None
         return ScheduleItem.from_result(item) if item is not None else None
@@ -164,7 +167,7 @@ class InitiativeAnalysis:
     @strawberry.field(description="How many initiatives depend on this one, transitively.")
     async def transitive_dependant_count(self, info: Info) -> int:
         analysis = await info.context.analysis()
-        return analysis.transitive_dependant_counts().get(self.code, 0)
+        return (await analysis.transitive_dependant_counts()).get(self.code, 0)
 
 
 @strawberry.type
@@ -176,7 +179,7 @@ class DependencyAnalysis:
 
     async def _slack(self, info: Info) -> graph.Slack | None:
         analysis = await info.context.analysis()
-        return analysis.slack().get((self.supplier_code, self.dependant_code))
+        return (await analysis.slack()).get((self.supplier_code, self.dependant_code))
 
     @strawberry.field(
         description=(
@@ -269,8 +272,8 @@ class AnalysisQuery:
             )
         analysis = await info.context.analysis()
         try:
-            schedule = analysis.schedule()
-            found = analysis.critical_set()
+            schedule = await analysis.schedule()
+            found = await analysis.critical_set()
         except graph.DependencyCycle as cycle:
             return _cycle_error(cycle)
         if schedule.finish is None:
@@ -326,7 +329,7 @@ class AnalysisQuery:
                 argument="limit",
             )
         analysis = await info.context.analysis()
-        ranked = analysis.ranked_initiatives(limit)
+        ranked = await analysis.ranked_initiatives(limit)
         return [
             KeyInitiative(
                 rank=position,
@@ -350,7 +353,9 @@ class AnalysisQuery:
 
         check_first(first, PORTFOLIO_LIST)
         analysis = await info.context.analysis()
-        late = sorted(key for key, slack in analysis.slack().items() if slack.is_late)[:first]
+        late = sorted(key for key, slack in (await analysis.slack()).items() if slack.is_late)[
+            :first
+        ]
         found = []
         for supplier_code, dependant_code in late:
             dependant = await info.context.loaders.initiative_by_code.load(dependant_code)
@@ -364,7 +369,7 @@ class AnalysisQuery:
     @strawberry.field(description="How many dependencies are late.")
     async def late_dependency_count(self, info: Info) -> int:
         analysis = await info.context.analysis()
-        return sum(1 for slack in analysis.slack().values() if slack.is_late)
+        return sum(1 for slack in (await analysis.slack()).values() if slack.is_late)
 
     @strawberry.field(description="Cycles in the loaded dependencies (strongly connected sets).")
     async def dependency_cycles(self, info: Info) -> list[list[str]]:
@@ -393,13 +398,16 @@ class AnalysisQuery:
             return None
         chosen = await info.context.resolve_period(period)
         opens = chosen.opens if chosen is not None else None
-        view = analysis.view(root=root_code, direction=direction, max_depth=max_depth)
+        view, depths, layers = await analysis.drawing(
+            root=root_code, direction=direction, max_depth=max_depth
+        )
         return DependencyGraph(
             view=view,
             statuses=await analysis.statuses(info.context.read, opens),
             levels=await analysis.node_levels(info.context.read, opens, include_risk_level),
-            slack=analysis.slack(),
-            depths=analysis.depths(root_code, direction=direction, max_depth=max_depth),
+            slack=await analysis.slack(),
+            depths=depths,
+            layers=layers,
         )
 
 
@@ -415,8 +423,8 @@ async def _impact(
     assert subject is not None
     analysis = await info.context.analysis()
     try:
-        result = graph.slip_impact(
-            analysis.graph, code=code, delivery=delivery, slip_days=slip_days
+        result = await run_cancellable(
+            graph.slip_impact, analysis.graph, code=code, delivery=delivery, slip_days=slip_days
         )
     except graph.DeliveryNotFound:
         # A delivery no dependency names moves nothing; an unknown code is the caller's.

@@ -463,13 +463,11 @@ class DependencyGraph:
     levels: strawberry.Private[Mapping[str, graph.Level]]
     slack: strawberry.Private[Mapping[tuple[str, str], graph.Slack]]
     depths: strawberry.Private[Mapping[str, int]]
+    layers: strawberry.Private[Mapping[str, int]]
 
     @strawberry.field(description="The view's nodes, by code.")
     def nodes(self, first: FirstPortfolio = PORTFOLIO_LIST.default) -> list[GraphNode]:
         codes = first_page(sorted(self.view), first, PORTFOLIO_LIST)
-        if not codes:
-            return []
-        layers = graph.dependency_layers(self.view)
         found = []
         for code in codes:
             snapshot = self.statuses.get(code)
@@ -485,7 +483,7 @@ class DependencyGraph:
                     ),
                     propagated_level=level_of(level) if level is not None else None,
                     depth=self.depths.get(code),
-                    layer=layers[code],
+                    layer=self.layers[code],
                 )
             )
         return found

@@ -127,7 +127,8 @@ async def _analysis_codes(info: Info, filter: InitiativeFilter) -> tuple[set[str
         codes = {code for code, risk in propagation.items() if risk.level.value in wanted}
     if filter.has_late_dependency is not None:
         analysis = await info.context.analysis()
-        waiting = {dependant for (_, dependant), s in analysis.slack().items() if s.is_late}
+        slack = await analysis.slack()
+        waiting = {dependant for (_, dependant), s in slack.items() if s.is_late}
         if filter.has_late_dependency:
             codes = waiting if codes is None else codes & waiting
         else:

@@ -356,8 +356,8 @@ async def _gather(
     }
     reach = await analysis.source_reach(read, period.opens, include_risk_level=True)
     try:
-        schedule = analysis.schedule()
-        critical_set = analysis.critical_set()
+        schedule = await analysis.schedule()
+        critical_set = await analysis.critical_set()
         cycle = None
     except graph.DependencyCycle as error:
         schedule, critical_set, cycle = None, graph.CriticalSet((), ()), tuple(error.cycle)
@@ -376,6 +376,7 @@ async def _gather(
             key=lambda item: (item.earliest_start, item.code),
         )
     )
+    ranked = await analysis.ranked_initiatives(KEY_INITIATIVES)
     key_lines = tuple(
         KeyLine(
             rank=rank,
@@ -384,7 +385,7 @@ async def _gather(
             transitive_dependants=key.transitive_dependants,
             betweenness=key.betweenness,
         )
-        for rank, key in enumerate(analysis.ranked_initiatives(KEY_INITIATIVES), start=1)
+        for rank, key in enumerate(ranked, start=1)
     )
 
     return PortfolioReport(
