@@ -134,11 +134,15 @@ class DatabaseBudgets:
             * sa.func.extract("epoch", now - budget_table.c.updated_at),
             0.0,
         )
-        insert = postgresql_insert(budget_table).values(caller=caller, level=cost, updated_at=now)
+        # Points are bound as floating point, as the column holds them: an integer
+        # parameter would overflow PostgreSQL's integer types for a very large budget.
+        points = sa.literal(float(cost), sa.Float)
+        capacity = sa.literal(float(self.rule.capacity), sa.Float)
+        insert = postgresql_insert(budget_table).values(caller=caller, level=points, updated_at=now)
         charge = insert.on_conflict_do_update(
             index_elements=[budget_table.c.caller],
-            set_={"level": drained + cost, "updated_at": now},
-            where=drained + cost <= self.rule.capacity,
+            set_={"level": drained + points, "updated_at": now},
+            where=drained + points <= capacity,
         ).returning(budget_table.c.level, budget_table.c.updated_at)
         # Committed at once, whatever the request does next: the points are spent.
         charged = (await connection.execute(charge)).one_or_none()

@@ -149,3 +149,19 @@ def test_a_token_holder_is_not_held_back_by_anonymous_spending(
     )
 
     assert response.status_code == 200
+
+
+@pytest.mark.postgresql_only
+async def test_a_budget_beyond_the_database_integer_range_still_charges(
+    empty_database_url: str,
+) -> None:
+    engine = create_engine(Settings(database_url=empty_database_url))
+    budgets = DatabaseBudgets(BucketRule(capacity=10**12, window_seconds=60))
+    try:
+        async with engine.connect() as connection:
+            state = await budgets.charge(connection, "token:1", 3_000_000_000)
+    finally:
+        await engine.dispose()
+
+    assert state.admitted
+    assert state.remaining == 10**12 - 3_000_000_000
