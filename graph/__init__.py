@@ -20,7 +20,9 @@ Examples
 
 from graph.build import add_dependency_edge, build_dependency_graph, require_node
 from graph.chains import (
+    Chain,
     ChainNode,
+    FoundationChain,
     FoundationDependency,
     downstream,
     foundation_dependencies,
@@ -72,6 +74,7 @@ from graph.slack import Slack, dependency_slack, dependency_slack_around_cycles
 
 __all__ = [
     "MAX_CHAINS",
+    "Chain",
     "ChainNode",
     "CriticalSet",
     "Criticality",
@@ -83,6 +86,7 @@ __all__ = [
     "Direction",
     "DuplicateNode",
     "ExportFormat",
+    "FoundationChain",
     "FoundationDependency",
     "GraphError",
     "Impact",
