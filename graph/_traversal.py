@@ -9,6 +9,8 @@ so one path is rebuilt by walking parents back to the source, without holding th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import networkx as nx
 
 __all__ = ["breadth_first", "path_to", "shortest_paths"]
@@ -49,7 +51,7 @@ def breadth_first(
     return parents, layers
 
 
-def path_to(parents: dict[str, str], node: str) -> tuple[str, ...]:
+def path_to(parents: Mapping[str, str], node: str) -> tuple[str, ...]:
     """Rebuild the path from the source of ``parents`` (see :func:`breadth_first`) to ``node``.
 
     Examples

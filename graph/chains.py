@@ -13,8 +13,9 @@ the page, not the chain.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import overload
 
 import networkx as nx
@@ -75,7 +76,7 @@ class Chain(Sequence[ChainNode]):
     codes: tuple[str, ...]
     kinds: tuple[NodeKind, ...]
     depths: tuple[int, ...]
-    parents: dict[str, str]
+    parents: Mapping[str, str]  # read-only: each reached node's parent on its path
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -264,7 +265,7 @@ def _chain(
         codes=tuple(codes),
         kinds=tuple(kinds[node]["kind"] for node in codes),
         depths=tuple(depths),
-        parents=parents,
+        parents=MappingProxyType(parents),
     )
 
 
