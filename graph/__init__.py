@@ -21,7 +21,9 @@ Examples
 from graph.build import add_dependency_edge, build_dependency_graph, require_node
 from graph.cancellation import cancellable, checkpoint
 from graph.chains import (
+    Chain,
     ChainNode,
+    FoundationChain,
     FoundationDependency,
     downstream,
     foundation_dependencies,
@@ -75,6 +77,7 @@ from graph.slack import Slack, dependency_slack, dependency_slack_around_cycles
 __all__ = [
     "MAX_CHAINS",
     "AnalysisCancelled",
+    "Chain",
     "ChainNode",
     "CriticalSet",
     "Criticality",
@@ -86,6 +89,7 @@ __all__ = [
     "Direction",
     "DuplicateNode",
     "ExportFormat",
+    "FoundationChain",
     "FoundationDependency",
     "GraphError",
     "Impact",

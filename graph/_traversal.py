@@ -3,14 +3,67 @@
 Neighbours are visited in code order, so the first path BFS finds to a node is the
 lexicographically smallest sequence of codes among the paths with the fewest hops: the
 frontier of each layer is kept in that order, and a node's best path extends the best
-path of the first frontier node that reaches it.
+path of the first frontier node that reaches it. That node is kept as the node's parent,
+so one path is rebuilt by walking parents back to the source, without holding them all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import networkx as nx
 
-__all__ = ["shortest_paths"]
+__all__ = ["breadth_first", "path_to", "shortest_paths"]
+
+
+def breadth_first(
+    graph: nx.DiGraph,
+    source: str,
+    *,
+    reverse: bool = False,
+    max_depth: int | None = None,
+) -> tuple[dict[str, str], list[list[str]]]:
+    """Return each reached node's parent and the nodes reached at each depth.
+
+    The parent of a node is the previous node of its fewest-hops, smallest-code path from
+    ``source``; ``source`` itself has none. Layer ``d`` holds the nodes ``d`` hops away in
+    BFS order (layer 0 is ``[source]``). With ``reverse`` the edges are followed backwards.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph([("A", "C"), ("B", "C"), ("C", "D"), ("A", "D")])
+    >>> breadth_first(graph, "D", reverse=True)
+    ({'A': 'D', 'C': 'D', 'B': 'C'}, [['D'], ['A', 'C'], ['B']])
+    """
+    neighbours = graph.pred if reverse else graph.succ
+    parents: dict[str, str] = {}
+    layers = [[source]]
+    while layers[-1] and (max_depth is None or len(layers) <= max_depth):
+        next_layer = []
+        for node in layers[-1]:
+            for neighbour in sorted(neighbours[node]):
+                if neighbour != source and neighbour not in parents:
+                    parents[neighbour] = node
+                    next_layer.append(neighbour)
+        layers.append(next_layer)
+    if not layers[-1]:
+        layers.pop()
+    return parents, layers
+
+
+def path_to(parents: Mapping[str, str], node: str) -> tuple[str, ...]:
+    """Rebuild the path from the source of ``parents`` (see :func:`breadth_first`) to ``node``.
+
+    Examples
+    --------
+    >>> path_to({"A": "D", "C": "D", "B": "C"}, "B")
+    ('D', 'C', 'B')
+    """
+    steps = [node]
+    while node in parents:
+        node = parents[node]
+        steps.append(node)
+    return tuple(reversed(steps))
 
 
 def shortest_paths(
@@ -23,7 +76,8 @@ def shortest_paths(
     """Map every node reachable from ``source`` to its fewest-hops, smallest-code path.
 
     Paths start at ``source``. With ``reverse`` the edges are followed backwards, so the
-    path runs from ``source`` up towards its suppliers. The result is in BFS order.
+    path runs from ``source`` up towards its suppliers. The result is in BFS order. It
+    holds every path; :func:`breadth_first` is the walk for callers that need only some.
 
     Examples
     --------
@@ -31,18 +85,9 @@ def shortest_paths(
     >>> shortest_paths(graph, "D", reverse=True)
     {'D': ('D',), 'A': ('D', 'A'), 'C': ('D', 'C'), 'B': ('D', 'C', 'B')}
     """
-    neighbours = graph.pred if reverse else graph.succ
+    parents, layers = breadth_first(graph, source, reverse=reverse, max_depth=max_depth)
     paths: dict[str, tuple[str, ...]] = {source: (source,)}
-    frontier = [source]
-    depth = 0
-    while frontier and (max_depth is None or depth < max_depth):
-        depth += 1
-        next_frontier = []
-        for node in frontier:
-            path = paths[node]
-            for neighbour in sorted(neighbours[node]):
-                if neighbour not in paths:
-                    paths[neighbour] = (*path, neighbour)
-                    next_frontier.append(neighbour)
-        frontier = next_frontier
+    for layer in layers[1:]:
+        for node in layer:
+            paths[node] = (*paths[parents[node]], node)
     return paths

@@ -5,19 +5,34 @@ path. Paths start at the node asked about and end at the node reached, whichever
 direction: ``upstream(graph, "LMR")`` reaches ``HAP-PROG`` by ``("LMR", "HAP",
 "HAP-PROG")``. Among the paths with fewest hops the one with the smallest sequence of
 codes is chosen, so results never depend on insertion order.
+
+A chain is counted without building any path: :class:`Chain` keeps the walk's parents and
+builds a node's path only when that node is taken, so the first page of a long chain costs
+the page, not the chain.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import overload
 
 import networkx as nx
 
-from graph._traversal import shortest_paths
+from graph._traversal import breadth_first, path_to
 from graph.build import require_node
 from graph.model import NodeKind, SolutionNode
 
-__all__ = ["ChainNode", "FoundationDependency", "downstream", "foundation_dependencies", "upstream"]
+__all__ = [
+    "Chain",
+    "ChainNode",
+    "FoundationChain",
+    "FoundationDependency",
+    "downstream",
+    "foundation_dependencies",
+    "upstream",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +55,106 @@ class FoundationDependency:
     path: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Chain(Sequence[ChainNode]):
+    """The nodes a walk reached, sorted by (depth, code); each path is built when taken.
+
+    ``len`` costs nothing and a slice builds only the paths it holds. Compare chains as
+    ``tuple(chain)``: a chain itself is equal only to itself.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph([("A", "B"), ("B", "C"), ("C", "D")])
+    >>> nx.set_node_attributes(graph, NodeKind.INITIATIVE, "kind")
+    >>> chain = downstream(graph, "A")
+    >>> len(chain), chain.codes
+    (3, ('B', 'C', 'D'))
+    >>> [node.path for node in chain[1:]]
+    [('A', 'B', 'C'), ('A', 'B', 'C', 'D')]
+    """
+
+    codes: tuple[str, ...]
+    kinds: tuple[NodeKind, ...]
+    depths: tuple[int, ...]
+    parents: Mapping[str, str]  # read-only: each reached node's parent on its path
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @overload
+    def __getitem__(self, index: int) -> ChainNode: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ChainNode, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> ChainNode | tuple[ChainNode, ...]:
+        if isinstance(index, slice):
+            return tuple(self._node(at) for at in range(*index.indices(len(self.codes))))
+        return self._node(range(len(self.codes))[index])
+
+    def __iter__(self) -> Iterator[ChainNode]:
+        return (self._node(at) for at in range(len(self.codes)))
+
+    def _node(self, at: int) -> ChainNode:
+        code = self.codes[at]
+        return ChainNode(
+            code=code, kind=self.kinds[at], depth=self.depths[at], path=path_to(self.parents, code)
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FoundationChain(Sequence[FoundationDependency]):
+    """The solutions upstream of a node, as a :class:`Chain` of them with their categories.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph([("KJ", "PLL"), ("PLL", "HP")])
+    >>> nx.set_node_attributes(graph, NodeKind.INITIATIVE, "kind")
+    >>> graph.nodes["KJ"]["kind"] = NodeKind.SOLUTION
+    >>> found = foundation_dependencies(graph, "HP")
+    >>> len(found), found[0].path
+    (1, ('HP', 'PLL', 'KJ'))
+    """
+
+    chain: Chain
+    categories: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.chain)
+
+    @overload
+    def __getitem__(self, index: int) -> FoundationDependency: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[FoundationDependency, ...]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> FoundationDependency | tuple[FoundationDependency, ...]:
+        if isinstance(index, slice):
+            return tuple(self._dependency(at) for at in range(*index.indices(len(self.chain))))
+        return self._dependency(range(len(self.chain))[index])
+
+    def __iter__(self) -> Iterator[FoundationDependency]:
+        return (self._dependency(at) for at in range(len(self.chain)))
+
+    def _dependency(self, at: int) -> FoundationDependency:
+        chain = self.chain
+        return FoundationDependency(
+            solution=chain.codes[at],
+            category=self.categories[at],
+            depth=chain.depths[at],
+            path=path_to(chain.parents, chain.codes[at]),
+        )
+
+
 def upstream(
     graph: nx.DiGraph,
     code: str,
     *,
     max_depth: int | None = None,
     kind: NodeKind | None = None,
-) -> tuple[ChainNode, ...]:
+) -> Chain:
     """Return the ancestors of ``code``: everything it depends on, transitively.
 
     Parameters
@@ -62,8 +170,8 @@ def upstream(
 
     Returns
     -------
-    tuple of ChainNode
-        Sorted by (depth, code).
+    Chain
+        Sorted by (depth, code); paths are built only for the nodes taken from it.
 
     Raises
     ------
@@ -87,7 +195,7 @@ def downstream(
     *,
     max_depth: int | None = None,
     kind: NodeKind | None = None,
-) -> tuple[ChainNode, ...]:
+) -> Chain:
     """Return the descendants of ``code``: everyone waiting for it, transitively.
 
     Parameters and results mirror :func:`upstream`, following edges forwards.
@@ -103,13 +211,14 @@ def downstream(
     return _chain(graph, code, reverse=False, max_depth=max_depth, kind=kind)
 
 
-def foundation_dependencies(graph: nx.DiGraph, code: str) -> tuple[FoundationDependency, ...]:
+def foundation_dependencies(graph: nx.DiGraph, code: str) -> FoundationChain:
     """Return the solutions ``code`` depends on, with category, depth and path.
 
     Returns
     -------
-    tuple of FoundationDependency
-        Sorted by (depth, solution code). Paths start at ``code``.
+    FoundationChain
+        Sorted by (depth, solution code). Paths start at ``code`` and are built only for
+        the dependencies taken from it.
 
     Raises
     ------
@@ -131,15 +240,8 @@ def foundation_dependencies(graph: nx.DiGraph, code: str) -> tuple[FoundationDep
     ...  for dep in foundation_dependencies(graph, "HP")]
     [('KJ', 'NATIONAL_EHEALTH_SOLUTION', 2, ('HP', 'PLL', 'KJ'))]
     """
-    return tuple(
-        FoundationDependency(
-            solution=node.code,
-            category=_category(graph, node.code),
-            depth=node.depth,
-            path=node.path,
-        )
-        for node in upstream(graph, code, kind=NodeKind.SOLUTION)
-    )
+    chain = upstream(graph, code, kind=NodeKind.SOLUTION)
+    return FoundationChain(chain, tuple(_category(graph, solution) for solution in chain.codes))
 
 
 def _chain(
@@ -149,15 +251,22 @@ def _chain(
     reverse: bool,
     max_depth: int | None,
     kind: NodeKind | None,
-) -> tuple[ChainNode, ...]:
+) -> Chain:
     require_node(graph, code)
+    parents, layers = breadth_first(graph, code, reverse=reverse, max_depth=max_depth)
     kinds = graph.nodes
-    found = [
-        ChainNode(code=node, kind=kinds[node]["kind"], depth=len(path) - 1, path=path)
-        for node, path in shortest_paths(graph, code, reverse=reverse, max_depth=max_depth).items()
-        if node != code and (kind is None or kinds[node]["kind"] == kind)
-    ]
-    return tuple(sorted(found, key=lambda node: (node.depth, node.code)))
+    codes: list[str] = []
+    depths: list[int] = []
+    for depth, layer in enumerate(layers[1:], start=1):
+        taken = sorted(node for node in layer if kind is None or kinds[node]["kind"] == kind)
+        codes.extend(taken)
+        depths.extend([depth] * len(taken))
+    return Chain(
+        codes=tuple(codes),
+        kinds=tuple(kinds[node]["kind"] for node in codes),
+        depths=tuple(depths),
+        parents=MappingProxyType(parents),
+    )
 
 
 def _category(graph: nx.DiGraph, code: str) -> str:

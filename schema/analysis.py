@@ -8,7 +8,7 @@ name through the request's data loaders. The result types are in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -67,7 +67,7 @@ class InitiativeAnalysis:
     async def _chain(
         self,
         info: Info,
-        walk: Callable[..., Sequence[graph.ChainNode]],
+        direction: graph.Direction,
         max_depth: int | None,
         kind: NodeKind | None,
     ) -> Sequence[graph.ChainNode]:
@@ -75,8 +75,14 @@ class InitiativeAnalysis:
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return ()
-        return await run_cancellable(
-            walk, analysis.graph, self.code, max_depth=max_depth, kind=kind
+        walk = graph.upstream if direction == graph.Direction.UPSTREAM else graph.downstream
+        # One walk serves the list and its count field; the chain builds paths only for
+        # the nodes a page takes from it.
+        return await info.context.remember(
+            ("chain", direction, self.code, max_depth, kind),
+            lambda: run_cancellable(
+                walk, analysis.graph, self.code, max_depth=max_depth, kind=kind
+            ),
         )
 
     @strawberry.field(
@@ -90,14 +96,14 @@ class InitiativeAnalysis:
         first: FirstPortfolio = PORTFOLIO_LIST.default,
     ) -> list[ChainNode]:
         check_first(first, PORTFOLIO_LIST)
-        chain = await self._chain(info, graph.upstream, max_depth, kind)
+        chain = await self._chain(info, graph.Direction.UPSTREAM, max_depth, kind)
         return [ChainNode.from_result(node) for node in chain[:first]]
 
     @strawberry.field(description="How many nodes `upstream` reaches with the same arguments.")
     async def upstream_count(
         self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
     ) -> int:
-        return len(await self._chain(info, graph.upstream, max_depth, kind))
+        return len(await self._chain(info, graph.Direction.UPSTREAM, max_depth, kind))
 
     @strawberry.field(
         description="Who waits for this initiative, transitively: nearest first, then by code."
@@ -110,20 +116,23 @@ class InitiativeAnalysis:
         first: FirstPortfolio = PORTFOLIO_LIST.default,
     ) -> list[ChainNode]:
         check_first(first, PORTFOLIO_LIST)
-        chain = await self._chain(info, graph.downstream, max_depth, kind)
+        chain = await self._chain(info, graph.Direction.DOWNSTREAM, max_depth, kind)
         return [ChainNode.from_result(node) for node in chain[:first]]
 
     @strawberry.field(description="How many nodes `downstream` reaches with the same arguments.")
     async def downstream_count(
         self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
     ) -> int:
-        return len(await self._chain(info, graph.downstream, max_depth, kind))
+        return len(await self._chain(info, graph.Direction.DOWNSTREAM, max_depth, kind))
 
     async def _foundation(self, info: Info) -> Sequence[graph.FoundationDependency]:
         analysis = await info.context.analysis()
         if self.code not in analysis.graph:
             return ()
-        return await run_cancellable(graph.foundation_dependencies, analysis.graph, self.code)
+        return await info.context.remember(
+            ("foundation", self.code),
+            lambda: run_cancellable(graph.foundation_dependencies, analysis.graph, self.code),
+        )
 
     @strawberry.field(description="Every national solution reachable upstream, with the path.")
     async def foundation_dependencies(

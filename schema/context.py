@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -50,6 +50,9 @@ class Snapshot:
     periods: asyncio.Task[list[repository.Row]] | None = None
     goals: asyncio.Task[dict[int, repository.Row]] | None = None
     analysis: asyncio.Task[Analysis] | None = None
+    # Chains walked for this snapshot's analysis, keyed by what the walk was asked
+    # (see Context.remember): a list and its count field share one walk.
+    walks: dict[Hashable, Any] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -198,6 +201,17 @@ class Context:
         if snapshot.analysis is None:
             snapshot.analysis = asyncio.ensure_future(self._current_analysis())
         return await snapshot.analysis
+
+    async def remember(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        """``compute()``, worked out once per snapshot for ``key`` (derived from the analysis).
+
+        Sibling fields (a list and its count) ask at the same moment: they share one task.
+        """
+        walks = self._snapshot.walks
+        if key not in walks:
+            walks[key] = asyncio.ensure_future(compute())
+        result: T = await walks[key]
+        return result
 
     async def _current_analysis(self) -> Analysis:
         return await self.analysis_cache.get(self.read, version=await self.data_version())
