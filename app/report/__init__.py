@@ -1,11 +1,9 @@
-"""The portfolio report (porteføljerapport): data, SVG charts, HTML and PDF rendering."""
+"""The portfolio report (porteføljerapport): data, SVG charts, HTML and PDF rendering.
+
+Its page handler is in the HTTP layer (``app.web.report``).
+"""
 
 from __future__ import annotations
-
-from datetime import date
-
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from app.report.data import PortfolioReport, gather_report
 from app.report.render import PdfUnavailable, render_html, render_pdf
@@ -16,22 +14,4 @@ __all__ = [
     "gather_report",
     "render_html",
     "render_pdf",
-    "report_page",
 ]
-
-
-async def report_page(request: Request) -> Response:
-    """``GET /reports/{period}``: the report of a period as HTML; 404 JSON for an unknown one."""
-    code = request.path_params["period"]
-    report = await gather_report(
-        request.app.state.engine,
-        period_code=code,
-        today=date.today(),
-        analysis_cache=request.app.state.analysis_cache,
-    )
-    if report is None:
-        return JSONResponse(
-            {"error": "not_found", "message": f"There is no reporting period {code!r}."},
-            status_code=404,
-        )
-    return HTMLResponse(render_html(report), headers={"Cache-Control": "no-cache"})

@@ -7,7 +7,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from app.dashboard import DASHBOARD_DIRECTORY
+from app.web.dashboard import DASHBOARD_DIRECTORY
 
 EXTERNAL_URL = re.compile(r"""["'(]\s*(?:https?:)?//""")
 

@@ -9,9 +9,9 @@ from unittest.mock import ANY
 import pytest
 from starlette.testclient import TestClient
 
-from app.graphql_http import preferred_media_type
 from app.main import create_app
 from app.settings import Settings
+from app.web.graphql_http import preferred_media_type
 from schema.build import _validate_without_suggestions
 
 NEW = "application/graphql-response+json"

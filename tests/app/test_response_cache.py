@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
+from app.web.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
 
 
 def key(**overrides: Any) -> str:

@@ -1,0 +1,225 @@
+"""The GraphQL view: strawberry's ASGI app with our per-request context, response cache
+and token checks, over HTTP and WebSocket."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from cross_web import HTTPException
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
+
+from app.analysis import AnalysisCache
+from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
+from app.budget import CallerBudgets
+from app.settings import Settings
+from app.web.graphiql import graphiql_html
+from app.web.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
+from app.web.graphql_ws import (
+    WEBSOCKET_FORBIDDEN,
+    WEBSOCKET_TRY_AGAIN_LATER,
+    HandshakeRefused,
+    PortfolioWebSocketAdapter,
+)
+from app.web.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
+from schema.build import build_schema
+from schema.context import Context
+from schema.errors import DatabaseUnavailableError
+
+logger = logging.getLogger("portfolio")
+
+CONTEXT_STATE_KEY = "portfolio_context"
+
+
+NO_ACK_PAYLOAD: UnsetType = UNSET
+"""``connection_ack`` goes out without a payload."""
+
+UNKNOWN_TOKEN = "The API token is unknown or has been revoked."
+
+
+async def _viewer_named_by(context: Context, authorization: str | None) -> Viewer | None:
+    """The caller an ``Authorization`` value names: anonymous without a bearer token, None
+    for an unknown or revoked one. Raises ``DatabaseUnavailableError``."""
+    token = bearer_token(authorization)
+    if token is None:
+        return ANONYMOUS
+    return await context.read(viewer_for_token, token=token)
+
+
+class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
+    """Strawberry's ASGI view with our per-request context, closed after every request."""
+
+    websocket_adapter_class = PortfolioWebSocketAdapter
+
+    def __init__(self, *, settings: Settings, engine_holder: dict[str, AsyncEngine]) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql else None,
+        )
+        self.settings = settings
+        self.engine_holder = engine_holder
+        self.analysis_cache = AnalysisCache()
+        self.budgets: CallerBudgets | None = None  # made at startup, with the engine
+        self.execution_timeout_seconds = settings.execution_timeout_seconds
+        self.response_cache = (
+            ResponseCache(max_bytes=settings.response_cache_megabytes * 1024 * 1024)
+            if settings.response_cache_megabytes > 0
+            else None
+        )
+
+    async def run(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """Serve repeated read-only requests from the response cache (with ETag / 304)."""
+        if isinstance(request, WebSocket):
+            try:
+                return await super().run(request, *args, **kwargs)
+            except HandshakeRefused:
+                return request
+        key = await self._cache_key(request) if self.response_cache is not None else None
+        if key is None or self.response_cache is None:
+            return await super().run(request, *args, **kwargs)
+        headers = {"Cache-Control": "private, no-cache", "Vary": "Accept, Authorization"}
+        cached = self.response_cache.get(key)
+        if cached is not None:
+            headers["ETag"] = cached.etag
+            if etag_matches(request.headers.get("if-none-match"), cached.etag):
+                return Response(status_code=304, headers=headers)
+            return Response(cached.body, media_type=cached.media_type, headers=headers)
+        response = await super().run(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not getattr(request.state, "graphql_had_errors", True)
+            and isinstance(response.body, bytes)
+        ):
+            media_type = response.headers.get("content-type", "application/json")
+            entry = self.response_cache.put(key, response.body, media_type)
+            response.headers.update(headers | {"ETag": entry.etag})
+        return response
+
+    async def _cache_key(self, request: Any) -> str | None:
+        """The cache key of a read-only GraphQL request, or None when it is not cacheable."""
+        if not isinstance(request, Request) or request.scope["type"] != "http":
+            return None
+        operation = await graphql_operation(request)
+        if operation is None or not is_read_only(operation.query, operation.operation_name):
+            return None
+        media_type = preferred_media_type(request.headers.get("accept"))
+        try:
+            viewer = await self._viewer(request)
+            # Read on the request's own connection and kept for the analysis: one read.
+            version = await self._context(request).data_version()
+        except (HTTPException, DatabaseUnavailableError):
+            return None  # the normal path answers with the right error
+        return cache_key(
+            data_version=version,
+            query=operation.query,
+            variables=operation.variables,
+            operation_name=operation.operation_name,
+            caller=f"{viewer.role}:{viewer.organisation_code}",
+            media_type=media_type or "",
+        )
+
+    async def render_graphql_ide(self, _request: Request) -> Response:
+        """Our GraphiQL page: its scripts and styles come from this service, not a CDN."""
+        return HTMLResponse(graphiql_html())
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        context = self._context(request)
+        context.response = response
+        if isinstance(request, WebSocket):
+            context.viewer = await self._websocket_viewer(request)
+        else:
+            context.viewer = await self._viewer(request)
+        return context
+
+    async def _websocket_viewer(self, websocket: WebSocket) -> Viewer:
+        """The caller the handshake's ``Authorization`` header names.
+
+        Strawberry asks for the context after accepting the socket, so a refused caller is
+        answered with a close frame here, not with the HTTP status a request would get.
+        """
+        context = self._context(websocket)
+        try:
+            return await self._viewer(websocket)
+        except HTTPException as error:
+            code, reason = (
+                WEBSOCKET_FORBIDDEN if error.status_code == 401 else WEBSOCKET_TRY_AGAIN_LATER
+            )
+            logger.debug("websocket handshake refused: %s", error.reason)
+            # Done with the database before the client hears it: a client that goes away
+            # at once must not interrupt the connection's rollback.
+            await context.release()
+            await websocket.close(code=code, reason=reason)
+            raise HandshakeRefused from error
+        finally:
+            # A socket may idle for long before its first event: it holds no connection.
+            await context.release()
+
+    def _context(self, request: Any) -> Context:
+        """The request's context, made on first use: the cache key, the token check and
+        execution share its one connection."""
+        context = getattr(request.state, CONTEXT_STATE_KEY, None)
+        if isinstance(context, Context):
+            return context
+        context = Context(
+            engine=self.engine_holder["engine"],
+            settings=self.settings,
+            analysis_cache=self.analysis_cache,
+            budgets=self.budgets,
+            request=request,
+        )
+        setattr(request.state, CONTEXT_STATE_KEY, context)
+        return context
+
+    async def _viewer(self, request: Any) -> Viewer:
+        """The caller named by the request's bearer token; anonymous without one."""
+        known = getattr(request.state, "viewer", None)
+        if isinstance(known, Viewer):
+            return known
+        authorization = request.headers.get("authorization")
+        try:
+            viewer = await _viewer_named_by(self._context(request), authorization)
+        except DatabaseUnavailableError as error:
+            raise HTTPException(503, error.message) from error
+        if viewer is None:
+            raise HTTPException(401, UNKNOWN_TOKEN)
+        request.state.viewer = viewer
+        return viewer
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Take the token from ``connection_init`` when the handshake carried none.
+
+        Browsers cannot set headers on a WebSocket, so GraphQL WebSocket clients send
+        ``{"Authorization": "Bearer …"}`` as the ``connection_init`` payload. An unknown or
+        revoked token closes the connection (4403) instead of carrying on anonymously.
+        """
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        if not isinstance(authorization, str):
+            return NO_ACK_PAYLOAD
+        try:
+            viewer = await _viewer_named_by(context, authorization)
+        except DatabaseUnavailableError as error:
+            raise ConnectionRejectionError({"message": error.message}) from error
+        finally:
+            # Before strawberry answers: neither an idle socket nor a refused one keeps it.
+            await context.release()
+        if viewer is None:
+            raise ConnectionRejectionError({"message": UNKNOWN_TOKEN})
+        if viewer.is_authenticated:
+            context.viewer = viewer
+        return NO_ACK_PAYLOAD
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            context = scope.get("state", {}).get(CONTEXT_STATE_KEY)
+            if isinstance(context, Context):
+                await context.close()
