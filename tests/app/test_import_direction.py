@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("ruff")
-
 ROOT = Path(__file__).resolve().parents[2]
 WEB_STACK = ["schema", "strawberry", "graphql", "starlette", "cross_web"]
 
