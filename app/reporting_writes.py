@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app import models, repository
 from app.auth import EVERYTHING, Viewer
 from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
+from app.events import StatusReportSubmitted, broadcaster
 from app.reporting import decision_by_id
 from app.repository import Row
 from app.validation import (
@@ -30,6 +31,7 @@ from app.validation import (
 )
 from app.writes import (
     REPORTING_STATES,
+    after_commit,
     audit,
     delivery_table,
     initiative_by_code,
@@ -335,10 +337,29 @@ async def submit_status_report(
             before=initiative,
             after=updated,
         )
-    return SubmittedReport(
+    submitted = SubmittedReport(
         report=report,
         initiative=updated,
         previous_status=TrafficLight(previous.status) if previous is not None else None,
+    )
+    after_commit(lambda: _publish(submitted))
+    return submitted
+
+
+def _publish(submitted: SubmittedReport) -> None:
+    """Tell this process's subscribers about a committed report."""
+    report, initiative = submitted.report, submitted.initiative
+    broadcaster.publish(
+        StatusReportSubmitted(
+            report_id=report.id,
+            initiative_id=initiative.id,
+            initiative_code=initiative.code,
+            owner_id=initiative.owner_id,
+            period_code=report.period_code,
+            revision=report.revision,
+            status=TrafficLight(report.status),
+            previous_status=submitted.previous_status,
+        )
     )
 
 

@@ -10,8 +10,8 @@ inside the same transaction. A write returns its result; it refuses by raising
 ``require_office``, ``owned_initiative``, ...) or from ``Problems.check`` — which
 ``run_write`` catches once, rolling everything back and returning the refusal as a value.
 A write states what it changed with :func:`audit`, which records it in ``run_write``'s
-transaction, so an audit commits or rolls back with the change. Functions take the
-connection first and keyword-only options.
+transaction, so an audit commits or rolls back with the change; events wait for the commit
+(:func:`after_commit`). Functions take the connection first and keyword-only options.
 """
 
 from __future__ import annotations
@@ -99,6 +99,17 @@ async def _one_writer_at_a_time(engine: AsyncEngine) -> AsyncIterator[None]:
 # variable rather than a parameter so that a write states only what changed; run_write sets
 # and resets it, so an audit outside a write fails instead of landing in no transaction.
 _running_write: ContextVar[AsyncConnection | None] = ContextVar("running_write", default=None)
+_committed_hooks: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "committed_hooks", default=None
+)
+
+
+def after_commit(hook: Callable[[], None]) -> None:
+    """Call ``hook`` once the running write has committed (never if it refuses or fails)."""
+    hooks = _committed_hooks.get()
+    if hooks is None:
+        raise RuntimeError("after_commit() belongs to a write; run the write with run_write")
+    hooks.append(hook)
 
 
 async def run_write(
@@ -109,6 +120,7 @@ async def run_write(
     ``work`` refuses by raising :class:`Refused` (returning a refusal works as well); either
     way the transaction rolls back and the refusal is returned.
     """
+    hooks: list[Callable[[], None]] = []
     async with (
         _one_writer_at_a_time(engine),
         engine.connect() as connection,
@@ -117,17 +129,21 @@ async def run_write(
         # First statement is a write, so SQLite takes its lock now (waiting for the busy
         # timeout) instead of failing later when a read snapshot turns out stale.
         await bump_data_version(connection)
-        token = _running_write.set(connection)
+        running, committed = _running_write.set(connection), _committed_hooks.set(hooks)
         try:
             outcome = await work(connection)
         except Refused as refused:
             await transaction.rollback()
             return refused.refusal
         finally:
-            _running_write.reset(token)
+            _running_write.reset(running)
+            _committed_hooks.reset(committed)
         if isinstance(outcome, REFUSALS):
             await transaction.rollback()
-        return outcome
+            return outcome
+    for hook in hooks:
+        hook()
+    return outcome
 
 
 async def bump_data_version(connection: AsyncConnection) -> None:

@@ -130,3 +130,19 @@ def test_require_version_refuses_a_stale_version_with_the_current_one() -> None:
 
     assert isinstance(raised.value.refusal, Conflict)
     assert raised.value.refusal.current_version == 3
+
+
+async def test_after_commit_runs_only_once_the_write_has_committed(engine: AsyncEngine) -> None:
+    calls: list[str] = []
+
+    async def committed(_connection: AsyncConnection) -> None:
+        writes.after_commit(lambda: calls.append("committed"))
+
+    async def refused(_connection: AsyncConnection) -> None:
+        writes.after_commit(lambda: calls.append("refused"))
+        writes.refuse(Denied("no"))
+
+    await writes.run_write(engine, refused)
+    await writes.run_write(engine, committed)
+
+    assert calls == ["committed"]
