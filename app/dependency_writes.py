@@ -1,6 +1,6 @@
 """Writes of dependencies: add (self, duplicates and cycles refused) and remove, and the
 cycle check every write that adds an edge uses. Each runs inside
-:func:`app.writes.run_write`'s transaction."""
+:func:`app.writes.run_write`'s transaction and refuses by raising (guards, ``Problems.check``)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ import graph
 from app import repository
 from app.auth import EVERYTHING, Viewer
 from app.repository import Row
-from app.validation import MAX_TEXT, Cycle, NotFound, Problems, Refusal
+from app.validation import MAX_TEXT, Cycle, NotFound, Problems
 from app.writes import (
     audit,
     dependency_table,
     developed_table,
     initiative_by_code,
     initiative_table,
-    owner_refusal,
+    owned_initiative,
+    refuse,
     solution_table,
 )
 
@@ -161,19 +162,12 @@ async def _existing_dependency(
 
 async def add_dependency(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
-) -> Row | Refusal:
+) -> Row:
     """The dependant starts to depend on the supplier; self, duplicates and cycles are refused."""
-    dependant = await initiative_by_code(
-        connection, values["dependant"], visibility=viewer.visibility
-    )
-    if dependant is None:
-        return NotFound("dependant", values["dependant"], "initiative")
-    refusal = owner_refusal(viewer, dependant)
-    if refusal is not None:
-        return refusal
+    dependant = await owned_initiative(connection, viewer, values["dependant"], field="dependant")
     supplier = await _supplier(connection, values["supplier"], viewer)
     if supplier is None:
-        return NotFound("supplier", values["supplier"], "initiative or solution")
+        refuse(NotFound("supplier", values["supplier"], "initiative or solution"))
     problems = Problems()
     problems.between("lagDays", values.get("lag_days"), -3650, 3650)
     problems.date_in_range("neededBy", values.get("needed_by"))
@@ -199,13 +193,12 @@ async def add_dependency(
             problems.add("supplierDelivery", f"is not a delivery of {supplier.code}.")
         else:
             delivery_id = delivery.id
-    if problems:
-        return problems.refusal()
+    problems.check()
     cycle = graph.would_create_cycle(
         await current_graph(connection), supplier=supplier.code, dependant=dependant.code
     )
     if cycle is not None:
-        return Cycle(await _as_seen_by(connection, cycle, viewer))
+        refuse(Cycle(await _as_seen_by(connection, cycle, viewer)))
     dependency_id = await connection.scalar(
         dependency_table.insert()
         .values(
@@ -224,7 +217,6 @@ async def add_dependency(
     assert dependency_id is not None
     row = await repository.dependency_by_id(connection, dependency_id, visibility=EVERYTHING)
     await audit(
-        connection,
         viewer=viewer,
         action="dependency.add",
         entity_type="Dependency",
@@ -238,14 +230,9 @@ async def add_dependency(
 
 async def remove_dependency(
     connection: AsyncConnection, *, viewer: Viewer, dependant_code: str, supplier_code: str
-) -> Row | Refusal:
+) -> Row:
     """Remove the dependant's dependency on the supplier; returns the removed row."""
-    dependant = await initiative_by_code(connection, dependant_code, visibility=viewer.visibility)
-    if dependant is None:
-        return NotFound("dependant", dependant_code, "initiative")
-    refusal = owner_refusal(viewer, dependant)
-    if refusal is not None:
-        return refusal
+    dependant = await owned_initiative(connection, viewer, dependant_code, field="dependant")
     supplier = await _supplier(connection, supplier_code, viewer)
     existing = (
         await _existing_dependency(connection, dependant.id, supplier)
@@ -253,10 +240,9 @@ async def remove_dependency(
         else None
     )
     if existing is None:
-        return NotFound("supplier", supplier_code, f"dependency of {dependant_code} on")
+        refuse(NotFound("supplier", supplier_code, f"dependency of {dependant_code} on"))
     await connection.execute(dependency_table.delete().where(dependency_table.c.id == existing.id))
     await audit(
-        connection,
         viewer=viewer,
         action="dependency.remove",
         entity_type="Dependency",

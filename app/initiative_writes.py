@@ -1,5 +1,6 @@
 """Writes of initiatives: an owner's proposal, the office's admission or decline, creation
-and update. Each runs inside :func:`app.writes.run_write`'s transaction."""
+and update. Each runs inside :func:`app.writes.run_write`'s transaction and refuses by
+raising (guards, ``Problems.check``)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,8 @@ from app.repository import Row
 from app.validation import (
     MAX_NAME,
     MAX_TEXT,
-    Cycle,
     Denied,
-    NotFound,
     Problems,
-    Refusal,
     entry_criteria_flags,
 )
 from app.writes import (
@@ -31,13 +29,15 @@ from app.writes import (
     initiative_by_code,
     initiative_sdg_table,
     initiative_table,
-    office_refusal,
-    owner_refusal,
+    owned_initiative,
+    refuse,
+    require_office,
+    require_version,
+    require_writer,
     sdg_table,
     solution_table,
     supporting_goal_table,
-    version_conflict,
-    writer_refusal,
+    visible_initiative,
 )
 
 OFFICE_ONLY_FIELDS = {"segment": "segment", "state": "state", "owner": "owner"}
@@ -168,13 +168,13 @@ async def _developed_codes(connection: AsyncConnection, initiative_id: int) -> l
 
 async def replace_developed_solutions(
     connection: AsyncConnection, viewer: Viewer, initiative: Row, values: Mapping[str, Any]
-) -> Cycle | None:
+) -> None:
     """Make ``developed_solutions`` (when given) the set the initiative develops.
 
     Refuses a set that would close a cycle; the caller's transaction then rolls back.
     """
     if "developed_solutions" not in values:
-        return None
+        return
     codes = sorted(set(values["developed_solutions"] or ()))
     await connection.execute(
         developed_table.delete().where(developed_table.c.initiative_id == initiative.id)
@@ -183,7 +183,7 @@ async def replace_developed_solutions(
         connection, viewer=viewer, initiative=initiative.code, solutions=codes
     )
     if cycle is not None:
-        return cycle
+        refuse(cycle)
     solutions = await repository.solutions_by_codes(connection, codes)
     for code in codes:
         await connection.execute(
@@ -191,7 +191,6 @@ async def replace_developed_solutions(
                 initiative_id=initiative.id, solution_id=solutions[code].id
             )
         )
-    return None
 
 
 async def _insert_initiative(
@@ -201,10 +200,8 @@ async def _insert_initiative(
     values: Mapping[str, Any],
     state: LifecycleState,
     action: str,
-) -> Row | Refusal:
-    refusal = writer_refusal(viewer)
-    if refusal is not None:
-        return refusal
+) -> Row:
+    require_writer(viewer)
     problems = Problems()
     owner_code = values.get("owner") or viewer.organisation_code
     owner = None
@@ -218,12 +215,13 @@ async def _insert_initiative(
         problems.add("segment", "is required for an admitted initiative.")
     await _check_initiative(connection, problems, values, current=None)
     if owner is not None and not viewer.may_write_for(owner.id):
-        return Denied(
-            f"A REPORTER token of {viewer.organisation_code} can propose initiatives only for "
-            "its own organisation."
+        refuse(
+            Denied(
+                f"A REPORTER token of {viewer.organisation_code} can propose initiatives only "
+                "for its own organisation."
+            )
         )
-    if problems:
-        return problems.refusal()
+    problems.check()
     assert owner is not None  # no problems means the owner was found
     now = models.utcnow()
     columns = _initiative_columns(values)
@@ -237,11 +235,8 @@ async def _insert_initiative(
     await replace_goals(connection, initiative_id, values)
     row = await initiative_by_code(connection, values["code"], visibility=EVERYTHING)
     assert row is not None
-    cycle = await replace_developed_solutions(connection, viewer, row, values)
-    if cycle is not None:
-        return cycle
+    await replace_developed_solutions(connection, viewer, row, values)
     await audit(
-        connection,
         viewer=viewer,
         action=action,
         entity_type="Initiative",
@@ -259,7 +254,7 @@ async def _insert_initiative(
 
 async def propose_initiative(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
-) -> Row | Refusal:
+) -> Row:
     """An owner's proposal (innmelding): stored as PROPOSED for the office to decide."""
     return await _insert_initiative(
         connection,
@@ -272,11 +267,9 @@ async def propose_initiative(
 
 async def create_initiative(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
-) -> Row | Refusal:
+) -> Row:
     """The portfolio office registers an initiative, admitted (ACTIVE) at once."""
-    refusal = writer_refusal(viewer) or office_refusal(viewer, "create admitted initiatives")
-    if refusal is not None:
-        return refusal
+    require_office(viewer, "create admitted initiatives")
     return await _insert_initiative(
         connection,
         viewer=viewer,
@@ -294,17 +287,11 @@ async def _decide(
     expected_version: int | None,
     reason: str | None,
     admit_into: Segment | None,
-) -> Row | Refusal:
+) -> Row:
     verb = "admit" if admit_into is not None else "decline"
-    refusal = writer_refusal(viewer) or office_refusal(viewer, f"{verb} proposals")
-    if refusal is not None:
-        return refusal
-    current = await initiative_by_code(connection, code, visibility=viewer.visibility)
-    if current is None:
-        return NotFound("code", code, "initiative")
-    conflict = version_conflict(current, expected_version)
-    if conflict is not None:
-        return conflict
+    require_office(viewer, f"{verb} proposals")
+    current = await visible_initiative(connection, viewer, code, field="code")
+    require_version(current, expected_version)
     problems = Problems()
     if current.state != LifecycleState.PROPOSED:
         problems.add(
@@ -323,8 +310,7 @@ async def _decide(
         )
     else:
         problems.text("reason", reason, max_length=MAX_TEXT)
-    if problems:
-        return problems.refusal()
+    problems.check()
     now = models.utcnow()
     await connection.execute(
         initiative_table.update()
@@ -341,7 +327,6 @@ async def _decide(
     )
     row = await initiative_by_code(connection, code, visibility=EVERYTHING)
     await audit(
-        connection,
         viewer=viewer,
         action=f"initiative.{verb}",
         entity_type="Initiative",
@@ -361,7 +346,7 @@ async def admit_initiative(
     segment: Segment,
     reason: str | None,
     expected_version: int | None,
-) -> Row | Refusal:
+) -> Row:
     """Admit a proposal into a segment (state ACTIVE), recording who, when and why."""
     return await _decide(
         connection,
@@ -380,7 +365,7 @@ async def decline_initiative(
     code: str,
     reason: str | None,
     expected_version: int | None,
-) -> Row | Refusal:
+) -> Row:
     """Decline a proposal with a reason (state DECLINED)."""
     return await _decide(
         connection,
@@ -399,20 +384,13 @@ async def update_initiative(
     code: str,
     expected_version: int,
     changes: Mapping[str, Any],
-) -> Row | Refusal:
+) -> Row:
     """Change the given fields if the initiative is still at ``expected_version``."""
-    current = await initiative_by_code(connection, code, visibility=viewer.visibility)
-    if current is None:
-        return NotFound("code", code, "initiative")
-    refusal = owner_refusal(viewer, current)
-    if refusal is not None:
-        return refusal
+    current = await owned_initiative(connection, viewer, code, field="code")
     office_fields = sorted(OFFICE_ONLY_FIELDS[key] for key in changes if key in OFFICE_ONLY_FIELDS)
-    if office_fields and not viewer.is_admin:
-        return Denied(f"Only the portfolio office (ADMIN) can change {', '.join(office_fields)}.")
-    conflict = version_conflict(current, expected_version)
-    if conflict is not None:
-        return conflict
+    if office_fields:
+        require_office(viewer, f"change {', '.join(office_fields)}")
+    require_version(current, expected_version)
     problems = Problems()
     if not changes:
         problems.add("input", "names no field to change.")
@@ -431,8 +409,7 @@ async def update_initiative(
         problems.add("state", f"{code} is {current.state}; admit or decline it first.")
     if "segment" in changes and changes["segment"] is None and current.state in ADMITTED_STATES:
         problems.add("segment", "an admitted initiative must have a segment.")
-    if problems:
-        return problems.refusal()
+    problems.check()
     columns = _initiative_columns(values)
     updated = await connection.execute(
         initiative_table.update()
@@ -448,9 +425,7 @@ async def update_initiative(
         before = {**current._mapping, "developed_solutions": developed}
     row = await initiative_by_code(connection, code, visibility=EVERYTHING)
     assert row is not None
-    cycle = await replace_developed_solutions(connection, viewer, row, values)
-    if cycle is not None:
-        return cycle
+    await replace_developed_solutions(connection, viewer, row, values)
     after = {
         **row._mapping,
         **{key: values[key] for key in ("supporting_goals", "sdgs") if key in values},
@@ -458,7 +433,6 @@ async def update_initiative(
     if "developed_solutions" in values:
         after["developed_solutions"] = sorted(set(values["developed_solutions"] or ()))
     await audit(
-        connection,
         viewer=viewer,
         action="initiative.update",
         entity_type="Initiative",

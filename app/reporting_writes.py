@@ -1,7 +1,7 @@
 """All SQL of the reporting-round writes: deliveries, risks, status reports, periods, councils.
 
-Like ``app.writes``, every function runs inside the transaction of ``run_write`` and
-returns its result or a refusal.
+Like ``app.writes``, every function runs inside the transaction of ``run_write``; it returns
+its result or refuses by raising (guards, ``Problems.check``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app import models, repository
 from app.auth import EVERYTHING, Viewer
 from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
+from app.events import StatusReportSubmitted, broadcaster
 from app.reporting import decision_by_id
 from app.repository import Row
 from app.validation import (
@@ -26,21 +27,22 @@ from app.validation import (
     NotFound,
     Problem,
     Problems,
-    Refusal,
     check_report_rules,
 )
 from app.writes import (
     REPORTING_STATES,
+    after_commit,
     audit,
     delivery_table,
     initiative_by_code,
     initiative_table,
-    office_refusal,
-    owner_refusal,
+    owned_initiative,
     period_table,
+    refuse,
     report_table,
+    require_office,
     risk_table,
-    writer_refusal,
+    visible_initiative,
 )
 
 meeting_table = models.table_of(models.CouncilMeeting)
@@ -58,17 +60,12 @@ async def _owned_item(
     initiative_code: str,
     code: str,
     what: str,
-) -> tuple[Row, Row | None] | Refusal:
+) -> tuple[Row, Row | None]:
     """The initiative (checked for ownership) and the existing item with ``code``, if any."""
-    initiative = await initiative_by_code(connection, initiative_code, visibility=viewer.visibility)
-    if initiative is None:
-        return NotFound("initiative", initiative_code, "initiative")
-    refusal = owner_refusal(viewer, initiative)
-    if refusal is not None:
-        return refusal
+    initiative = await owned_initiative(connection, viewer, initiative_code, field="initiative")
     existing = (await connection.execute(sa.select(table).where(table.c.code == code))).first()
     if existing is not None and existing.initiative_id != initiative.id:
-        return Invalid((Problem("code", f"{code!r} is already a {what} of another initiative."),))
+        refuse(Invalid((Problem("code", f"{code!r} is already a {what} of another initiative."),)))
     return initiative, existing
 
 
@@ -90,7 +87,6 @@ async def _upsert(
     ).first()
     assert row is not None
     await audit(
-        connection,
         viewer=viewer,
         action=f"{entity_type.lower()}.{'update' if existing is not None else 'create'}",
         entity_type=entity_type,
@@ -103,9 +99,9 @@ async def _upsert(
 
 async def upsert_delivery(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
-) -> Row | Refusal:
+) -> Row:
     """Create a delivery or replace the one with its code; only the office moves baselines."""
-    found = await _owned_item(
+    initiative, existing = await _owned_item(
         connection,
         viewer=viewer,
         table=delivery_table,
@@ -113,9 +109,6 @@ async def upsert_delivery(
         code=values["code"],
         what="delivery",
     )
-    if not isinstance(found, tuple):
-        return found
-    initiative, existing = found
     problems = Problems()
     problems.code("code", values["code"])
     problems.text("name", values.get("name"), max_length=MAX_NAME, required=True)
@@ -138,8 +131,7 @@ async def upsert_delivery(
             "baselineDate",
             "only the portfolio office can move a baseline; report the new date as forecastDate.",
         )
-    if problems:
-        return problems.refusal()
+    problems.check()
     columns = {
         key: values.get(key)
         for key in (
@@ -165,9 +157,9 @@ async def upsert_delivery(
 
 async def upsert_risk(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
-) -> Row | Refusal:
+) -> Row:
     """Create a risk, or replace the one with the same code."""
-    found = await _owned_item(
+    initiative, existing = await _owned_item(
         connection,
         viewer=viewer,
         table=risk_table,
@@ -175,9 +167,6 @@ async def upsert_risk(
         code=values["code"],
         what="risk",
     )
-    if not isinstance(found, tuple):
-        return found
-    initiative, existing = found
     problems = Problems()
     problems.code("code", values["code"])
     problems.text("title", values.get("title"), max_length=MAX_NAME, required=True)
@@ -187,8 +176,7 @@ async def upsert_risk(
     problems.between("consequence", values.get("consequence"), 1, 5)
     if values["level"] in {TrafficLight.YELLOW, TrafficLight.RED} and not values.get("mitigation"):
         problems.add("mitigation", f"is required when the risk level is {values['level']}.")
-    if problems:
-        return problems.refusal()
+    problems.check()
     columns = {
         key: values.get(key)
         for key in (
@@ -235,36 +223,27 @@ REPORT_TEXTS = (
 )
 
 
-async def _reporting_period(
-    connection: AsyncConnection, *, code: str | None, today: date
-) -> Row | NotFound | Invalid:
+async def _reporting_period(connection: AsyncConnection, *, code: str | None, today: date) -> Row:
     if code is not None:
         period = await repository.period_by_code(connection, code)
-        return period if period is not None else NotFound("period", code, "reporting period")
+        if period is None:
+            refuse(NotFound("period", code, "reporting period"))
+        return period
     periods = await repository.list_reporting_periods(connection)
     current = repository.pick_current_period(periods, today=today)
     if current is None:
-        problems = Problems()
-        problems.add("period", "is required: no reporting period exists.")
-        return problems.refusal()
+        refuse(Invalid((Problem("period", "is required: no reporting period exists."),)))
     return current
 
 
 async def submit_status_report(
     connection: AsyncConnection, *, viewer: Viewer, today: date, values: Mapping[str, Any]
-) -> SubmittedReport | Refusal:
+) -> SubmittedReport:
     """Store a report revision in an open period, after the segment rules hold."""
-    initiative = await initiative_by_code(
-        connection, values["initiative"], visibility=viewer.visibility
+    initiative = await owned_initiative(
+        connection, viewer, values["initiative"], field="initiative"
     )
-    if initiative is None:
-        return NotFound("initiative", values["initiative"], "initiative")
-    refusal = owner_refusal(viewer, initiative)
-    if refusal is not None:
-        return refusal
     period = await _reporting_period(connection, code=values.get("period"), today=today)
-    if isinstance(period, NotFound | Invalid):
-        return period
     problems = Problems()
     if initiative.state not in REPORTING_STATES:
         problems.add(
@@ -290,8 +269,7 @@ async def submit_status_report(
         status=TrafficLight(values["status"]),
         values={key: values.get(key) for key in _RULE_KEYS},
     )
-    if problems:
-        return problems.refusal()
+    problems.check()
     previous = (
         await repository.latest_reports_for(
             connection, [initiative.id], period_opens=period.opens, visibility=EVERYTHING
@@ -327,7 +305,6 @@ async def submit_status_report(
     report = await repository.report_by_id(connection, report_id, visibility=EVERYTHING)
     assert report is not None
     await audit(
-        connection,
         viewer=viewer,
         action="status_report.submit",
         entity_type="StatusReport",
@@ -353,7 +330,6 @@ async def submit_status_report(
             or initiative
         )
         await audit(
-            connection,
             viewer=viewer,
             action="initiative.update",
             entity_type="Initiative",
@@ -361,10 +337,29 @@ async def submit_status_report(
             before=initiative,
             after=updated,
         )
-    return SubmittedReport(
+    submitted = SubmittedReport(
         report=report,
         initiative=updated,
         previous_status=TrafficLight(previous.status) if previous is not None else None,
+    )
+    after_commit(lambda: _publish(submitted))
+    return submitted
+
+
+def _publish(submitted: SubmittedReport) -> None:
+    """Tell this process's subscribers about a committed report."""
+    report, initiative = submitted.report, submitted.initiative
+    broadcaster.publish(
+        StatusReportSubmitted(
+            report_id=report.id,
+            initiative_id=initiative.id,
+            initiative_code=initiative.code,
+            owner_id=initiative.owner_id,
+            period_code=report.period_code,
+            revision=report.revision,
+            status=TrafficLight(report.status),
+            previous_status=submitted.previous_status,
+        )
     )
 
 
@@ -390,11 +385,9 @@ def _whole(value: float | None) -> int | None:
 
 async def open_reporting_period(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
-) -> Row | Refusal:
+) -> Row:
     """Open a reporting round: a new period with its opening day and deadline."""
-    refusal = writer_refusal(viewer) or office_refusal(viewer, "open reporting periods")
-    if refusal is not None:
-        return refusal
+    require_office(viewer, "open reporting periods")
     problems = Problems()
     problems.code("code", values["code"])
     problems.text("name", values.get("name"), max_length=MAX_NAME, required=True)
@@ -403,8 +396,7 @@ async def open_reporting_period(
     problems.order(("opens", values["opens"]), ("deadline", values["deadline"]))
     if await repository.period_by_code(connection, values["code"]) is not None:
         problems.add("code", f"a reporting period {values['code']!r} already exists.")
-    if problems:
-        return problems.refusal()
+    problems.check()
     await connection.execute(
         period_table.insert().values(
             code=values["code"],
@@ -417,7 +409,6 @@ async def open_reporting_period(
     row = await repository.period_by_code(connection, values["code"])
     assert row is not None
     await audit(
-        connection,
         viewer=viewer,
         action="reporting_period.open",
         entity_type="ReportingPeriod",
@@ -428,27 +419,20 @@ async def open_reporting_period(
     return row
 
 
-async def close_reporting_period(
-    connection: AsyncConnection, *, viewer: Viewer, code: str
-) -> Row | Refusal:
+async def close_reporting_period(connection: AsyncConnection, *, viewer: Viewer, code: str) -> Row:
     """Close a period: its reports become read-only."""
-    refusal = writer_refusal(viewer) or office_refusal(viewer, "close reporting periods")
-    if refusal is not None:
-        return refusal
+    require_office(viewer, "close reporting periods")
     current = await repository.period_by_code(connection, code)
     if current is None:
-        return NotFound("code", code, "reporting period")
+        refuse(NotFound("code", code, "reporting period"))
     if current.closed:
-        problems = Problems()
-        problems.add("code", f"«{current.name}» is already closed.")
-        return problems.refusal()
+        refuse(Invalid((Problem("code", f"«{current.name}» is already closed."),)))
     await connection.execute(
         period_table.update().where(period_table.c.id == current.id).values(closed=True)
     )
     row = await repository.period_by_code(connection, code)
     assert row is not None
     await audit(
-        connection,
         viewer=viewer,
         action="reporting_period.close",
         entity_type="ReportingPeriod",
@@ -464,16 +448,12 @@ async def close_reporting_period(
 
 async def record_council_decision(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
-) -> Row | Refusal:
+) -> Row:
     """Record a council's decision on an initiative; a new segment or state is applied."""
-    refusal = writer_refusal(viewer) or office_refusal(viewer, "record council decisions")
-    if refusal is not None:
-        return refusal
-    initiative = await initiative_by_code(
-        connection, values["initiative"], visibility=viewer.visibility
+    require_office(viewer, "record council decisions")
+    initiative = await visible_initiative(
+        connection, viewer, values["initiative"], field="initiative"
     )
-    if initiative is None:
-        return NotFound("initiative", values["initiative"], "initiative")
     problems = Problems()
     problems.date_in_range("meetingDate", values["meeting_date"])
     problems.text("meetingTitle", values.get("meeting_title"), max_length=MAX_NAME)
@@ -486,8 +466,7 @@ async def record_council_decision(
         problems.add("newSegment", f"{initiative.code} is not admitted; admit it first.")
     if new_state is not None and initiative.state not in ADMITTED_STATES:
         problems.add("newState", f"{initiative.code} is {initiative.state}; admit it first.")
-    if problems:
-        return problems.refusal()
+    problems.check()
     meeting_id = await _meeting(connection, viewer=viewer, values=values)
     decision_id = await connection.scalar(
         decision_table.insert()
@@ -523,7 +502,6 @@ async def record_council_decision(
             )
         )
         await audit(
-            connection,
             viewer=viewer,
             action="initiative.council_decision",
             entity_type="Initiative",
@@ -534,7 +512,6 @@ async def record_council_decision(
     row = await decision_by_id(connection, decision_id, visibility=EVERYTHING)
     assert row is not None
     await audit(
-        connection,
         viewer=viewer,
         action="council_decision.record",
         entity_type="CouncilDecision",
@@ -571,7 +548,6 @@ async def _meeting(
     )
     assert meeting_id is not None
     await audit(
-        connection,
         viewer=viewer,
         action="council_meeting.record",
         entity_type="CouncilMeeting",

@@ -1,7 +1,9 @@
 """Checks on write input, and the refusals a write can end in.
 
-A write either succeeds or ends in one refusal, which is a value (never an exception):
-``Invalid`` lists every problem with the field it is about, the others name one reason.
+A write either succeeds or ends in one refusal: ``Invalid`` lists every problem with the
+field it is about, the others name one reason. Inside a write a refusal travels as
+:class:`Refused` (raised by a guard or :meth:`Problems.check`); ``app.writes.run_write``
+catches it once and hands the refusal back as a value, so callers never see the exception.
 """
 
 from __future__ import annotations
@@ -85,6 +87,14 @@ Refusal = Invalid | NotFound | Denied | Conflict | Cycle
 REFUSALS = (Invalid, NotFound, Denied, Conflict, Cycle)
 
 
+class Refused(Exception):
+    """A refusal on its way out of a write; ``app.writes.run_write`` turns it back into a value."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
 @dataclass(slots=True)
 class Problems:
     """Collects problems while input is checked, so the caller hears about all of them."""
@@ -99,6 +109,11 @@ class Problems:
 
     def refusal(self) -> Invalid:
         return Invalid(tuple(self.found))
+
+    def check(self) -> None:
+        """Refuse the write with every problem found so far, if there is one."""
+        if self.found:
+            raise Refused(self.refusal())
 
     def text(
         self, field_name: str, value: str | None, *, max_length: int, required: bool = False

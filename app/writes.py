@@ -1,14 +1,17 @@
-"""The transaction every write runs in, and what the write modules share.
+"""The one write path: transaction, data version, audit and refusals, and the guards.
 
 The writes themselves are in ``app.initiative_writes`` (intake, creation, update),
-``app.dependency_writes`` and ``app.reporting_writes``; all SQL of the write API is in
-those modules and this one. Every write runs in one transaction opened by
-:func:`run_write`, which first moves the data version: that statement takes the write
-lock (SQLite) or the version row's lock (PostgreSQL), so writes are serialised and each
-one sees the data as its predecessor left it — cycle checks and version checks read
-inside the same transaction. A write returns its result or a refusal
-(``app.validation``); a refusal rolls everything back. Functions take the connection
-first and keyword-only options.
+``app.dependency_writes`` and ``app.reporting_writes``. Every write runs in one transaction
+opened by :func:`run_write`, which first moves the data version: that statement takes the
+write lock (SQLite) or the version row's lock (PostgreSQL), so writes are serialised and
+each one sees the data as its predecessor left it — cycle checks and version checks read
+inside the same transaction. A write returns its result; it refuses by raising
+:class:`app.validation.Refused` — from a guard here (``require_writer``,
+``require_office``, ``owned_initiative``, ...) or from ``Problems.check`` — which
+``run_write`` catches once, rolling everything back and returning the refusal as a value.
+A write states what it changed with :func:`audit`, which records it in ``run_write``'s
+transaction, so an audit commits or rolls back with the change; events wait for the commit
+(:func:`after_commit`). Functions take the connection first and keyword-only options.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import asyncio
 import contextlib
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -34,7 +38,9 @@ from app.validation import (
     REFUSALS,
     Conflict,
     Denied,
+    NotFound,
     Refusal,
+    Refused,
 )
 
 T = TypeVar("T")
@@ -89,10 +95,32 @@ async def _one_writer_at_a_time(engine: AsyncEngine) -> AsyncIterator[None]:
         yield
 
 
+# The connection of the write running in this task, which ``audit`` records into. A context
+# variable rather than a parameter so that a write states only what changed; run_write sets
+# and resets it, so an audit outside a write fails instead of landing in no transaction.
+_running_write: ContextVar[AsyncConnection | None] = ContextVar("running_write", default=None)
+_committed_hooks: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "committed_hooks", default=None
+)
+
+
+def after_commit(hook: Callable[[], None]) -> None:
+    """Call ``hook`` once the running write has committed (never if it refuses or fails)."""
+    hooks = _committed_hooks.get()
+    if hooks is None:
+        raise RuntimeError("after_commit() belongs to a write; run the write with run_write")
+    hooks.append(hook)
+
+
 async def run_write(
-    engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T | Refusal]]
+    engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]
 ) -> T | Refusal:
-    """Run ``work`` in one transaction that also bumps the data version; refusals roll back."""
+    """Run ``work`` in one transaction with the version bump and its audit; refusals roll back.
+
+    ``work`` refuses by raising :class:`Refused` (returning a refusal works as well); either
+    way the transaction rolls back and the refusal is returned.
+    """
+    hooks: list[Callable[[], None]] = []
     async with (
         _one_writer_at_a_time(engine),
         engine.connect() as connection,
@@ -101,10 +129,21 @@ async def run_write(
         # First statement is a write, so SQLite takes its lock now (waiting for the busy
         # timeout) instead of failing later when a read snapshot turns out stale.
         await bump_data_version(connection)
-        outcome = await work(connection)
+        running, committed = _running_write.set(connection), _committed_hooks.set(hooks)
+        try:
+            outcome = await work(connection)
+        except Refused as refused:
+            await transaction.rollback()
+            return refused.refusal
+        finally:
+            _running_write.reset(running)
+            _committed_hooks.reset(committed)
         if isinstance(outcome, REFUSALS):
             await transaction.rollback()
-        return outcome
+            return outcome
+    for hook in hooks:
+        hook()
+    return outcome
 
 
 async def bump_data_version(connection: AsyncConnection) -> None:
@@ -148,6 +187,30 @@ def snapshot(row: Row | Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 async def audit(
+    *,
+    viewer: Viewer,
+    action: str,
+    entity_type: str,
+    entity_code: str,
+    before: Row | Mapping[str, Any] | None,
+    after: Row | Mapping[str, Any] | None,
+) -> None:
+    """Record in the running write's transaction who changed what, before and after."""
+    connection = _running_write.get()
+    if connection is None:
+        raise RuntimeError("audit() records a change of a write; run the write with run_write")
+    await insert_audit(
+        connection,
+        viewer=viewer,
+        action=action,
+        entity_type=entity_type,
+        entity_code=entity_code,
+        before=before,
+        after=after,
+    )
+
+
+async def insert_audit(
     connection: AsyncConnection,
     *,
     viewer: Viewer,
@@ -157,7 +220,7 @@ async def audit(
     before: Row | Mapping[str, Any] | None,
     after: Row | Mapping[str, Any] | None,
 ) -> None:
-    """Record who changed what, with the state before and after."""
+    """Record who changed what in ``connection``'s transaction (the importer has its own)."""
     await connection.execute(
         audit_table.insert().values(
             at=models.utcnow(),
@@ -188,42 +251,69 @@ async def initiative_by_code(
     )
 
 
-# --- refusals every write checks ----------------------------------------------------------
+# --- guards: each returns what the write may go on with, or raises Refused --------------------
 
 
-def writer_refusal(viewer: Viewer) -> Denied | None:
+def refuse(refusal: Refusal) -> NoReturn:
+    """End the running write with ``refusal``; :func:`run_write` rolls back and returns it."""
+    raise Refused(refusal)
+
+
+def require_writer(viewer: Viewer) -> None:
+    """The caller holds a token that may change the portfolio."""
     if not viewer.is_authenticated:
-        return Denied("Sign in with an API token to make changes.")
+        refuse(Denied("Sign in with an API token to make changes."))
     if not viewer.can_write:
-        return Denied("A READER token can read but not change the portfolio.")
-    return None
+        refuse(Denied("A READER token can read but not change the portfolio."))
 
 
-def office_refusal(viewer: Viewer, doing: str) -> Denied | None:
+def require_office(viewer: Viewer, doing: str) -> None:
+    """The caller is a writer of the portfolio office (ADMIN); ``doing`` names the refused act."""
+    require_writer(viewer)
     if not viewer.is_admin:
-        return Denied(f"Only the portfolio office (ADMIN) can {doing}.")
-    return None
+        refuse(Denied(f"Only the portfolio office (ADMIN) can {doing}."))
 
 
-def owner_refusal(viewer: Viewer, initiative: Row) -> Denied | None:
-    refusal = writer_refusal(viewer)
-    if refusal is not None:
-        return refusal
+def require_owner(viewer: Viewer, initiative: Row) -> None:
+    """The caller may write for the organisation that owns ``initiative``."""
+    require_writer(viewer)
     if not viewer.may_write_for(initiative.owner_id):
-        return Denied(
-            f"{initiative.code} belongs to another organisation; a REPORTER token of "
-            f"{viewer.organisation_code} can change only its own organisation's initiatives."
+        refuse(
+            Denied(
+                f"{initiative.code} belongs to another organisation; a REPORTER token of "
+                f"{viewer.organisation_code} can change only its own organisation's initiatives."
+            )
         )
-    return None
 
 
-def version_conflict(row: Row, expected_version: int | None) -> Conflict | None:
+async def visible_initiative(
+    connection: AsyncConnection, viewer: Viewer, code: str, *, field: str
+) -> Row:
+    """The initiative ``code`` names; one the viewer may not see is refused as unknown."""
+    initiative = await initiative_by_code(connection, code, visibility=viewer.visibility)
+    if initiative is None:
+        refuse(NotFound(field, code, "initiative"))
+    return initiative
+
+
+async def owned_initiative(
+    connection: AsyncConnection, viewer: Viewer, code: str, *, field: str
+) -> Row:
+    """The visible initiative ``code`` names, which the viewer may change."""
+    initiative = await visible_initiative(connection, viewer, code, field=field)
+    require_owner(viewer, initiative)
+    return initiative
+
+
+def require_version(row: Row, expected_version: int | None) -> None:
+    """The row is still at the version the caller read (when the caller names one)."""
     if expected_version is not None and expected_version != row.version:
-        return Conflict(
-            current_version=row.version,
-            message=(
-                f"{row.code} is at version {row.version}, not {expected_version}: someone "
-                "changed it since you read it. Read it again and reapply your change."
-            ),
+        refuse(
+            Conflict(
+                current_version=row.version,
+                message=(
+                    f"{row.code} is at version {row.version}, not {expected_version}: someone "
+                    "changed it since you read it. Read it again and reapply your change."
+                ),
+            )
         )
-    return None

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-import sqlalchemy as sa
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import dependency_writes, initiative_writes, reporting_writes, writes
-from app.domain import TrafficLight
-from app.events import StatusReportSubmitted, broadcaster
-from app.governance import Council, DecisionKind
-from app.validation import REFUSALS, Refusal
-from schema.context import Context, Info
+from app import dependency_writes, initiative_writes, reporting_writes
+from app.repository import Row
+from schema.context import Info
 from schema.enums import (
-    Criticality,
-    DeliveryStatus,
-    DependencyType,
-    InitiativeKind,
-    LifecycleState,
-    Phase,
-    RiskStatus,
     Segment,
 )
 from schema.error_types import (
@@ -34,204 +19,35 @@ from schema.error_types import (
     PermissionDeniedError,
     ValidationError,
 )
-from schema.errors import DatabaseUnavailableError, UserInputError
+from schema.errors import UserInputError
 from schema.initiative_reporting import CouncilDecision
+from schema.mutation_inputs import (
+    AddDependencyInput,
+    CreateInitiativeInput,
+    OpenReportingPeriodInput,
+    ProposeInitiativeInput,
+    RecordCouncilDecisionInput,
+    RemoveDependencyInput,
+    SubmitStatusReportInput,
+    UpdateInitiativeInput,
+    UpsertDeliveryInput,
+    UpsertRiskInput,
+    values_of,
+)
 from schema.payloads import (
     DeliveryPayload,
     DependencyPayload,
     InitiativePayload,
     RemoveDependencyPayload,
     ReportingPeriodPayload,
+    Result,
     RiskPayload,
     StatusReportPayload,
-    as_error,
     invalid,
+    mutate,
 )
 from schema.relay import from_global_id, to_global_id
 from schema.types import Delivery, Dependency, Initiative, ReportingPeriod, Risk, StatusReport
-
-T = TypeVar("T")
-
-# --- inputs -----------------------------------------------------------------------------------
-
-
-@strawberry.input(description="An owner's proposal (innmelding) of a new initiative.")
-class ProposeInitiativeInput:
-    code: str = strawberry.field(description="Stable key, unique across initiatives and solutions.")
-    name: str
-    digitalisation_essential: bool = strawberry.field(
-        description="Entry criterion 1: digitalisation is essential and concerns core activity."
-    )
-    coordination_or_strategy: bool = strawberry.field(
-        description="Entry criterion 2: needs coordination across actors and/or the strategy."
-    )
-    entry_criteria_note: str | None = None
-    owner: str | None = strawberry.field(
-        default=None, description="Organisation code; default: the caller's organisation."
-    )
-    kind: InitiativeKind = InitiativeKind.PROJECT
-    phase: Phase = Phase.IDEA
-    purpose: str | None = None
-    contact_person: str | None = None
-    planned_start: date | None = None
-    planned_end: date | None = None
-    forecast_end: date | None = None
-    main_goal: int | None = None
-    supporting_goals: list[int] | None = None
-    sdgs: list[int] | None = None
-
-
-@strawberry.input(description="An initiative the portfolio office registers, admitted at once.")
-class CreateInitiativeInput(ProposeInitiativeInput):
-    segment: Segment
-    developed_solutions: list[str] | None = strawberry.field(
-        default=None,
-        description="Codes of the national solutions the initiative builds or develops.",
-    )
-
-
-@strawberry.input(description="Fields to change; a field left out keeps its value.")
-class UpdateInitiativeInput:
-    name: str | None = strawberry.UNSET
-    purpose: str | None = strawberry.UNSET
-    kind: InitiativeKind | None = strawberry.UNSET
-    contact_person: str | None = strawberry.UNSET
-    phase: Phase | None = strawberry.UNSET
-    planned_start: date | None = strawberry.UNSET
-    planned_end: date | None = strawberry.UNSET
-    forecast_end: date | None = strawberry.UNSET
-    main_goal: int | None = strawberry.UNSET
-    supporting_goals: list[int] | None = strawberry.UNSET
-    sdgs: list[int] | None = strawberry.UNSET
-    developed_solutions: list[str] | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Codes of the national solutions it develops; replaces the whole set.",
-    )
-    digitalisation_essential: bool | None = strawberry.UNSET
-    coordination_or_strategy: bool | None = strawberry.UNSET
-    entry_criteria_note: str | None = strawberry.UNSET
-    segment: Segment | None = strawberry.field(
-        default=strawberry.UNSET, description="Portfolio office only."
-    )
-    state: LifecycleState | None = strawberry.field(
-        default=strawberry.UNSET, description="Portfolio office only; an admitted state."
-    )
-    owner: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Organisation code; portfolio office only."
-    )
-
-
-@strawberry.input(description="The dependant initiative starts to depend on the supplier.")
-class AddDependencyInput:
-    dependant: str = strawberry.field(description="Initiative code.")
-    supplier: str = strawberry.field(description="Initiative or solution code.")
-    supplier_delivery: str | None = strawberry.field(
-        default=None, description="Code of the supplier initiative's delivery that is needed."
-    )
-    criticality: Criticality = Criticality.MEDIUM
-    type: DependencyType = DependencyType.FINISH_TO_START
-    lag_days: int = 0
-    needed_by: date | None = None
-    description: str | None = None
-
-
-@strawberry.input(description="The dependency to remove: its global id, or dependant and supplier.")
-class RemoveDependencyInput:
-    id: strawberry.ID | None = None
-    dependant: str | None = None
-    supplier: str | None = None
-
-
-@strawberry.input(description="A delivery, created or replaced by code.")
-class UpsertDeliveryInput:
-    initiative: str
-    code: str
-    name: str
-    description: str | None = None
-    baseline_date: date | None = None
-    forecast_date: date | None = None
-    delivered_date: date | None = None
-    status: DeliveryStatus = DeliveryStatus.PLANNED
-
-
-@strawberry.input(description="A risk, created or replaced by code.")
-class UpsertRiskInput:
-    initiative: str
-    code: str
-    title: str
-    probability: int = strawberry.field(description="1–5.")
-    consequence: int = strawberry.field(description="1–5.")
-    level: TrafficLight
-    description: str | None = None
-    mitigation: str | None = None
-    status: RiskStatus = RiskStatus.OPEN
-
-
-@strawberry.input(description="A status report for one period; resubmitting adds a revision.")
-class SubmitStatusReportInput:
-    initiative: str
-    period: str | None = strawberry.field(
-        default=None, description="Period code; default: the current period."
-    )
-    status: TrafficLight
-    status_reason: str | None = strawberry.field(default=None, description="Required if not GREEN.")
-    risk_level: TrafficLight | None = strawberry.field(
-        default=None, description="Required for COORDINATE and CO_GOVERN."
-    )
-    main_risk_areas: str | None = strawberry.field(
-        default=None, description="Required for COORDINATE and CO_GOVERN."
-    )
-    planned_mitigations: str | None = strawberry.field(
-        default=None, description="Required when the risk is YELLOW or RED."
-    )
-    implemented_mitigations: str | None = strawberry.field(
-        default=None, description="Required when the risk is YELLOW or RED."
-    )
-    phase: Phase | None = strawberry.field(
-        default=None, description="Default: the initiative's phase."
-    )
-    forecast_end: date | None = None
-    investment_nok: float | None = strawberry.field(
-        default=None, description="Whole kroner; required for CO_GOVERN."
-    )
-    annual_operating_cost_nok: float | None = strawberry.field(
-        default=None, description="Whole kroner; required for CO_GOVERN."
-    )
-    benefits: str | None = strawberry.field(default=None, description="Required for CO_GOVERN.")
-    benefit_prerequisites: str | None = strawberry.field(
-        default=None, description="Required for CO_GOVERN."
-    )
-
-
-@strawberry.input(description="A new reporting round.")
-class OpenReportingPeriodInput:
-    code: str = strawberry.field(description="E.g. `2026-3`.")
-    name: str = strawberry.field(description="E.g. «september 2026».")
-    opens: date
-    deadline: date
-
-
-@strawberry.input(description="A council's decision on an initiative, at a meeting on a day.")
-class RecordCouncilDecisionInput:
-    council: Council
-    meeting_date: date
-    initiative: str
-    summary: str = strawberry.field(description="What was decided, and why.")
-    kind: DecisionKind = DecisionKind.DECISION
-    meeting_title: str | None = None
-    new_segment: Segment | None = strawberry.field(
-        default=None, description="A reprioritisation into this segment, applied at once."
-    )
-    new_state: LifecycleState | None = strawberry.field(
-        default=None, description="A course change into this state, applied at once."
-    )
-
-
-def values_of(data: object) -> dict[str, Any]:
-    """The fields of an input that were given, by their Python names."""
-    values = {field.name: getattr(data, field.name) for field in dataclasses.fields(data)}  # type: ignore[arg-type]
-    return {name: value for name, value in values.items() if value is not strawberry.UNSET}
-
 
 # --- results ------------------------------------------------------------------------------------
 
@@ -285,51 +101,44 @@ CouncilDecisionResult = Annotated[
 ]
 
 
-async def _write(
-    context: Context, work: Callable[[AsyncConnection], Awaitable[T | Refusal]]
-) -> T | Refusal:
-    """Run one write transaction, then let the rest of the document read what it wrote."""
-    try:
-        return await writes.run_write(context.engine, work)
-    except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as error:
-        raise DatabaseUnavailableError from error
-    finally:
-        await context.renew_snapshot()
-
-
-def _initiative_result(outcome: Any) -> Any:
-    if isinstance(outcome, REFUSALS):
-        return as_error(outcome)
-    return InitiativePayload(initiative=Initiative.from_row(outcome))
-
-
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Propose an initiative (innmelding); it waits as PROPOSED.")
+    @strawberry.mutation(
+        description="Propose an initiative (innmelding); it waits as PROPOSED.",
+        graphql_type=InitiativeResult,
+    )
     async def propose_initiative(
         self, info: Info, input: ProposeInitiativeInput
-    ) -> InitiativeResult:
+    ) -> Result[InitiativePayload]:
         viewer, values = info.context.viewer, values_of(input)
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: initiative_writes.propose_initiative(
                 connection, viewer=viewer, values=values
             ),
+            _initiative_payload,
         )
-        return _initiative_result(outcome)  # type: ignore[no-any-return]
 
-    @strawberry.mutation(description="Register an initiative admitted at once (portfolio office).")
-    async def create_initiative(self, info: Info, input: CreateInitiativeInput) -> InitiativeResult:
+    @strawberry.mutation(
+        description="Register an initiative admitted at once (portfolio office).",
+        graphql_type=InitiativeResult,
+    )
+    async def create_initiative(
+        self, info: Info, input: CreateInitiativeInput
+    ) -> Result[InitiativePayload]:
         viewer, values = info.context.viewer, values_of(input)
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: initiative_writes.create_initiative(
                 connection, viewer=viewer, values=values
             ),
+            _initiative_payload,
         )
-        return _initiative_result(outcome)  # type: ignore[no-any-return]
 
-    @strawberry.mutation(description="Admit a proposal into a segment (portfolio office).")
+    @strawberry.mutation(
+        description="Admit a proposal into a segment (portfolio office).",
+        graphql_type=InitiativeResult,
+    )
     async def admit_initiative(
         self,
         info: Info,
@@ -337,10 +146,10 @@ class Mutation:
         segment: Segment,
         reason: str | None = None,
         expected_version: int | None = None,
-    ) -> InitiativeResult:
+    ) -> Result[InitiativePayload]:
         viewer = info.context.viewer
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: initiative_writes.admit_initiative(
                 connection,
                 viewer=viewer,
@@ -349,16 +158,19 @@ class Mutation:
                 reason=reason,
                 expected_version=expected_version,
             ),
+            _initiative_payload,
         )
-        return _initiative_result(outcome)  # type: ignore[no-any-return]
 
-    @strawberry.mutation(description="Decline a proposal with a reason (portfolio office).")
+    @strawberry.mutation(
+        description="Decline a proposal with a reason (portfolio office).",
+        graphql_type=InitiativeResult,
+    )
     async def decline_initiative(
         self, info: Info, code: str, reason: str, expected_version: int | None = None
-    ) -> InitiativeResult:
+    ) -> Result[InitiativePayload]:
         viewer = info.context.viewer
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: initiative_writes.decline_initiative(
                 connection,
                 viewer=viewer,
@@ -366,18 +178,21 @@ class Mutation:
                 reason=reason,
                 expected_version=expected_version,
             ),
+            _initiative_payload,
         )
-        return _initiative_result(outcome)  # type: ignore[no-any-return]
 
     @strawberry.mutation(
-        description="Change an initiative if it is still at `expectedVersion` (else ConflictError)."
+        description=(
+            "Change an initiative if it is still at `expectedVersion` (else ConflictError)."
+        ),
+        graphql_type=InitiativeResult,
     )
     async def update_initiative(
         self, info: Info, code: str, expected_version: int, input: UpdateInitiativeInput
-    ) -> InitiativeResult:
+    ) -> Result[InitiativePayload]:
         viewer, changes = info.context.viewer, values_of(input)
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: initiative_writes.update_initiative(
                 connection,
                 viewer=viewer,
@@ -385,158 +200,154 @@ class Mutation:
                 expected_version=expected_version,
                 changes=changes,
             ),
+            _initiative_payload,
         )
-        return _initiative_result(outcome)  # type: ignore[no-any-return]
 
-    @strawberry.mutation(description="Add a dependency; self, duplicates and cycles are refused.")
-    async def add_dependency(self, info: Info, input: AddDependencyInput) -> DependencyResult:
+    @strawberry.mutation(
+        description="Add a dependency; self, duplicates and cycles are refused.",
+        graphql_type=DependencyResult,
+    )
+    async def add_dependency(
+        self, info: Info, input: AddDependencyInput
+    ) -> Result[DependencyPayload]:
         viewer, values = info.context.viewer, values_of(input)
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: dependency_writes.add_dependency(
                 connection, viewer=viewer, values=values
             ),
+            lambda row: DependencyPayload(dependency=Dependency.from_row(row)),
         )
-        if isinstance(outcome, REFUSALS):
-            return as_error(outcome)  # type: ignore[return-value]
-        return DependencyPayload(dependency=Dependency.from_row(outcome))
 
-    @strawberry.mutation(description="Remove a dependency.")
+    @strawberry.mutation(description="Remove a dependency.", graphql_type=RemoveDependencyResult)
     async def remove_dependency(
         self, info: Info, input: RemoveDependencyInput
-    ) -> RemoveDependencyResult:
+    ) -> Result[RemoveDependencyPayload]:
         key = _dependency_key(input)
         if isinstance(key, ValidationError):
             return key
         dependant_code, supplier_code = key
         viewer = info.context.viewer
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: dependency_writes.remove_dependency(
                 connection,
                 viewer=viewer,
                 dependant_code=dependant_code,
                 supplier_code=supplier_code,
             ),
-        )
-        if isinstance(outcome, REFUSALS):
-            return as_error(outcome)  # type: ignore[return-value]
-        dependant = await info.context.loaders.initiative_by_id.load(outcome.dependant_id)
-        assert dependant is not None
-        return RemoveDependencyPayload(
-            dependant=Initiative.from_row(dependant),
-            supplier_code=outcome.supplier_code,
-            removed_dependency_id=to_global_id(
-                "Dependency", f"{outcome.dependant_code}<-{outcome.supplier_code}"
+            lambda removed: RemoveDependencyPayload(
+                dependant_id=removed.dependant_id,
+                supplier_code=removed.supplier_code,
+                removed_dependency_id=to_global_id(
+                    "Dependency", f"{removed.dependant_code}<-{removed.supplier_code}"
+                ),
             ),
         )
 
-    @strawberry.mutation(description="Create a delivery or replace the one with the same code.")
-    async def upsert_delivery(self, info: Info, input: UpsertDeliveryInput) -> DeliveryResult:
+    @strawberry.mutation(
+        description="Create a delivery or replace the one with the same code.",
+        graphql_type=DeliveryResult,
+    )
+    async def upsert_delivery(
+        self, info: Info, input: UpsertDeliveryInput
+    ) -> Result[DeliveryPayload]:
         viewer, values = info.context.viewer, values_of(input)
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: reporting_writes.upsert_delivery(
                 connection, viewer=viewer, values=values
             ),
+            lambda row: DeliveryPayload(delivery=Delivery.from_row(row)),
         )
-        if isinstance(outcome, REFUSALS):
-            return as_error(outcome)  # type: ignore[return-value]
-        return DeliveryPayload(delivery=Delivery.from_row(outcome))
 
-    @strawberry.mutation(description="Create a risk or replace the one with the same code.")
-    async def upsert_risk(self, info: Info, input: UpsertRiskInput) -> RiskResult:
+    @strawberry.mutation(
+        description="Create a risk or replace the one with the same code.",
+        graphql_type=RiskResult,
+    )
+    async def upsert_risk(self, info: Info, input: UpsertRiskInput) -> Result[RiskPayload]:
         viewer, values = info.context.viewer, values_of(input)
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: reporting_writes.upsert_risk(
                 connection, viewer=viewer, values=values
             ),
+            lambda row: RiskPayload(risk=Risk.from_row(row)),
         )
-        if isinstance(outcome, REFUSALS):
-            return as_error(outcome)  # type: ignore[return-value]
-        return RiskPayload(risk=Risk.from_row(outcome))
 
     @strawberry.mutation(
-        description="Submit a status report into an open period; the segment rules apply."
+        description="Submit a status report into an open period; the segment rules apply.",
+        graphql_type=StatusReportResult,
     )
     async def submit_status_report(
         self, info: Info, input: SubmitStatusReportInput
-    ) -> StatusReportResult:
+    ) -> Result[StatusReportPayload]:
         viewer, values, today = info.context.viewer, values_of(input), info.context.today
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: reporting_writes.submit_status_report(
                 connection, viewer=viewer, today=today, values=values
             ),
-        )
-        if isinstance(outcome, REFUSALS):
-            return as_error(outcome)  # type: ignore[return-value]
-        report, initiative = outcome.report, outcome.initiative
-        broadcaster.publish(
-            StatusReportSubmitted(
-                report_id=report.id,
-                initiative_id=initiative.id,
-                initiative_code=initiative.code,
-                owner_id=initiative.owner_id,
-                period_code=report.period_code,
-                revision=report.revision,
-                status=TrafficLight(report.status),
-                previous_status=outcome.previous_status,
-            )
-        )
-        return StatusReportPayload(
-            report=StatusReport.from_row(report),
-            initiative=Initiative.from_row(initiative),
-            previous_status=outcome.previous_status,
+            lambda submitted: StatusReportPayload(
+                report=StatusReport.from_row(submitted.report),
+                initiative=Initiative.from_row(submitted.initiative),
+                previous_status=submitted.previous_status,
+            ),
         )
 
-    @strawberry.mutation(description="Open a reporting round (portfolio office).")
+    @strawberry.mutation(
+        description="Open a reporting round (portfolio office).",
+        graphql_type=ReportingPeriodResult,
+    )
     async def open_reporting_period(
         self, info: Info, input: OpenReportingPeriodInput
-    ) -> ReportingPeriodResult:
+    ) -> Result[ReportingPeriodPayload]:
         viewer, values = info.context.viewer, values_of(input)
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: reporting_writes.open_reporting_period(
                 connection, viewer=viewer, values=values
             ),
+            _period_payload,
         )
-        if isinstance(outcome, REFUSALS):
-            return as_error(outcome)  # type: ignore[return-value]
-        return ReportingPeriodPayload(period=ReportingPeriod.from_row(outcome))
 
     @strawberry.mutation(
-        description="Close a reporting round: its reports become read-only (portfolio office)."
+        description="Close a reporting round: its reports become read-only (portfolio office).",
+        graphql_type=ReportingPeriodResult,
     )
-    async def close_reporting_period(self, info: Info, code: str) -> ReportingPeriodResult:
+    async def close_reporting_period(self, info: Info, code: str) -> Result[ReportingPeriodPayload]:
         viewer = info.context.viewer
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: reporting_writes.close_reporting_period(
                 connection, viewer=viewer, code=code
             ),
+            _period_payload,
         )
-        if isinstance(outcome, REFUSALS):
-            return as_error(outcome)  # type: ignore[return-value]
-        return ReportingPeriodPayload(period=ReportingPeriod.from_row(outcome))
 
     @strawberry.mutation(
-        description="Record a decision of NUIT, NUFA or Nasjonalt e-helseråd on an initiative."
+        description="Record a decision of NUIT, NUFA or Nasjonalt e-helseråd on an initiative.",
+        graphql_type=CouncilDecisionResult,
     )
     async def record_council_decision(
         self, info: Info, input: RecordCouncilDecisionInput
-    ) -> CouncilDecisionResult:
+    ) -> Result[CouncilDecisionPayload]:
         viewer, values = info.context.viewer, values_of(input)
-        outcome = await _write(
-            info.context,
+        return await mutate(
+            info,
             lambda connection: reporting_writes.record_council_decision(
                 connection, viewer=viewer, values=values
             ),
+            lambda row: CouncilDecisionPayload(decision=CouncilDecision.from_row(row)),
         )
-        if isinstance(outcome, REFUSALS):
-            return as_error(outcome)  # type: ignore[return-value]
-        return CouncilDecisionPayload(decision=CouncilDecision.from_row(outcome))
+
+
+def _initiative_payload(row: Row) -> InitiativePayload:
+    return InitiativePayload(initiative=Initiative.from_row(row))
+
+
+def _period_payload(row: Row) -> ReportingPeriodPayload:
+    return ReportingPeriodPayload(period=ReportingPeriod.from_row(row))
 
 
 def _dependency_key(input: RemoveDependencyInput) -> tuple[str, str] | ValidationError:

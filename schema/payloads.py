@@ -1,10 +1,18 @@
-"""Typed errors of the write API, and the payloads mutations return beside them."""
+"""Typed errors of the write API, the payloads mutations return beside them, and
+:func:`mutate`, the one way a mutation runs its write and answers."""
 
 from __future__ import annotations
 
-import strawberry
+from collections.abc import Awaitable, Callable
+from typing import TypeAlias, TypeVar
 
-from app.validation import Conflict, Cycle, Denied, Invalid, NotFound, Refusal
+import sqlalchemy as sa
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app import writes
+from app.validation import REFUSALS, Conflict, Cycle, Denied, Invalid, NotFound, Refusal
+from schema.context import Info
 from schema.enums import TrafficLight
 from schema.error_types import (
     ConflictError,
@@ -14,7 +22,17 @@ from schema.error_types import (
     Problem,
     ValidationError,
 )
+from schema.errors import DatabaseUnavailableError
 from schema.types import Delivery, Dependency, Initiative, ReportingPeriod, Risk, StatusReport
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+Error = (
+    ValidationError | NotFoundError | PermissionDeniedError | ConflictError | DependencyCycleError
+)
+Result: TypeAlias = P | Error
+"""What a mutation answers: its payload or a typed error (its GraphQL union may list fewer)."""
 
 ERROR_TYPES = [
     ValidationError,
@@ -25,9 +43,7 @@ ERROR_TYPES = [
 ]
 
 
-def as_error(
-    refusal: Refusal,
-) -> ValidationError | NotFoundError | PermissionDeniedError | ConflictError | DependencyCycleError:
+def as_error(refusal: Refusal) -> Error:
     """The GraphQL error value of a refused write."""
     if isinstance(refusal, Invalid):
         return ValidationError(
@@ -42,6 +58,22 @@ def as_error(
         return ConflictError(message=refusal.message, current_version=refusal.current_version)
     assert isinstance(refusal, Cycle)
     return DependencyCycleError(message=refusal.message, cycle=list(refusal.path))
+
+
+async def mutate(
+    info: Info, work: Callable[[AsyncConnection], Awaitable[T]], payload: Callable[[T], P]
+) -> Result[P]:
+    """Run ``work`` as one write, let the rest of the document read what it wrote, and answer
+    with ``payload`` of its outcome, or with the typed error of its refusal."""
+    try:
+        outcome = await writes.run_write(info.context.engine, work)
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, OSError) as error:
+        raise DatabaseUnavailableError from error
+    finally:
+        await info.context.renew_snapshot()
+    if isinstance(outcome, REFUSALS):
+        return as_error(outcome)
+    return payload(outcome)
 
 
 def invalid(field: str, message: str) -> ValidationError:
@@ -61,11 +93,19 @@ class DependencyPayload:
     dependency: Dependency
 
 
+async def _removed_dependant(root: RemoveDependencyPayload, info: Info) -> Initiative:
+    # Loaded after the write, from the snapshot the rest of the document reads.
+    row = await info.context.loaders.initiative_by_id.load(root.dependant_id)
+    assert row is not None  # the write found it visible, and removing an edge keeps it so
+    return Initiative.from_row(row)
+
+
 @strawberry.type(description="The dependency that was removed.")
 class RemoveDependencyPayload:
-    dependant: Initiative
+    dependant: Initiative = strawberry.field(resolver=_removed_dependant)
     supplier_code: str
     removed_dependency_id: strawberry.ID
+    dependant_id: strawberry.Private[int]
 
 
 @strawberry.type(description="The delivery as stored.")

@@ -563,7 +563,7 @@ class Writer:
 
     async def _audit(self, entity: str, code: str, before: Any, after: Any) -> None:
         action = "create" if before is None else "update"
-        await writes.audit(
+        await writes.insert_audit(
             self.connection,
             viewer=self.viewer,
             action=f"{entity.lower()}.import.{action}",
