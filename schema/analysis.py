@@ -365,15 +365,20 @@ class AnalysisQuery:
         late = sorted(key for key, slack in (await analysis.slack()).items() if slack.is_late)[
             :first
         ]
-        found = []
-        for supplier_code, dependant_code in late:
-            dependant = await info.context.loaders.initiative_by_code.load(dependant_code)
-            assert dependant is not None, dependant_code
-            rows = await info.context.loaders.dependencies_by_dependant.load(dependant.id)
-            found += [
-                Dependency.from_row(row) for row in rows if row.supplier_code == supplier_code
-            ]
-        return found
+        # Two batched reads for the whole page, not two per late dependency.
+        loaders = info.context.loaders
+        dependants = await loaders.initiative_by_code.load_many([code for _, code in late])
+        ids = []
+        for (_, dependant_code), dependant in zip(late, dependants, strict=True):
+            assert dependant is not None, dependant_code  # the analysis holds admitted ones
+            ids.append(dependant.id)
+        rows_of = await loaders.dependencies_by_dependant.load_many(ids)
+        return [
+            Dependency.from_row(row)
+            for (supplier_code, _), rows in zip(late, rows_of, strict=True)
+            for row in rows
+            if row.supplier_code == supplier_code
+        ]
 
     @strawberry.field(description="How many dependencies are late.")
     async def late_dependency_count(self, info: Info) -> int:

@@ -107,3 +107,36 @@ def test_dashboard_page_reads_each_fan_out_once(seeded_database_url: str) -> Non
     # dependencies, supplier initiatives, supplier solutions; a report's period comes from
     # the periods already read.
     assert len(statements) <= 9, statements
+
+
+LATE_DEPENDENCIES = """
+query Late($first: Int!) {
+  lateDependencyCount
+  lateDependencies(first: $first) { supplierCode dependant { code } neededBy }
+}
+"""
+
+
+def test_late_dependencies_read_their_rows_in_one_batch(
+    synthetic_database_url: Callable[[int], str],
+) -> None:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    settings = Settings(database_url=synthetic_database_url(1000), response_cache_megabytes=0)
+    with TestClient(create_app(settings)) as client:
+        warm = client.post("/graphql", json={"query": LATE_DEPENDENCIES, "variables": {"first": 1}})
+        assert "errors" not in warm.json(), warm.json()
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        sa.event.listen(engine.sync_engine, "before_cursor_execute", count)
+        response = client.post(
+            "/graphql", json={"query": LATE_DEPENDENCIES, "variables": {"first": 100}}
+        )
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+    data = response.json()["data"]
+    assert min(data["lateDependencyCount"], 100) == len(data["lateDependencies"]) > 10
+    # Data version, the dependants of the page, their dependencies: not two per item.
+    assert len(statements) <= 4, statements
