@@ -85,6 +85,18 @@ class InitiativeAnalysis:
             ),
         )
 
+    async def _chain_page(
+        self,
+        info: Info,
+        direction: graph.Direction,
+        max_depth: int | None,
+        kind: NodeKind | None,
+        first: int,
+    ) -> list[ChainNode]:
+        check_first(first, PORTFOLIO_LIST)  # before the walk, which a bad page need not cost
+        chain = await self._chain(info, direction, max_depth, kind)
+        return [ChainNode.from_result(node) for node in chain[:first]]
+
     @strawberry.field(
         description="What this initiative depends on, transitively: nearest first, then by code."
     )
@@ -95,9 +107,7 @@ class InitiativeAnalysis:
         kind: NodeKind | None = None,
         first: FirstPortfolio = PORTFOLIO_LIST.default,
     ) -> list[ChainNode]:
-        check_first(first, PORTFOLIO_LIST)
-        chain = await self._chain(info, graph.Direction.UPSTREAM, max_depth, kind)
-        return [ChainNode.from_result(node) for node in chain[:first]]
+        return await self._chain_page(info, graph.Direction.UPSTREAM, max_depth, kind, first)
 
     @strawberry.field(description="How many nodes `upstream` reaches with the same arguments.")
     async def upstream_count(
@@ -115,9 +125,7 @@ class InitiativeAnalysis:
         kind: NodeKind | None = None,
         first: FirstPortfolio = PORTFOLIO_LIST.default,
     ) -> list[ChainNode]:
-        check_first(first, PORTFOLIO_LIST)
-        chain = await self._chain(info, graph.Direction.DOWNSTREAM, max_depth, kind)
-        return [ChainNode.from_result(node) for node in chain[:first]]
+        return await self._chain_page(info, graph.Direction.DOWNSTREAM, max_depth, kind, first)
 
     @strawberry.field(description="How many nodes `downstream` reaches with the same arguments.")
     async def downstream_count(
