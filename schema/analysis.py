@@ -22,7 +22,6 @@ from schema.analysis_types import (
     ChainNode,
     CriticalPath,
     CriticalPathResult,
-    DependencyGraph,
     DependencyRef,
     Direction,
     FoundationDependency,
@@ -50,6 +49,7 @@ from schema.bounds import (
 from schema.context import Info
 from schema.error_types import DependencyCycleError, NotFoundError
 from schema.errors import UserInputError
+from schema.graph_view_types import DependencyGraph
 
 if TYPE_CHECKING:
     pass
