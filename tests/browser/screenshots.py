@@ -1,4 +1,4 @@
-"""Regenerate the README's dashboard pictures: ``python -m tests.browser.screenshots [DIR]``.
+"""Regenerate the documentation's dashboard pictures: ``python -m tests.browser.screenshots [DIR]``.
 
 Seeds the demo portfolio into a temporary SQLite database, serves it, and photographs the
 dashboard with Debian's Chromium exactly as the browser test does (default ``docs/``).

@@ -87,7 +87,7 @@ def open_dashboard(page: Page, base_url: str, fragment: str = "") -> None:
 
 
 def take_screenshots(page: Page, base_url: str, directory: Path) -> list[Path]:
-    """The README's pictures: the whole portfolio, and PLL with a 90-day slip."""
+    """README and docs/dashboard.md pictures: the whole portfolio, and PLL with a 90-day slip."""
     directory.mkdir(parents=True, exist_ok=True)
     overview = directory / "dashboard.png"
     detail = directory / "dashboard-detail.png"
