@@ -2,7 +2,7 @@
 
 Events are published after their transaction commits. The broadcaster lives in one
 process: with several workers, each worker's subscribers see the writes made through
-that worker only (see the README).
+that worker only (see docs/api.md, Subscriptions).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Import an exchange file: check every row first, then write all of it or nothing.
 
-Semantics (README, "Import and export"):
+Semantics (docs/exchange.md):
 
 - initiatives and deliveries are upserted by code, dependencies by (dependant, supplier);
   nothing is ever deleted;
