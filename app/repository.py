@@ -1,4 +1,4 @@
-"""All SQL of the service: reads for the GraphQL layer, each one statement.
+"""The reads of the GraphQL layer, each one statement (writes live in the write services).
 
 Functions take the connection first and keyword-only options. Batch readers take a
 collection of ids and return rows grouped by that id, so a data loader turns any fan-out

@@ -8,9 +8,9 @@ Two figures, as the large public GraphQL APIs count them:
   products.
 - **Points**, as Shopify computes them, with weights for the analysis: a field that
   returns an object costs one point each time it is resolved, a list one point plus one
-  per object in it, a scalar nothing. A field may declare its own weight with
-  ``strawberry.field(metadata=cost(...))``: a propagation path, a what-if or a graph
-  export costs what its computation costs, not what its JSON weighs.
+  per object in it, a scalar nothing. A field may declare its own weight in
+  ``FIELD_COSTS``: a propagation path, a what-if or a graph export costs what its
+  computation costs, not what its JSON weighs.
 
 A list counts its ``first`` (its schema default when the document gives none: every list
 that grows with the portfolio takes one, see ``schema/bounds.py``); a short list without
