@@ -128,12 +128,11 @@ class DatabaseBudgets:
     async def charge(self, connection: AsyncConnection, caller: str, cost: int) -> BudgetState:
         cost = min(cost, self.rule.capacity)  # a document dearer than the budget empties it
         now = sa.func.now()
-        drained = sa.func.greatest(
-            budget_table.c.level
-            - self.rule.drain_per_second
-            * sa.func.extract("epoch", now - budget_table.c.updated_at),
-            0.0,
-        )
+        # A transaction that began before another's charge committed sees an earlier now():
+        # elapsed time is never negative, and the bucket's clock never moves back.
+        elapsed = sa.func.greatest(sa.func.extract("epoch", now - budget_table.c.updated_at), 0.0)
+        drained = sa.func.greatest(budget_table.c.level - self.rule.drain_per_second * elapsed, 0.0)
+        latest = sa.func.greatest(now, budget_table.c.updated_at)
         # Points are bound as floating point, as the column holds them: an integer
         # parameter would overflow PostgreSQL's integer types for a very large budget.
         points = sa.literal(float(cost), sa.Float)
@@ -141,7 +140,7 @@ class DatabaseBudgets:
         insert = postgresql_insert(budget_table).values(caller=caller, level=points, updated_at=now)
         charge = insert.on_conflict_do_update(
             index_elements=[budget_table.c.caller],
-            set_={"level": drained + points, "updated_at": now},
+            set_={"level": drained + points, "updated_at": latest},
             where=drained + points <= capacity,
         ).returning(budget_table.c.level, budget_table.c.updated_at)
         # Committed at once, whatever the request does next: the points are spent.
