@@ -18,6 +18,7 @@ Examples
 ['PJD']
 """
 
+from graph.arrays import GraphArrays, graph_arrays
 from graph.build import add_dependency_edge, build_dependency_graph, require_node
 from graph.cancellation import cancellable, checkpoint
 from graph.chains import (
@@ -91,6 +92,7 @@ __all__ = [
     "ExportFormat",
     "FoundationChain",
     "FoundationDependency",
+    "GraphArrays",
     "GraphError",
     "Impact",
     "InitiativeNode",
@@ -126,6 +128,7 @@ __all__ = [
     "export_graph",
     "find_cycles",
     "foundation_dependencies",
+    "graph_arrays",
     "key_initiatives",
     "near_critical",
     "one_cycle",

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import networkx as nx
 
+from graph.arrays import GraphArrays, graph_arrays
 from graph.build import require_node
 from graph.errors import DeliveryNotFound, NodeNotScheduled
 from graph.schedule import Schedule, compute_schedule
@@ -60,6 +61,8 @@ def slip_impact(
     code: str | None = None,
     delivery: str | None = None,
     slip_days: int,
+    arrays: GraphArrays | None = None,
+    before: Schedule | None = None,
 ) -> Impact:
     """Return what moves when an initiative's end, or a delivery, slips by ``slip_days``.
 
@@ -74,6 +77,10 @@ def slip_impact(
         forecast it is taken to arrive at its supplier's scheduled finish.
     slip_days : int
         Days to slip; negative values pull the date in.
+    arrays : GraphArrays, optional
+        ``graph`` as arrays, when the caller keeps them (see :func:`graph.graph_arrays`).
+    before : Schedule, optional
+        ``compute_schedule(graph)``, when the caller has it already.
 
     Raises
     ------
@@ -107,7 +114,9 @@ def slip_impact(
     """
     if (code is None) == (delivery is None):
         raise ValueError("give exactly one of code and delivery")
-    before = compute_schedule(graph)
+    arrays = graph_arrays(graph) if arrays is None else arrays
+    if before is None:
+        before = compute_schedule(graph, arrays=arrays)
     if code is not None:
         require_node(graph, code)
         item = before.items.get(code)
@@ -115,12 +124,16 @@ def slip_impact(
         end = getattr(record, "end", None)
         if item is None or end is None:
             raise NodeNotScheduled(code)
-        after = compute_schedule(graph, end_dates={code: end + timedelta(days=slip_days)})
+        after = compute_schedule(
+            graph, end_dates={code: end + timedelta(days=slip_days)}, arrays=arrays
+        )
     else:
         assert delivery is not None  # narrowed by the check above
         forecast = _delivery_forecast(graph, before, delivery)
         after = compute_schedule(
-            graph, delivery_forecasts={delivery: forecast + timedelta(days=slip_days)}
+            graph,
+            delivery_forecasts={delivery: forecast + timedelta(days=slip_days)},
+            arrays=arrays,
         )
     return _compare(graph, before, after)
 

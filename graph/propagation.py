@@ -10,26 +10,27 @@ the dependants of a solution it develops through its HIGH development edge.
 How it is computed: a node has RED from a source exactly when a HIGH-only path joins
 them, and YELLOW when only paths that also use MEDIUM edges do (any such path has a
 MEDIUM edge, so it is YELLOW). So each source's reach over HIGH edges, and over HIGH and
-MEDIUM edges, decides every level. Both are computed for all sources at once as bit sets
-of node positions, in one pass over the graph in reverse topological order (strongly
-connected components contracted when there are cycles): a node reaches what its
-dependants reach, plus the dependants themselves.
+MEDIUM edges, decides every level. Both are computed for all sources at once on the
+graph as arrays (:func:`graph.arrays.reach_from_sources`): per strongly connected
+component, the bit set of the sources that reach it, one topological generation at a
+time. That gives every node's level and every source's count of flagged initiatives.
 
 The answer can be large — every flagged node lists every source reaching it, with one
-path each — so :class:`RedStatusTrace` keeps the bit sets and builds sources and paths
-when they are asked for. A node's paths come from one breadth-first search backwards
-from it (see :meth:`RedStatusTrace.paths_to`): each has the fewest hops and, among
-those, the smallest codes.
+path each — so :class:`RedStatusTrace` builds sources and paths when they are asked for,
+from one breadth-first search backwards from the node (see
+:meth:`RedStatusTrace.paths_to`): each path has the fewest hops and, among those, the
+smallest codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import networkx as nx
+import numpy as np
 
+from graph.arrays import GraphArrays, TransmittingGraph, graph_arrays
 from graph.cancellation import checkpoint
 from graph.model import Criticality, Level, NodeKind, StatusSnapshot
 
@@ -177,6 +178,7 @@ def trace_red_status(
     statuses: Mapping[str, StatusSnapshot],
     *,
     include_risk_level: bool = False,
+    arrays: GraphArrays | None = None,
 ) -> RedStatusTrace:
     """Work out how far red status spreads from every source; see :class:`RedStatusTrace`.
 
@@ -188,9 +190,11 @@ def trace_red_status(
         The status of each initiative in the chosen period; see :func:`red_sources`.
     include_risk_level : bool, default False
         Also treat initiatives whose risk level is RED as sources.
+    arrays : GraphArrays, optional
+        ``graph`` as arrays, when the caller keeps them (see :func:`graph.graph_arrays`).
     """
     return RedStatusTrace(
-        graph, red_sources(graph, statuses, include_risk_level=include_risk_level)
+        graph, red_sources(graph, statuses, include_risk_level=include_risk_level), arrays=arrays
     )
 
 
@@ -236,9 +240,9 @@ def propagate_red_status(
 class RedStatusTrace:
     """Where the red status of a set of sources reaches, by level.
 
-    Holds, per source, the set of nodes it reaches at RED and at YELLOW or better (as bit
-    sets over node positions in code order), from which levels, sources, per-source reach
-    and paths are read.
+    Holds which nodes some source reaches at RED and at YELLOW or better, and how many
+    initiatives each source flags (see :func:`graph.arrays.reach_from_sources`); a
+    node's sources and paths are found when asked for, by one search backwards from it.
 
     Examples
     --------
@@ -253,23 +257,20 @@ class RedStatusTrace:
     ('A', 'B', 'C')
     """
 
-    def __init__(self, graph: nx.DiGraph, sources: Sequence[str]) -> None:
+    def __init__(
+        self, graph: nx.DiGraph, sources: Sequence[str], *, arrays: GraphArrays | None = None
+    ) -> None:
         self.sources = tuple(sources)
-        self._codes = sorted(graph)
-        self._position = {code: position for position, code in enumerate(self._codes)}
-        self._kinds = [graph.nodes[code]["kind"] for code in self._codes]
-        self._red_edges, self._transmitting_edges = _adjacency_by_level(graph, self._position)
-        self._red_suppliers = _reversed(self._red_edges)
-        self._transmitting_suppliers = _reversed(self._transmitting_edges)
-        starts = [self._position[source] for source in self.sources]
-        order = _reverse_topological_order(graph, self._position)
-        self._red_reach = _reach_without_self(self._red_edges, order, starts)
-        self._any_reach = _reach_without_self(self._transmitting_edges, order, starts)
-        self._red_nodes = _union(self._red_reach)
-        self._yellow_nodes = _union(self._any_reach) & ~self._red_nodes
-        self._initiatives = _mask(
-            position for position, kind in enumerate(self._kinds) if kind == NodeKind.INITIATIVE
-        )
+        self._arrays = graph_arrays(graph) if arrays is None else arrays
+        self._red_edges = self._arrays.transmitting(Criticality.HIGH)
+        self._transmitting_edges = self._arrays.transmitting(Criticality.MEDIUM)
+        self._starts = [self._arrays.position[source] for source in self.sources]
+        self._is_source = np.zeros(self._arrays.size, bool)
+        self._is_source[self._starts] = True
+        self._red_nodes = self._red_edges.reached_by_other_source(self._starts)
+        reached = self._transmitting_edges.reached_by_other_source(self._starts)
+        self._yellow_nodes = reached & ~self._red_nodes
+        self._counts: tuple[list[int], list[int]] | None = None
 
     def levels(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, Level]:
         """The level of every node a source reaches, keyed by code in code order.
@@ -277,48 +278,57 @@ class RedStatusTrace:
         ``kind`` chooses which nodes to return: solutions relay the risk either way; pass
         ``NodeKind.SOLUTION`` for the level each solution carries, or None for all.
         """
-        levels = dict.fromkeys(_positions(self._red_nodes), Level.RED)
-        levels.update(dict.fromkeys(_positions(self._yellow_nodes), Level.YELLOW))
-        codes, kinds = self._codes, self._kinds
+        wanted = self._red_nodes | self._yellow_nodes
+        if kind is not None:
+            is_initiative = self._arrays.is_initiative
+            wanted &= is_initiative if kind == NodeKind.INITIATIVE else ~is_initiative
+        codes, red = self._arrays.codes, self._red_nodes
         return {
-            codes[position]: levels[position]
-            for position in sorted(levels)
-            if kind is None or kinds[position] == kind
+            codes[position]: Level.RED if red[position] else Level.YELLOW
+            for position in np.flatnonzero(wanted).tolist()
         }
 
     def flagged(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, PropagatedRisk]:
         """:meth:`levels` with each node's sources and paths, worked out when first read."""
-        kinds, position = self._kinds, self._position
+        is_initiative, position = self._arrays.is_initiative, self._arrays.position
         return {
-            code: PropagatedRisk(code, level, kind=kinds[position[code]], trace=self)
+            code: PropagatedRisk(
+                code,
+                level,
+                kind=NodeKind.INITIATIVE if is_initiative[position[code]] else NodeKind.SOLUTION,
+                trace=self,
+            )
             for code, level in self.levels(kind).items()
         }
 
     def sources_reaching(self, code: str, level: Level) -> tuple[str, ...]:
         """The sources that reach ``code`` at ``level`` (RED or YELLOW), sorted by code."""
-        reach = self._red_reach if level == Level.RED else self._any_reach
-        bit = 1 << self._position[code]
-        return tuple(
-            source for source, nodes in zip(self.sources, reach, strict=True) if nodes & bit
-        )
+        upstream = self._edges(level).ancestors(self._arrays.position[code])[1:]
+        found = np.sort(upstream[self._is_source[upstream]])
+        codes = self._arrays.codes
+        return tuple(codes[position] for position in found.tolist())
 
     def reach(self) -> dict[str, SourceReach]:
         """Per source, the initiatives it flags at RED and at YELLOW, in code order.
 
         A source counts for a node when it reaches the node at the node's final level: a
         node that one source makes RED does not count as YELLOW for another source that
-        only reaches it at YELLOW. Sources that flag nothing are left out.
+        only reaches it at YELLOW. Sources that flag nothing are left out. Counted on
+        first use: it is a pass over the graph per 2,048 sources.
         """
-        counts = {}
-        yellow_initiatives = self._yellow_nodes & self._initiatives
-        for source, red, any_level in zip(
-            self.sources, self._red_reach, self._any_reach, strict=True
-        ):
-            flagged_red = (red & self._initiatives).bit_count()
-            flagged_yellow = (any_level & yellow_initiatives).bit_count()
-            if flagged_red or flagged_yellow:
-                counts[source] = SourceReach(source=source, red=flagged_red, yellow=flagged_yellow)
-        return counts
+        if self._counts is None:
+            initiatives = self._arrays.is_initiative
+            red = self._red_edges.source_counts(self._starts, initiatives)
+            yellow = self._transmitting_edges.source_counts(
+                self._starts, initiatives & self._yellow_nodes
+            )
+            self._counts = red.tolist(), yellow.tolist()
+        red_counts, yellow_counts = self._counts
+        return {
+            source: SourceReach(source=source, red=red, yellow=yellow)
+            for source, red, yellow in zip(self.sources, red_counts, yellow_counts, strict=True)
+            if red or yellow
+        }
 
     def path(self, source: str, code: str, level: Level) -> tuple[str, ...]:
         """One path of ``level`` from ``source`` to ``code``: fewest hops, then smallest codes.
@@ -338,151 +348,28 @@ class RedStatusTrace:
         That is the shortest path that is smallest in code order, as a forward search from
         the source would find it, without a search per source.
         """
-        dependants, suppliers = (
-            (self._red_edges, self._red_suppliers)
-            if level == Level.RED
-            else (self._transmitting_edges, self._transmitting_suppliers)
-        )
-        target = self._position[code]
-        hops_to_target = _hops_to(suppliers, target)
+        edges = self._edges(level)
+        position, codes = self._arrays.position, self._arrays.codes
+        target = position[code]
+        hops_to_target = edges.hops_to(target)
         paths = []
         for source in sources:
             checkpoint()
-            node = self._position[source]
+            node = position[source]
             hops = hops_to_target.get(node)
             if node == target or hops is None:
                 raise ValueError(f"{source} does not reach {code} at {level}")
             path = [node]
             while hops:
                 hops -= 1
-                node = next(n for n in dependants[node] if hops_to_target.get(n) == hops)
+                node = next(
+                    dependant
+                    for dependant in edges.dependants(node).tolist()
+                    if hops_to_target.get(dependant) == hops
+                )
                 path.append(node)
-            paths.append(tuple(self._codes[position] for position in path))
+            paths.append(tuple(codes[step] for step in path))
         return tuple(paths)
 
-
-def _adjacency_by_level(
-    graph: nx.DiGraph, position: Mapping[str, int]
-) -> tuple[list[list[int]], list[list[int]]]:
-    """Dependants of each node over HIGH edges, and over HIGH or MEDIUM edges, sorted."""
-    red_edges: list[list[int]] = [[] for _ in position]
-    transmitting_edges: list[list[int]] = [[] for _ in position]
-    for supplier, dependant, criticality in graph.edges(data="criticality"):
-        if criticality == Criticality.HIGH:
-            red_edges[position[supplier]].append(position[dependant])
-            transmitting_edges[position[supplier]].append(position[dependant])
-        elif criticality == Criticality.MEDIUM:
-            transmitting_edges[position[supplier]].append(position[dependant])
-    for neighbours in (*red_edges, *transmitting_edges):
-        neighbours.sort()
-    return red_edges, transmitting_edges
-
-
-def _reverse_topological_order(graph: nx.DiGraph, position: Mapping[str, int]) -> list[int] | None:
-    """Node positions, every node before its suppliers; None when the graph has a cycle."""
-    try:
-        return [position[code] for code in reversed(list(nx.topological_sort(graph)))]
-    except nx.NetworkXUnfeasible:
-        return None
-
-
-class _Contracted(NamedTuple):
-    """A graph with its strongly connected components contracted to single nodes."""
-
-    members: list[list[int]]  # nodes of each component
-    dependants: list[list[int]]  # components each component has an edge to
-    order: list[int]  # components, each before every component with an edge to it
-
-
-def _contract(adjacency: list[list[int]], order: list[int] | None) -> _Contracted:
-    """Contract cycles; with a known reverse topological ``order`` nothing needs merging."""
-    if order is not None:
-        return _Contracted([[node] for node in range(len(adjacency))], adjacency, order)
-    cyclic = nx.DiGraph()
-    cyclic.add_nodes_from(range(len(adjacency)))
-    cyclic.add_edges_from(
-        (node, dependant) for node, dependants in enumerate(adjacency) for dependant in dependants
-    )
-    condensed = nx.condensation(cyclic)
-    return _Contracted(
-        members=[sorted(condensed.nodes[component]["members"]) for component in condensed],
-        dependants=[list(condensed.successors(component)) for component in condensed],
-        order=list(reversed(list(nx.topological_sort(condensed)))),
-    )
-
-
-def _reach_without_self(
-    adjacency: list[list[int]], order: list[int] | None, starts: Sequence[int]
-) -> list[int]:
-    """For each start, the nodes it reaches along one or more edges, itself excluded."""
-    graph = _contract(adjacency, order)
-    component_of = {
-        node: component for component, nodes in enumerate(graph.members) for node in nodes
-    }
-    wanted = {component_of[start] for start in starts}
-    unvisited_callers = [0] * len(graph.members)
-    for dependants in graph.dependants:
-        for dependant in dependants:
-            unvisited_callers[dependant] += 1
-    members = [_mask(nodes) for nodes in graph.members]
-    below: dict[int, int] = {}
-    for component in graph.order:
-        checkpoint()
-        reached = 0
-        for dependant in graph.dependants[component]:
-            reached |= members[dependant] | below[dependant]
-            unvisited_callers[dependant] -= 1
-            if not unvisited_callers[dependant] and dependant not in wanted:
-                del below[dependant]  # nothing will ask again: keep memory to the frontier
-        if len(graph.members[component]) > 1:
-            reached |= members[component]
-        below[component] = reached
-    return [below[component_of[start]] & ~(1 << start) for start in starts]
-
-
-def _reversed(adjacency: list[list[int]]) -> list[list[int]]:
-    reverse: list[list[int]] = [[] for _ in adjacency]
-    for node, neighbours in enumerate(adjacency):
-        for neighbour in neighbours:
-            reverse[neighbour].append(node)
-    return reverse
-
-
-def _hops_to(suppliers: list[list[int]], target: int) -> dict[int, int]:
-    """Fewest edges from each node that reaches ``target`` to it (breadth-first, backwards)."""
-    hops = {target: 0}
-    frontier = [target]
-    distance = 0
-    while frontier:
-        distance += 1
-        next_frontier = []
-        for node in frontier:
-            for supplier in suppliers[node]:
-                if supplier not in hops:
-                    hops[supplier] = distance
-                    next_frontier.append(supplier)
-        frontier = next_frontier
-    return hops
-
-
-def _mask(positions: Iterator[int] | Sequence[int]) -> int:
-    mask = 0
-    for position in positions:
-        mask |= 1 << position
-    return mask
-
-
-def _union(masks: Sequence[int]) -> int:
-    union = 0
-    for mask in masks:
-        union |= mask
-    return union
-
-
-def _positions(mask: int) -> Iterator[int]:
-    """Positions of the set bits of ``mask``, ascending."""
-    bits = bin(mask)[:1:-1]  # least significant first, without the "0b"
-    position = bits.find("1")
-    while position >= 0:
-        yield position
-        position = bits.find("1", position + 1)
+    def _edges(self, level: Level) -> TransmittingGraph:
+        return self._red_edges if level == Level.RED else self._transmitting_edges

@@ -40,11 +40,14 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
+from graph.arrays import NO_DAY, GraphArrays, graph_arrays
 from graph.cancellation import checkpoint
 from graph.cycles import one_cycle
 from graph.errors import DependencyCycle
-from graph.model import DependencyType, InitiativeNode
+from graph.model import InitiativeNode
 
 __all__ = [
     "Schedule",
@@ -56,7 +59,9 @@ __all__ = [
     "supplier_date",
 ]
 
-_FINISH_TO_FINISH = DependencyType.FINISH_TO_FINISH
+Days = npt.NDArray[np.int64]  # day ordinals, NO_DAY where there is none
+Positions = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,7 @@ def compute_schedule(
     *,
     end_dates: Mapping[str, date] | None = None,
     delivery_forecasts: Mapping[str, date] | None = None,
+    arrays: GraphArrays | None = None,
 ) -> Schedule:
     """Run the critical path method: forward pass, backward pass, total float.
 
@@ -123,6 +129,9 @@ def compute_schedule(
         What-if end dates replacing the forecast or planned end of activities.
     delivery_forecasts : mapping of delivery code to date, optional
         What-if forecasts replacing those on the edges that name each delivery.
+    arrays : GraphArrays, optional
+        ``graph`` as arrays, when the caller keeps them (see :func:`graph.graph_arrays`);
+        the passes run on them a generation at a time.
 
     Returns
     -------
@@ -152,62 +161,51 @@ def compute_schedule(
     >>> [(item.code, item.total_float_days) for item in schedule.items.values()]
     [('A', 0), ('B', 5), ('C', 0)]
     """
-    try:
-        order = list(nx.topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        raise DependencyCycle(one_cycle(graph) or ()) from None
-
+    arrays = graph_arrays(graph) if arrays is None else arrays
+    generations = arrays.topological_generations()
+    if generations is None:
+        raise DependencyCycle(one_cycle(graph) or ())
     overrides = delivery_forecasts or {}
-    starts, durations = _activities(graph, end_dates)
-    earliest_start, earliest_finish = _forward_pass(graph, order, starts, durations, overrides)
-    project_finish = max(earliest_finish.values()) if earliest_finish else None
-
-    # Backward pass: every scheduled node, relay points included, must be reached by the
-    # project finish; what waits on a node limits it further, except over edges that a
-    # delivery forecast constrains.
-    latest_finish: dict[str, int] = {}
-    latest_start: dict[str, int] = {}
-    successors = graph._succ
-    for code in reversed(order):
-        checkpoint()
-        if code not in earliest_finish:
-            continue
-        limit = project_finish
-        assert limit is not None  # some node is scheduled
-        for dependant, attributes in successors[code].items():
-            if dependant not in latest_finish or (
-                attributes.get("supplier_delivery_forecast") is not None
-                or (overrides and edge_forecast(attributes, overrides) is not None)
-            ):
-                continue
-            if attributes["type"] == _FINISH_TO_FINISH:
-                bound = latest_finish[dependant] - attributes["lag_days"]
-            else:
-                bound = latest_start[dependant] - attributes["lag_days"]
-            if bound < limit:
-                limit = bound
-        latest_finish[code] = limit
-        latest_start[code] = limit - durations.get(code, 0)
+    start, duration = _activities(graph, arrays, end_dates)
+    forecast = _edge_forecasts(arrays, overrides)
+    earliest_start, earliest_finish = _forward_pass(arrays, generations, start, duration, forecast)
+    scheduled = earliest_finish != NO_DAY
+    if not scheduled.any():
+        return Schedule(items={}, finish=None, delivery_forecasts=dict(overrides))
+    project_finish = int(earliest_finish[scheduled].max())
+    latest_start, latest_finish = _backward_pass(
+        arrays, generations, duration, forecast, scheduled, project_finish
+    )
 
     items: dict[str, ScheduleItem] = {}
     milestones: dict[str, ScheduleItem] = {}
     to_date = date.fromordinal
-    for code in sorted(earliest_finish):
-        finish = earliest_finish[code]
-        total_float = latest_finish[code] - finish
-        item = ScheduleItem(
+    positions = np.flatnonzero(scheduled)  # ascending, so in code order
+    is_activity = (start[positions] != NO_DAY).tolist()
+    total_float = (latest_finish[positions] - earliest_finish[positions]).tolist()
+    for position, activity, float_days, early_start, early_finish, late_start, late_finish in zip(
+        positions.tolist(),
+        is_activity,
+        total_float,
+        earliest_start[positions].tolist(),
+        earliest_finish[positions].tolist(),
+        latest_start[positions].tolist(),
+        latest_finish[positions].tolist(),
+        strict=True,
+    ):
+        code = arrays.codes[position]
+        (items if activity else milestones)[code] = ScheduleItem(
             code=code,
-            earliest_start=to_date(earliest_start[code]),
-            earliest_finish=to_date(finish),
-            latest_start=to_date(latest_start[code]),
-            latest_finish=to_date(latest_finish[code]),
-            total_float_days=total_float,
-            critical=total_float == 0,
+            earliest_start=to_date(early_start),
+            earliest_finish=to_date(early_finish),
+            latest_start=to_date(late_start),
+            latest_finish=to_date(late_finish),
+            total_float_days=float_days,
+            critical=float_days == 0,
         )
-        (items if code in starts else milestones)[code] = item
     return Schedule(
         items=items,
-        finish=None if project_finish is None else to_date(project_finish),
+        finish=to_date(project_finish),
         milestones=milestones,
         delivery_forecasts=dict(overrides),
     )
@@ -266,78 +264,131 @@ def earliest_finishes(graph: nx.DiGraph) -> dict[str, date]:
     >>> earliest_finishes(graph)
     {'C': datetime.date(2025, 1, 4)}
     """
+    arrays = graph_arrays(graph)
     excluded = cycle_dependent(graph)
-    order = list(nx.topological_sort(graph.subgraph(set(graph) - excluded)))
-    starts, durations = _activities(graph, None)
-    _, finishes = _forward_pass(graph, order, starts, durations, {})
-    return {code: date.fromordinal(finishes[code]) for code in sorted(finishes)}
+    included = np.fromiter((code not in excluded for code in arrays.codes), bool, arrays.size)
+    start, duration = _activities(graph, arrays, None)
+    _, finishes = _forward_pass(
+        arrays, arrays.generations_within(included), start, duration, arrays.forecast
+    )
+    return {
+        arrays.codes[position]: date.fromordinal(int(finishes[position]))
+        for position in np.flatnonzero(finishes != NO_DAY).tolist()
+    }
 
 
 def _activities(
-    graph: nx.DiGraph, end_dates: Mapping[str, date] | None
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Planned start and duration, as ordinals and days, of every dated initiative."""
-    starts: dict[str, int] = {}
-    durations: dict[str, int] = {}
+    graph: nx.DiGraph, arrays: GraphArrays, end_dates: Mapping[str, date] | None
+) -> tuple[Days, Days]:
+    """Planned start (a day ordinal, else NO_DAY) and duration in days of every node.
+
+    Activities are the initiatives with a planned start and an end; every other node
+    has no start and a duration of 0.
+    """
+    start = np.full(arrays.size, NO_DAY, np.int64)
+    duration = np.zeros(arrays.size, np.int64)
+    position = arrays.position
     for code, record in graph.nodes(data="data"):
         if not isinstance(record, InitiativeNode) or record.planned_start is None:
             continue
         end = end_dates.get(code, record.end) if end_dates else record.end
         if end is not None:
-            starts[code] = record.planned_start.toordinal()
-            durations[code] = max(0, end.toordinal() - starts[code])
-    return starts, durations
+            first_day = record.planned_start.toordinal()
+            start[position[code]] = first_day
+            duration[position[code]] = max(0, end.toordinal() - first_day)
+    return start, duration
+
+
+def _edge_forecasts(arrays: GraphArrays, overrides: Mapping[str, date]) -> Days:
+    """The delivery forecast constraining each edge (a what-if one first), else NO_DAY."""
+    if not overrides:
+        return arrays.forecast
+    forecast = arrays.forecast.copy()
+    for edge, delivery in enumerate(arrays.deliveries):
+        if delivery is not None and delivery in overrides:
+            forecast[edge] = overrides[delivery].toordinal()
+    return forecast
 
 
 def _forward_pass(
-    graph: nx.DiGraph,
-    order: list[str],
-    starts: Mapping[str, int],
-    durations: Mapping[str, int],
-    overrides: Mapping[str, date],
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Earliest start and finish of the nodes in ``order`` (topological) that get one.
+    arrays: GraphArrays,
+    generations: list[Positions],
+    start: Days,
+    duration: Days,
+    forecast: Days,
+) -> tuple[Days, Days]:
+    """Earliest start and finish of every node (NO_DAY where none), generation by generation.
 
-    A relay node gets an entry only once some constraint reaches it; a supplier left out
-    of ``order`` constrains only over a delivery forecast.
+    A relay node gets a time only once some constraint reaches it; a supplier outside
+    ``generations`` has none, so it constrains only over a delivery forecast.
     """
-    earliest_start: dict[str, int] = {}
-    earliest_finish: dict[str, int] = {}
-    # The raw adjacency dicts, as networkx's own shortest-path code uses in hot loops: the
-    # read-only views cost several times more per edge on large portfolios.
-    predecessors = graph._pred
-    for code in order:
+    earliest_start = np.full(arrays.size, NO_DAY, np.int64)
+    earliest_finish = np.full(arrays.size, NO_DAY, np.int64)
+    edges_into = arrays.edges_into()
+    for nodes in generations:
         checkpoint()
-        start_bound = finish_bound = None
-        for supplier, attributes in predecessors[code].items():
-            forecast = (
-                edge_forecast(attributes, overrides)
-                if overrides
-                else attributes.get("supplier_delivery_forecast")
-            )
-            if forecast is not None:
-                bound = forecast.toordinal() + attributes["lag_days"]
-            elif supplier in earliest_finish:
-                bound = earliest_finish[supplier] + attributes["lag_days"]
-            else:
-                continue
-            if attributes["type"] == _FINISH_TO_FINISH:
-                finish_bound = bound if finish_bound is None else max(finish_bound, bound)
-            else:
-                start_bound = bound if start_bound is None else max(start_bound, bound)
-        if code in starts:
-            duration = durations[code]
-            start = starts[code]
-            if start_bound is not None and start_bound > start:
-                start = start_bound
-            if finish_bound is not None and finish_bound - duration > start:
-                start = finish_bound - duration
-            earliest_start[code] = start
-            earliest_finish[code] = start + duration
-        elif start_bound is not None or finish_bound is not None:
-            time = max(bound for bound in (start_bound, finish_bound) if bound is not None)
-            earliest_start[code] = earliest_finish[code] = time
+        edges, counts = edges_into.of(nodes)
+        supplier_finish = earliest_finish[arrays.supplier[edges]]
+        lag = arrays.lag_days[edges]
+        bound = np.where(
+            forecast[edges] != NO_DAY,
+            forecast[edges] + lag,
+            np.where(supplier_finish != NO_DAY, supplier_finish + lag, NO_DAY),
+        )
+        finish_to_finish = arrays.finish_to_finish[edges]
+        start_bound = _group_max(np.where(finish_to_finish, NO_DAY, bound), counts)
+        finish_bound = _group_max(np.where(finish_to_finish, bound, NO_DAY), counts)
+        own_start, own_duration = start[nodes], duration[nodes]
+        activity_start = np.maximum(np.maximum(own_start, start_bound), finish_bound - own_duration)
+        relay_time = np.maximum(start_bound, finish_bound)
+        is_activity = own_start != NO_DAY
+        earliest_start[nodes] = np.where(is_activity, activity_start, relay_time)
+        earliest_finish[nodes] = np.where(is_activity, activity_start + own_duration, relay_time)
     return earliest_start, earliest_finish
+
+
+def _backward_pass(
+    arrays: GraphArrays,
+    generations: list[Positions],
+    duration: Days,
+    forecast: Days,
+    scheduled: Mask,
+    project_finish: int,
+) -> tuple[Days, Days]:
+    """Latest start and finish of every scheduled node, last generation first.
+
+    Every scheduled node must be reached by the project finish; what waits on it limits
+    it further, except over edges that a delivery forecast constrains.
+    """
+    latest_start = np.full(arrays.size, NO_DAY, np.int64)
+    latest_finish = np.full(arrays.size, NO_DAY, np.int64)
+    edges_from = arrays.edges_from()
+    for nodes in reversed(generations):
+        checkpoint()
+        nodes = nodes[scheduled[nodes]]
+        edges, counts = edges_from.of(nodes)
+        dependant = arrays.dependant[edges]
+        lag = arrays.lag_days[edges]
+        bound = np.where(
+            arrays.finish_to_finish[edges],
+            latest_finish[dependant] - lag,
+            latest_start[dependant] - lag,
+        )
+        limits = scheduled[dependant] & (forecast[edges] == NO_DAY)
+        limit = -_group_max(np.where(limits, -bound, NO_DAY), counts)
+        latest_finish[nodes] = np.minimum(limit, project_finish)
+        latest_start[nodes] = latest_finish[nodes] - duration[nodes]
+    return latest_start, latest_finish
+
+
+def _group_max(values: Days, counts: Positions) -> Days:
+    """The largest of each group of ``values`` (groups of ``counts``); NO_DAY when empty."""
+    found = np.full(len(counts), NO_DAY, np.int64)
+    present = counts > 0
+    if present.any():
+        offsets = np.concatenate(([0], np.cumsum(counts[present])[:-1]))
+        found[present] = np.maximum.reduceat(values, offsets)
+    return found
 
 
 def supplier_date(

@@ -446,7 +446,13 @@ async def _impact(
     analysis = await info.context.analysis()
     try:
         result = await run_cancellable(
-            graph.slip_impact, analysis.graph, code=code, delivery=delivery, slip_days=slip_days
+            graph.slip_impact,
+            analysis.graph,
+            code=code,
+            delivery=delivery,
+            slip_days=slip_days,
+            arrays=analysis.arrays,
+            before=await analysis.schedule(),
         )
     except graph.DeliveryNotFound:
         # A delivery no dependency names moves nothing; an unknown code is the caller's.

@@ -1,3 +1,4 @@
+import networkx as nx
 import pytest
 
 from graph import (
@@ -84,6 +85,24 @@ def test_graph_does_not_depend_on_input_order() -> None:
 
     assert list(forwards.nodes) == list(backwards.nodes) == ["A", "B", "C", "KJ"]
     assert list(forwards.edges(data=True)) == list(backwards.edges(data=True))
+
+
+def test_edges_are_stored_as_networkx_stores_added_edges() -> None:
+    graph = portfolio(
+        initiatives=["A", "B", "C"],
+        solutions=["KJ"],
+        dependencies=[depends("A", "C"), depends("B", "C", LOW), depends("KJ", "A")],
+    )
+
+    added = nx.DiGraph()
+    added.add_nodes_from(graph.nodes(data=True))
+    added.add_edges_from(graph.edges(data=True))
+
+    assert nx.utils.graphs_equal(graph, added)
+    assert list(graph.pred["C"]) == list(added.pred["C"]) == ["A", "B"]
+    # one attribute dict per edge, the same under both of its ends
+    assert all(graph.succ[u][v] is graph.pred[v][u] for u, v in graph.edges)
+    assert len({id(data) for *_, data in graph.edges(data=True)}) == graph.number_of_edges()
 
 
 def test_dependency_on_unknown_code_raises_node_not_found() -> None:

@@ -1,0 +1,122 @@
+"""The array kernels agree with networkx on random graphs, across word and block edges."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph import Criticality, NodeKind, find_cycles, graph_arrays
+from graph.arrays import TransmittingGraph, _column_counts
+
+FAST = settings(max_examples=60, deadline=None)
+
+
+@st.composite
+def random_graphs(draw: st.DrawFn) -> nx.DiGraph:
+    """Up to 150 nodes, random edges in either direction, so cycles and self-loops occur."""
+    size = draw(st.integers(1, 150))
+    codes = [f"N{index:03d}" for index in range(size)]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(codes, kind=NodeKind.INITIATIVE)
+    for code in codes:
+        if draw(st.booleans()):
+            graph.nodes[code]["kind"] = NodeKind.SOLUTION
+    edge_count = draw(st.integers(0, 3 * size))
+    for _ in range(edge_count):
+        supplier = codes[draw(st.integers(0, size - 1))]
+        dependant = codes[draw(st.integers(0, size - 1))]
+        graph.add_edge(supplier, dependant, criticality=draw(st.sampled_from(Criticality)))
+    return graph
+
+
+def reach_by_networkx(graph: nx.DiGraph, source: str) -> set[str]:
+    """Nodes ``source`` reaches along one edge or more, itself excluded."""
+    return set(nx.descendants(graph, source)) - {source}
+
+
+@FAST
+@given(graph=random_graphs(), data=st.data())
+def test_reach_from_many_sources_matches_a_search_from_each(
+    graph: nx.DiGraph, data: st.DataObject
+) -> None:
+    arrays = graph_arrays(graph)
+    sources = sorted(data.draw(st.sets(st.sampled_from(arrays.codes), max_size=len(arrays.codes))))
+    counted = np.array(
+        data.draw(st.lists(st.booleans(), min_size=arrays.size, max_size=arrays.size))
+    )
+    edges = arrays.transmitting(Criticality.LOW)
+    positions = [arrays.position[source] for source in sources]
+
+    reached = edges.reached_by_other_source(positions)
+    # Blocks of 64, so that a few dozen sources cross word and block boundaries.
+    counts = edges.source_counts(positions, counted, block=64)
+
+    reaches = {source: reach_by_networkx(graph, source) for source in sources}
+    expected_reached = {code for reach in reaches.values() for code in reach}
+    assert {arrays.codes[p] for p in np.flatnonzero(reached)} == expected_reached
+    assert counts.tolist() == [
+        sum(counted[arrays.position[code]] for code in reaches[source]) for source in sources
+    ]
+
+
+@FAST
+@given(graph=random_graphs())
+def test_cyclic_groups_are_the_groups_find_cycles_reports(graph: nx.DiGraph) -> None:
+    assert graph_arrays(graph).cyclic_groups() == find_cycles(graph)
+
+
+@FAST
+@given(graph=random_graphs())
+def test_generations_put_every_supplier_first_and_are_refused_on_a_cycle(
+    graph: nx.DiGraph,
+) -> None:
+    arrays = graph_arrays(graph)
+    generations = arrays.topological_generations()
+    if not nx.is_directed_acyclic_graph(graph):
+        assert generations is None
+        return
+    assert generations is not None
+    generation_of = {
+        arrays.codes[position]: index
+        for index, nodes in enumerate(generations)
+        for position in nodes.tolist()
+    }
+    assert set(generation_of) == set(graph)
+    assert all(generation_of[u] < generation_of[v] for u, v in graph.edges)
+
+
+def test_levels_of_criticality_choose_the_edges_that_transmit() -> None:
+    graph = nx.DiGraph()
+    graph.add_nodes_from("ABCD", kind=NodeKind.INITIATIVE)
+    graph.add_edge("A", "B", criticality=Criticality.HIGH)
+    graph.add_edge("B", "C", criticality=Criticality.MEDIUM)
+    graph.add_edge("C", "D", criticality=Criticality.LOW)
+    arrays = graph_arrays(graph)
+
+    def reached(weakest: Criticality) -> list[str]:
+        found = arrays.transmitting(weakest).reached_by_other_source([0])
+        return [arrays.codes[position] for position in np.flatnonzero(found)]
+
+    assert reached(Criticality.HIGH) == ["B"]
+    assert reached(Criticality.MEDIUM) == ["B", "C"]
+    assert reached(Criticality.LOW) == ["B", "C", "D"]
+
+
+def test_a_source_alone_on_a_cycle_is_not_reached_but_a_second_source_reaches_it() -> None:
+    cycle = TransmittingGraph(3, np.array([0, 1]), np.array([1, 0]))
+    assert cycle.reached_by_other_source([0]).tolist() == [False, True, False]
+    assert cycle.reached_by_other_source([0, 1]).tolist() == [True, True, False]
+    assert cycle.source_counts([0, 1], np.ones(3, bool)).tolist() == [1, 1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(bits=st.lists(st.lists(st.booleans(), min_size=130, max_size=130), min_size=0, max_size=70))
+def test_column_counts_count_the_rows_with_each_bit_set(bits: list[list[bool]]) -> None:
+    matrix = np.array(bits, dtype=bool).reshape(len(bits), 130)
+    padded = np.zeros((len(bits), 192), dtype=bool)
+    padded[:, :130] = matrix
+    rows = np.packbits(padded, axis=1, bitorder="little").view("<u8")
+
+    assert _column_counts(rows, 130).tolist() == matrix.sum(axis=0).tolist()
