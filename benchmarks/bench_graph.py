@@ -23,6 +23,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import breadth_first_order
+
 from graph import (  # after the path is set, so the script runs from anywhere
     Criticality,
     DependencyEdge,
@@ -34,8 +38,11 @@ from graph import (  # after the path is set, so the script runs from anywhere
     StatusSnapshot,
     build_dependency_graph,
     compute_schedule,
+    graph_arrays,
     key_initiatives,
     propagate_red_status,
+    slip_impact,
+    trace_red_status,
     transitive_dependant_counts,
 )
 
@@ -112,6 +119,219 @@ def generate_portfolio(size: int, *, seed: int = 2024) -> Portfolio:
     return Portfolio(initiatives, solutions, dependencies, developments, statuses)
 
 
+class Reference:
+    """From-scratch numpy/scipy kernels on the same portfolio: the anchor of each step.
+
+    They answer what the service's kernels answer on this generator's acyclic graphs
+    (levels of every node; earliest finishes, latest finishes; what moves in a slip),
+    on arrays taken straight from the records, with nothing kept between calls and
+    nothing turned back into Python objects.
+    """
+
+    def __init__(self, portfolio: Portfolio) -> None:
+        codes = sorted(
+            [node.code for node in portfolio.initiatives]
+            + [node.code for node in portfolio.solutions]
+        )
+        position = {code: index for index, code in enumerate(codes)}
+        self.size = len(codes)
+        edges = [
+            (
+                position[edge.supplier],
+                position[edge.dependant],
+                edge.criticality.strength,
+                edge.lag_days,
+                edge.type == DependencyType.FINISH_TO_FINISH,
+            )
+            for edge in portfolio.dependencies
+        ] + [
+            (position[development.initiative], position[development.solution], 2, 0, False)
+            for development in portfolio.developments
+        ]
+        table = np.array(edges, np.int64)
+        self.supplier, self.dependant, self.strength, self.lag = table[:, :4].T.copy()
+        self.finish_to_finish = table[:, 4].astype(bool)
+        self.start = np.full(self.size, NONE, np.int64)
+        self.duration = np.zeros(self.size, np.int64)
+        for node in portfolio.initiatives:
+            end = node.forecast_end or node.planned_end
+            assert node.planned_start is not None
+            assert end is not None
+            self.start[position[node.code]] = node.planned_start.toordinal()
+            self.duration[position[node.code]] = max(0, (end - node.planned_start).days)
+        self.sources = np.array(
+            [
+                position[code]
+                for code, snapshot in portfolio.statuses.items()
+                if snapshot.status == Level.RED
+            ],
+            np.int64,
+        )
+        self.last = int(np.argmax(np.where(self.start != NONE, self.start + self.duration, NONE)))
+
+    def propagation_levels(self) -> np.ndarray:
+        """0 none, 1 YELLOW, 2 RED: one breadth-first search per level from a super-source."""
+        levels = np.zeros(self.size, np.int8)
+        for weakest, level in ((1, 1), (2, 2)):
+            keep = self.strength >= weakest
+            supplier, dependant = self.supplier[keep], self.dependant[keep]
+            root = self.size
+            from_root = np.unique(dependant[np.isin(supplier, self.sources)])
+            rows = np.concatenate((supplier, np.full(len(from_root), root)))
+            columns = np.concatenate((dependant, from_root))
+            matrix = csr_array(
+                (np.ones(len(rows), np.int8), (rows, columns)), shape=(root + 1, root + 1)
+            )
+            reached = breadth_first_order(matrix, root, return_predecessors=False)[1:]
+            levels[reached] = level
+        return levels
+
+    def schedule(self, duration: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Earliest and latest finish of every node (CPM over topological generations)."""
+        duration = self.duration if duration is None else duration
+        order_in = np.argsort(self.dependant, kind="stable")
+        order_out = np.argsort(self.supplier, kind="stable")
+        starts_in = np.concatenate(
+            ([0], np.cumsum(np.bincount(self.dependant, minlength=self.size)))
+        )
+        starts_out = np.concatenate(
+            ([0], np.cumsum(np.bincount(self.supplier, minlength=self.size)))
+        )
+        waiting = np.diff(starts_in).copy()
+        generation = np.flatnonzero(waiting == 0)
+        generations = []
+        while generation.size:
+            generations.append(generation)
+            touched = self.dependant[order_out[_ranges(starts_out, generation)]]
+            np.subtract.at(waiting, touched, 1)
+            candidates = np.unique(touched)
+            generation = candidates[waiting[candidates] == 0]
+        finish = np.full(self.size, NONE, np.int64)
+        for nodes in generations:
+            edges = order_in[_ranges(starts_in, nodes)]
+            owner = np.repeat(np.arange(len(nodes)), np.diff(starts_in)[nodes])
+            bound = np.where(
+                finish[self.supplier[edges]] != NONE,
+                finish[self.supplier[edges]] + self.lag[edges],
+                NONE,
+            )
+            start_bound = np.full(len(nodes), NONE, np.int64)
+            finish_bound = np.full(len(nodes), NONE, np.int64)
+            ff = self.finish_to_finish[edges]
+            np.maximum.at(start_bound, owner[~ff], bound[~ff])
+            np.maximum.at(finish_bound, owner[ff], bound[ff])
+            own = self.start[nodes]
+            begin = np.maximum(np.maximum(own, start_bound), finish_bound - duration[nodes])
+            finish[nodes] = np.where(
+                own != NONE, begin + duration[nodes], np.maximum(start_bound, finish_bound)
+            )
+        project = finish.max()
+        latest = np.full(self.size, -NONE, np.int64)
+        for nodes in reversed(generations):
+            edges = order_out[_ranges(starts_out, nodes)]
+            owner = np.repeat(np.arange(len(nodes)), np.diff(starts_out)[nodes])
+            after = self.dependant[edges]
+            scheduled = finish[after] != NONE
+            bound = (
+                np.where(
+                    self.finish_to_finish[edges], latest[after], latest[after] - duration[after]
+                )
+                - self.lag[edges]
+            )
+            limit = np.full(len(nodes), project, np.int64)
+            np.minimum.at(limit, owner[scheduled], bound[scheduled])
+            latest[nodes] = limit
+        return finish, latest
+
+    def impact(self, slip_days: int = 30) -> np.ndarray:
+        """Positions whose earliest finish moves when the last initiative slips."""
+        before, _ = self.schedule()
+        duration = self.duration.copy()
+        duration[self.last] += slip_days
+        after, _ = self.schedule(duration)
+        return np.flatnonzero(after != before)
+
+
+NONE = np.iinfo(np.int64).min // 4
+
+
+def _ranges(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    begin = starts[rows]
+    lengths = starts[rows + 1] - begin
+    shifts = np.repeat(begin - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return shifts + np.arange(int(lengths.sum()))
+
+
+def interleaved(steps: dict[str, Callable[[], Any]], rounds: int) -> dict[str, list[float]]:
+    """Each step once per round, in turn (A, B, C, A, B, C, …), after one warm-up each."""
+    for step in steps.values():
+        step()
+    timings: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            started = time.perf_counter()
+            step()
+            timings[name].append(time.perf_counter() - started)
+    return timings
+
+
+def median_iqr(values: list[float]) -> str:
+    quartiles = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
+    return f"{quartiles[1]:.4f} [{quartiles[0]:.4f}–{quartiles[2]:.4f}]"
+
+
+def measure_against_reference(size: int, *, rounds: int) -> list[str]:
+    """Markdown rows: each kernel of the service beside its from-scratch reference."""
+    portfolio = generate_portfolio(size)
+    graph = build_dependency_graph(
+        initiatives=portfolio.initiatives,
+        solutions=portfolio.solutions,
+        dependencies=portfolio.dependencies,
+        developments=portfolio.developments,
+    )
+    reference = Reference(portfolio)
+    arrays = graph_arrays(graph)
+    before = compute_schedule(graph, arrays=arrays)
+    last = reference_code(graph, reference)
+    # The anchor answers the same question: same levels, same dates.
+    service_levels = propagate_red_status(graph, portfolio.statuses, kind=None)
+    assert len(service_levels) == int((reference.propagation_levels() > 0).sum())
+    finish, latest = reference.schedule()
+    scheduled = {**before.items, **before.milestones}
+    assert all(
+        (item.earliest_finish.toordinal(), item.latest_finish.toordinal())
+        == (finish[arrays.position[code]], latest[arrays.position[code]])
+        for code, item in scheduled.items()
+    )
+    steps = {
+        "service propagation": lambda: trace_red_status(
+            graph, portfolio.statuses, arrays=arrays
+        ).levels(None),
+        "reference propagation": reference.propagation_levels,
+        "service schedule": lambda: compute_schedule(graph, arrays=arrays),
+        "reference schedule": reference.schedule,
+        "service impact": lambda: slip_impact(
+            graph, code=last, slip_days=30, arrays=arrays, before=before
+        ),
+        "reference impact": reference.impact,
+    }
+    timings = interleaved(steps, rounds)
+    lines = []
+    for kernel in ("propagation", "schedule", "impact"):
+        service = timings[f"service {kernel}"]
+        anchor = timings[f"reference {kernel}"]
+        ratio = statistics.median(service) / statistics.median(anchor)
+        lines.append(
+            f"| {size:,} | {kernel} | {median_iqr(service)} | {median_iqr(anchor)} | {ratio:.1f}× |"
+        )
+    return lines
+
+
+def reference_code(graph: Any, reference: Reference) -> str:
+    codes = sorted(graph)
+    return codes[reference.last]
+
+
 def median_seconds(step: Callable[[], Any], repeat: int) -> float:
     timings = []
     for _ in range(repeat):
@@ -155,7 +375,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--key-limit", type=int, default=20)
+    parser.add_argument(
+        "--reference-rounds", type=int, default=7,
+        help="interleaved rounds of each kernel and its numpy/scipy reference",
+    )  # fmt: skip
     arguments = parser.parse_args()
+
+    print("| initiatives | kernel | service s, median [IQR] | numpy/scipy reference s | ratio |")
+    print("|---:|---|---:|---:|---:|")
+    for size in arguments.sizes:
+        for line in measure_against_reference(size, rounds=arguments.reference_rounds):
+            print(line, flush=True)
+    print()
 
     rows = [
         measure(size, repeat=arguments.repeat, key_limit=arguments.key_limit)

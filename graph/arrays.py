@@ -224,6 +224,8 @@ class TransmittingGraph:
         component_sizes = np.bincount(self.labels, minlength=self._components)
         self.cyclic: Mask = component_sizes[self.labels] > 1
         """Whether each node shares its component with another node."""
+        self._self_loop = np.zeros(size, bool)
+        self._self_loop[supplier[supplier == dependant]] = True
         self._generations: list[_Generation] | None = None
 
     def ancestors(self, node: int) -> Indices:
@@ -253,22 +255,41 @@ class TransmittingGraph:
     def reached_by_other_source(self, sources: Sequence[int]) -> Mask:
         """Which nodes a source other than themselves has a path to.
 
-        A source on a cycle reaches itself, which does not count; another source on the
-        same cycle does.
+        One breadth-first search from a root joined to every dependant of a source finds
+        what the sources reach along one edge or more. A source found that way, if it is
+        on a cycle, may have been found only through itself: it counts when another
+        source shares its cycle, or when an edge enters the cycle from a source or from a
+        node the search found (which no path from the source itself can reach).
         """
-        labels = self.labels
-        sources_in = np.bincount(labels[list(sources)], minlength=self._components)
-        inflow = np.zeros(self._components, bool)
-        carries = sources_in > 0
-        for generation in self._plan():
-            checkpoint()
-            arriving = np.logical_or.reduceat(carries[generation.suppliers], generation.offsets)
-            inflow[generation.targets] = arriving
-            carries[generation.targets] |= arriving
-        is_source = np.zeros(self.size, np.int64)
-        is_source[list(sources)] = 1
-        others_on_cycle = self.cyclic & (sources_in[labels] - is_source > 0)
-        reached: Mask = inflow[labels] | others_on_cycle
+        starts = np.asarray(sources, dtype=np.int64)
+        forward, root = self.forward, self.size
+        first_steps = np.unique(forward.indices[_ranges(forward.indptr.astype(np.int64), starts)])
+        with_root = csr_array(
+            (
+                np.ones(forward.nnz + len(first_steps), np.int8),
+                np.concatenate((forward.indices, first_steps)),
+                np.concatenate((forward.indptr, [forward.nnz + len(first_steps)])),
+            ),
+            shape=(root + 1, root + 1),
+        )
+        checkpoint()
+        reached = np.zeros(root + 1, bool)
+        reached[breadth_first_order(with_root, root, return_predecessors=False)[1:]] = True
+        reached = reached[:root]
+        is_source = np.zeros(root, bool)
+        is_source[starts] = True
+        on_cycle = self.cyclic | self._self_loop
+        doubtful = reached & is_source & on_cycle
+        if doubtful.any():
+            labels = self.labels
+            sources_in = np.bincount(labels[starts], minlength=self._components)
+            coordinates = forward.tocoo()
+            supplier, dependant = coordinates.row, coordinates.col
+            entering = (labels[supplier] != labels[dependant]) & (reached | is_source)[supplier]
+            fed = np.zeros(self._components, bool)
+            fed[labels[dependant[entering]]] = True
+            confirmed = (sources_in[labels] > 1) | fed[labels]
+            reached &= ~doubtful | confirmed
         return reached
 
     def source_counts(
