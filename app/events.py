@@ -1,23 +1,43 @@
-"""An in-process broadcaster of write events, for GraphQL subscriptions.
+"""Write events: stored with their change, delivered to the subscribers of every worker.
 
-Events are published after their transaction commits. The broadcaster lives in one
-process: with several workers, each worker's subscribers see the writes made through
-that worker only (see docs/api.md, Subscriptions).
+Every event is a row of the ``event`` table written in the transaction of the change it
+tells of (:func:`store_event`), so an event exists exactly when its change committed.
+Delivery to subscribers goes through each process's :class:`Broadcaster`:
+
+* On SQLite (one process serves the database) the write hands the event to this
+  process's broadcaster once it has committed.
+* On PostgreSQL the transaction also sends ``NOTIFY portfolio_events`` with the event's
+  id, which PostgreSQL delivers to listeners only when it commits. Every worker keeps one
+  connection listening (:class:`PostgresRelay`) and hands each new event, read back from
+  the table in id order, to its broadcaster: every subscriber of every worker sees every
+  event, in commit order (ids follow commit order, see ``models.EventRecord``). A relay
+  that loses its connection reconnects and first delivers every event after the last
+  one it delivered, so nothing is lost in between; the payload limit of ``NOTIFY`` never
+  matters, since only the id travels.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from app import models
 from app.domain import TrafficLight
 
 logger = logging.getLogger("portfolio")
 
 QUEUE_SIZE = 256
+CHANNEL = "portfolio_events"
+
+event_table = models.table_of(models.EventRecord)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +59,64 @@ class StatusReportSubmitted:
 
 
 Event = StatusReportSubmitted
+
+_KINDS: dict[str, type[Event]] = {"StatusReportSubmitted": StatusReportSubmitted}
+
+
+def event_payload(event: Event) -> dict[str, Any]:
+    """The event as JSON-ready values (enums by value).
+
+    Examples
+    --------
+    >>> event = StatusReportSubmitted(1, 2, "PLL", 3, "2026-3", 1, TrafficLight.RED, None)
+    >>> event_payload(event)["status"], event_from_record("StatusReportSubmitted",
+    ...     event_payload(event)) == event
+    ('RED', True)
+    """
+    return {
+        name: value.value if isinstance(value, TrafficLight) else value
+        for name, value in asdict(event).items()
+    }
+
+
+def event_from_record(kind: str, payload: dict[str, Any]) -> Event:
+    """The event a stored row holds."""
+    fields = dict(payload)
+    fields["status"] = TrafficLight(fields["status"])
+    if fields.get("previous_status") is not None:
+        fields["previous_status"] = TrafficLight(fields["previous_status"])
+    return _KINDS[kind](**fields)
+
+
+async def store_event(connection: AsyncConnection, event: Event) -> int:
+    """Write ``event`` in the connection's transaction; on PostgreSQL, notify on commit."""
+    event_id = (
+        await connection.execute(
+            event_table.insert()
+            .values(
+                kind=type(event).__name__, occurred_at=models.utcnow(), payload=event_payload(event)
+            )
+            .returning(event_table.c.id)
+        )
+    ).scalar_one()
+    if connection.dialect.name == "postgresql":
+        await connection.execute(sa.select(sa.func.pg_notify(CHANNEL, str(event_id))))
+    return int(event_id)
+
+
+async def events_after(connection: AsyncConnection, last_id: int) -> list[tuple[int, Event]]:
+    """Stored events with an id above ``last_id``, in id order."""
+    rows = await connection.execute(
+        sa.select(event_table.c.id, event_table.c.kind, event_table.c.payload)
+        .where(event_table.c.id > last_id)
+        .order_by(event_table.c.id)
+    )
+    return [(row.id, event_from_record(row.kind, row.payload)) for row in rows]
+
+
+async def last_event_id(connection: AsyncConnection) -> int:
+    found = await connection.scalar(sa.select(sa.func.max(event_table.c.id)))
+    return int(found or 0)
 
 
 class Broadcaster:
@@ -70,3 +148,92 @@ class Broadcaster:
 
 broadcaster = Broadcaster()
 """The process's broadcaster."""
+
+
+def delivers_locally(engine_or_connection: AsyncEngine | AsyncConnection) -> bool:
+    """Whether a write hands its events to this process's broadcaster itself (no relay)."""
+    return engine_or_connection.dialect.name != "postgresql"
+
+
+class PostgresRelay:
+    """Listens for ``NOTIFY portfolio_events`` and delivers the new events to a broadcaster.
+
+    ``connect`` opens the listening connection (a psycopg ``AsyncConnection`` in
+    autocommit mode); events are read back through ``engine``. After a lost connection
+    the relay waits ``retry_seconds`` (doubling up to ``max_retry_seconds``), reconnects
+    and delivers everything after the last event it delivered.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        target: Broadcaster,
+        *,
+        connect: Callable[[], Any],
+        retry_seconds: float = 0.2,
+        max_retry_seconds: float = 10.0,
+    ) -> None:
+        self._engine = engine
+        self._target = target
+        self._connect = connect
+        self._retry_seconds = retry_seconds
+        self._max_retry_seconds = max_retry_seconds
+        self._task: asyncio.Task[None] | None = None
+        self.listening = asyncio.Event()
+        """Set while the relay holds a listening connection."""
+        self.last_delivered = 0
+
+    async def start(self) -> None:
+        async with self._engine.connect() as connection:
+            self.last_delivered = await last_event_id(connection)
+        self._task = asyncio.create_task(self._run(), name="postgres-event-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        delay = self._retry_seconds
+        while True:
+            try:
+                async with await self._connect() as listener:
+                    await listener.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    delay = self._retry_seconds
+                    await self._deliver_new()  # what committed while nobody listened
+                    async for _ in listener.notifies():
+                        await self._deliver_new()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # any failure: reconnect, never stop relaying
+                self.listening.clear()
+                logger.warning(
+                    "event relay lost its connection (%s); reconnecting in %.1f s",
+                    type(error).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._max_retry_seconds)
+
+    async def _deliver_new(self) -> None:
+        async with self._engine.connect() as connection:
+            new = await events_after(connection, self.last_delivered)
+        for event_id, event in new:
+            self._target.publish(event)
+            self.last_delivered = event_id
+
+
+def postgres_relay(
+    engine: AsyncEngine, target: Broadcaster, *, retry_seconds: float = 0.2
+) -> PostgresRelay:
+    """A relay listening on the engine's database with psycopg."""
+    import psycopg
+
+    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def connect() -> psycopg.AsyncConnection[Any]:
+        return await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
+
+    return PostgresRelay(engine, target, connect=connect, retry_seconds=retry_seconds)

@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from app.budget import caller_budgets
 from app.collector import tuned_for_large_heaps
 from app.database import create_engine
+from app.events import broadcaster, delivers_locally, postgres_relay
 from app.settings import Settings
 from app.web.dashboard import STATIC_DIRECTORY, dashboard_page
 from app.web.graphiql import GRAPHIQL_ASSETS
@@ -40,10 +41,16 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         engine_holder["engine"] = engine if engine is not None else create_engine(settings)
         _app.state.engine = engine_holder["engine"]
         graphql_app.budgets = caller_budgets(settings, engine_holder["engine"])
+        relay = None
+        if not delivers_locally(engine_holder["engine"]):
+            relay = postgres_relay(engine_holder["engine"], broadcaster)
+            await relay.start()
         try:
             with tuned_for_large_heaps():
                 yield
         finally:
+            if relay is not None:
+                await relay.stop()
             if owns_engine:
                 await engine_holder["engine"].dispose()
 

@@ -350,6 +350,22 @@ class AuditEvent(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
 
 
+class EventRecord(SQLModel, table=True):
+    """An event, stored in the transaction of the change it tells of (an outbox).
+
+    Ids follow commit order: every write first moves the data version, whose row lock
+    makes writers take their turn, so an event's id is drawn only after every earlier
+    write has committed.
+    """
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=80)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    payload: dict[str, Any] = Field(sa_type=sa.JSON)
+
+
 class DataVersion(SQLModel, table=True):
     """A single row whose number moves with every write; caches key on it."""
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app import models, repository
 from app.auth import EVERYTHING, Viewer
 from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
-from app.events import StatusReportSubmitted, broadcaster
+from app.events import StatusReportSubmitted, broadcaster, delivers_locally, store_event
 from app.reporting import decision_by_id
 from app.repository import Row
 from app.validation import (
@@ -342,24 +342,24 @@ async def submit_status_report(
         initiative=updated,
         previous_status=TrafficLight(previous.status) if previous is not None else None,
     )
-    after_commit(lambda: _publish(submitted))
+    event = _submitted_event(submitted)
+    await store_event(connection, event)
+    if delivers_locally(connection):
+        after_commit(lambda: broadcaster.publish(event))
     return submitted
 
 
-def _publish(submitted: SubmittedReport) -> None:
-    """Tell this process's subscribers about a committed report."""
+def _submitted_event(submitted: SubmittedReport) -> StatusReportSubmitted:
     report, initiative = submitted.report, submitted.initiative
-    broadcaster.publish(
-        StatusReportSubmitted(
-            report_id=report.id,
-            initiative_id=initiative.id,
-            initiative_code=initiative.code,
-            owner_id=initiative.owner_id,
-            period_code=report.period_code,
-            revision=report.revision,
-            status=TrafficLight(report.status),
-            previous_status=submitted.previous_status,
-        )
+    return StatusReportSubmitted(
+        report_id=report.id,
+        initiative_id=initiative.id,
+        initiative_code=initiative.code,
+        owner_id=initiative.owner_id,
+        period_code=report.period_code,
+        revision=report.revision,
+        status=TrafficLight(report.status),
+        previous_status=submitted.previous_status,
     )
 
 
