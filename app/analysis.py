@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ParamSpec, TypeVar
@@ -28,7 +28,7 @@ import networkx as nx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import graph
-from app import repository
+from app import events, repository
 from app.domain import Criticality, DependencyType, TrafficLight
 from graph import RedStatusTrace
 
@@ -127,6 +127,14 @@ class PropagationOverview:
     reach: tuple[graph.SourceReach, ...]
 
 
+# What is computed from the graph alone: a version whose writes only reported keeps them.
+_GRAPH_ONLY = frozenset({"schedule", "critical_set", "slack", "counts", "key_initiatives"})
+
+
+def _succeeded(task: asyncio.Task[Any]) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is None
+
+
 @dataclass(eq=False)
 class _Shared:
     """A computation shared by every request that asks for it, and how many wait for it."""
@@ -144,12 +152,46 @@ class Analysis:
     arrays: graph.GraphArrays
     cycles: tuple[tuple[str, ...], ...]
     _tasks: dict[Hashable, _Shared] = field(default_factory=dict)
+    # Set by ``advanced``: the statuses of the version before, and who has reported since.
+    _earlier_statuses: dict[date | None, dict[str, graph.StatusSnapshot]] = field(
+        default_factory=dict
+    )
+    _reported: frozenset[str] = frozenset()
 
     @classmethod
     def from_rows(cls, version: int, rows: repository.GraphRows) -> Analysis:
         built = build_graph(rows)
         arrays = graph.graph_arrays(built)
         return cls(version=version, graph=built, arrays=arrays, cycles=arrays.cyclic_groups())
+
+    def advanced(self, version: int, reported: Collection[str]) -> Analysis:
+        """This analysis at a later ``version`` whose writes only reported statuses.
+
+        ``reported`` are the initiatives whose reports the writes since stored, with the
+        graph's inputs left as they were (see ``events.reported_only``). The graph, its
+        arrays and what was computed from them alone (schedule, critical set, slack,
+        rankings) carry over; the statuses of a period are read again for ``reported``
+        only; red-status propagation is computed afresh on first use.
+        """
+        carried: dict[Hashable, _Shared] = {
+            key: shared
+            for key, shared in self._tasks.items()
+            if key in _GRAPH_ONLY and _succeeded(shared.task)
+        }
+        earlier = {
+            key[1]: shared.task.result()
+            for key, shared in self._tasks.items()
+            if isinstance(key, tuple) and key[0] == "statuses" and _succeeded(shared.task)
+        }
+        return Analysis(
+            version=version,
+            graph=self.graph,
+            arrays=self.arrays,
+            cycles=self.cycles,
+            _tasks=carried,
+            _earlier_statuses=earlier,
+            _reported=frozenset(reported),
+        )
 
     async def _computed(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute`` once per version in a worker thread; a cycle is remembered too."""
@@ -242,6 +284,9 @@ class Analysis:
         """Status snapshots of every initiative up to a period (read once per version)."""
 
         async def load() -> dict[str, graph.StatusSnapshot]:
+            earlier = self._earlier_statuses.get(period_opens)
+            if earlier is not None:
+                return await self._patched(read, period_opens, earlier)
             rows = await read(repository.latest_statuses, period_opens=period_opens)
             return await run_cancellable(
                 lambda: {code: _snapshot(status, risk) for code, (status, risk) in rows.items()}
@@ -249,6 +294,19 @@ class Analysis:
 
         result: dict[str, graph.StatusSnapshot] = await self._once(("statuses", period_opens), load)
         return result
+
+    async def _patched(
+        self, read: Read, period_opens: date | None, earlier: dict[str, graph.StatusSnapshot]
+    ) -> dict[str, graph.StatusSnapshot]:
+        """``earlier`` with the statuses of the initiatives reported since read again."""
+        rows = await read(
+            repository.latest_statuses, period_opens=period_opens, codes=self._reported
+        )
+        statuses = dict(earlier)
+        for code in self._reported:
+            statuses.pop(code, None)
+        statuses.update((code, _snapshot(status, risk)) for code, (status, risk) in rows.items())
+        return statuses
 
     async def _trace(
         self, read: Read, period_opens: date | None, include_risk_level: bool
@@ -381,9 +439,14 @@ class AnalysisCache:
         self._current: Analysis | None = None
         self._lock = asyncio.Lock()
         self.builds = 0
+        self.advances = 0
+        """Versions reached without rebuilding: their writes only reported statuses."""
 
     async def get(self, read: Read, *, version: int | None = None) -> Analysis:
         """The analysis of the current data version, rebuilt only when the version moved.
+
+        When every write since the version held only reported statuses, the analysis
+        moves on without rebuilding the graph (see :meth:`Analysis.advanced`).
 
         ``version`` is the data version when the caller has already read it.
         """
@@ -396,10 +459,17 @@ class AnalysisCache:
             current = self._current
             if current is not None and current.version == version:
                 return current
-            rows = await read(repository.graph_rows)
-            analysis = await run_cancellable(Analysis.from_rows, version, rows)
+            reported = None
+            if current is not None and current.version < version:
+                reported = await read(events.reported_only, after=current.version, up_to=version)
+            if current is not None and reported is not None:
+                analysis = current.advanced(version, reported)
+                self.advances += 1
+            else:
+                rows = await read(repository.graph_rows)
+                analysis = await run_cancellable(Analysis.from_rows, version, rows)
+                self.builds += 1
             self._current = analysis
-            self.builds += 1
             return analysis
 
 

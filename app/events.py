@@ -38,6 +38,7 @@ QUEUE_SIZE = 256
 CHANNEL = "portfolio_events"
 
 event_table = models.table_of(models.EventRecord)
+_version_table = models.table_of(models.DataVersion)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,8 @@ class StatusReportSubmitted:
     revision: int
     status: TrafficLight
     previous_status: TrafficLight | None
+    dates_changed: bool = False
+    """Whether the report also moved the initiative's forecast end (a graph input)."""
 
     @property
     def status_changed(self) -> bool:
@@ -94,7 +97,10 @@ async def store_event(connection: AsyncConnection, event: Event) -> int:
         await connection.execute(
             event_table.insert()
             .values(
-                kind=type(event).__name__, occurred_at=models.utcnow(), payload=event_payload(event)
+                version=sa.select(_version_table.c.version).scalar_subquery(),
+                kind=type(event).__name__,
+                occurred_at=models.utcnow(),
+                payload=event_payload(event),
             )
             .returning(event_table.c.id)
         )
@@ -112,6 +118,29 @@ async def events_after(connection: AsyncConnection, last_id: int) -> list[tuple[
         .order_by(event_table.c.id)
     )
     return [(row.id, event_from_record(row.kind, row.payload)) for row in rows]
+
+
+async def reported_only(
+    connection: AsyncConnection, *, after: int, up_to: int
+) -> frozenset[str] | None:
+    """The initiatives whose status the writes after data version ``after`` reported.
+
+    None unless every write of the versions ``after + 1 … up_to`` was a status report
+    that left the graph's inputs as they were: then the dependency graph of ``after``
+    is still the graph of ``up_to``, and only those initiatives' statuses moved.
+    """
+    rows = (
+        await connection.execute(
+            sa.select(event_table.c.version, event_table.c.kind, event_table.c.payload).where(
+                event_table.c.version > after, event_table.c.version <= up_to
+            )
+        )
+    ).all()
+    if {row.version for row in rows} != set(range(after + 1, up_to + 1)):
+        return None  # some write stored no event: it may have changed anything
+    if any(row.kind != "StatusReportSubmitted" or row.payload.get("dates_changed") for row in rows):
+        return None
+    return frozenset(row.payload["initiative_code"] for row in rows)
 
 
 async def last_event_id(connection: AsyncConnection) -> int:

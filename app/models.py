@@ -361,6 +361,7 @@ class EventRecord(SQLModel, table=True):
     __tablename__ = "event"
 
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(sa_type=sa.BigInteger, index=True)  # the data version of the write
     kind: str = Field(max_length=80)
     occurred_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     payload: dict[str, Any] = Field(sa_type=sa.JSON)

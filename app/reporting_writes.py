@@ -342,14 +342,14 @@ async def submit_status_report(
         initiative=updated,
         previous_status=TrafficLight(previous.status) if previous is not None else None,
     )
-    event = _submitted_event(submitted)
+    event = _submitted_event(submitted, dates_changed="forecast_end" in changes)
     await store_event(connection, event)
     if delivers_locally(connection):
         after_commit(lambda: broadcaster.publish(event))
     return submitted
 
 
-def _submitted_event(submitted: SubmittedReport) -> StatusReportSubmitted:
+def _submitted_event(submitted: SubmittedReport, *, dates_changed: bool) -> StatusReportSubmitted:
     report, initiative = submitted.report, submitted.initiative
     return StatusReportSubmitted(
         report_id=report.id,
@@ -360,6 +360,7 @@ def _submitted_event(submitted: SubmittedReport) -> StatusReportSubmitted:
         revision=report.revision,
         status=TrafficLight(report.status),
         previous_status=submitted.previous_status,
+        dates_changed=dates_changed,
     )
 
 

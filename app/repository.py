@@ -699,13 +699,22 @@ async def graph_rows(connection: AsyncConnection) -> GraphRows:
 
 
 async def latest_statuses(
-    connection: AsyncConnection, *, period_opens: date | None
+    connection: AsyncConnection,
+    *,
+    period_opens: date | None,
+    codes: Collection[str] | None = None,
 ) -> dict[str, tuple[TrafficLight, TrafficLight | None]]:
-    """Status and risk level of every admitted initiative up to a period, by code."""
+    """Status and risk level of every admitted initiative up to a period, by code.
+
+    ``codes`` narrows it to those initiatives.
+    """
     latest = latest_reports_subquery(period_opens=period_opens, columns=("status", "risk_level"))
-    result = await connection.execute(
+    query = (
         sa.select(initiative_table.c.code, latest.c.status, latest.c.risk_level)
         .join(latest, latest.c.initiative_id == initiative_table.c.id)
         .where(_admitted())
     )
+    if codes is not None:
+        query = query.where(initiative_table.c.code.in_(sorted(codes)))
+    result = await connection.execute(query)
     return {row.code: (row.status, row.risk_level) for row in await _all_rows(result)}

@@ -28,6 +28,7 @@ from app.events import (
     store_event,
 )
 from app.settings import Settings
+from app.writes import bump_data_version
 from tests.conftest import Callers, make_token
 from tests.load.harness import Service, running_service
 from tests.schema.writes import COORDINATE_REPORT, SUBMIT
@@ -156,8 +157,9 @@ async def test_a_relay_that_lost_its_connection_delivers_what_it_missed(
     # A second before reconnecting: time enough to commit events while nobody listens.
     relay = postgres_relay(engine, target, retry_seconds=1.0)
 
-    async def store(revision: int) -> None:
+    async def store(revision: int) -> None:  # as a write does: the version moves first
         async with engine.begin() as connection:
+            await bump_data_version(connection)
             await store_event(connection, _event(revision))
 
     try:

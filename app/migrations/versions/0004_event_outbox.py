@@ -21,12 +21,15 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event'))
     )
+    op.create_index(op.f('ix_event_version'), 'event', ['version'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_event_version'), table_name='event')
     op.drop_table('event')
