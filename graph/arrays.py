@@ -1,19 +1,23 @@
-"""The dependency graph as arrays, for the kernels that visit all of it.
+"""The dependency graph as arrays, for the passes that visit all of it.
 
 networkx is the model the analysis reasons about; the passes that touch every node and
-edge of a large portfolio (red-status reach, per-source counts) run on the same graph
-held as integer arrays, where one numpy or scipy call does what a Python loop over
-100,000 nodes would. Nodes are numbered by code order, so position order is code order
-and "the smallest code" is "the smallest position".
+edge of a large portfolio — red-status reach, per-source counts, cycle groups, the
+schedule's forward and backward passes — run on the same graph held as integer arrays,
+where one numpy or scipy call does what a Python loop over 100,000 nodes would. Nodes are
+numbered by code order, so position order is code order and "the smallest code" is "the
+smallest position".
 
-Reach over many sources at once is a dynamic programme over the graph's topological
-generations with the strongly connected components contracted: a component's set of
-sources, as a row of bits, is its own sources joined with the rows of every component
-with an edge into it. One generation at a time is one gather and one
-``bitwise_or.reduceat`` over its incoming edges, so the Python loop runs once per
-generation, not once per node. Sources are taken in blocks of
-:data:`SOURCE_BLOCK`, so the working memory stays ``components × SOURCE_BLOCK / 8`` bytes
-however many sources there are.
+* Reach from many sources at once is one breadth-first search (scipy) from a root joined
+  to the sources' dependants (:meth:`TransmittingGraph.reached_by_other_source`).
+* How many nodes each source reaches is a dynamic programme over the topological
+  generations with the strongly connected components contracted: a component's set of
+  sources, as a row of bits, is its own sources joined with the rows of every component
+  with an edge into it. One generation is one gather and one ``bitwise_or.reduceat``
+  over its incoming edges, so the Python loop runs once per generation, not once per
+  node. Sources are taken in blocks of :data:`SOURCE_BLOCK`, so the working memory stays
+  ``components × SOURCE_BLOCK / 8`` bytes however many sources there are.
+* The schedule (:mod:`graph.schedule`) walks :meth:`GraphArrays.topological_generations`
+  with the edges grouped by end (:meth:`GraphArrays.edges_into`, ``edges_from``).
 """
 
 from __future__ import annotations
