@@ -1,10 +1,10 @@
-"""Result types of the dependency analysis, each loading the objects it names by code."""
+"""Result types of the portfolio-wide analysis queries, each naming what it found by code."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -18,151 +18,16 @@ from schema.bounds import (
     first_page,
 )
 from schema.context import Info
-from schema.enums import TrafficLight
 from schema.error_types import DependencyCycleError, Error, NotFoundError
-from schema.errors import UserInputError
-
-if TYPE_CHECKING:
-    from schema.types import Dependency, Initiative, ReportingPeriod, Solution
-
-InitiativeRef = Annotated["Initiative", strawberry.lazy("schema.types")]
-SolutionRef = Annotated["Solution", strawberry.lazy("schema.types")]
-DependencyRef = Annotated["Dependency", strawberry.lazy("schema.types")]
-ReportingPeriodRef = Annotated["ReportingPeriod", strawberry.lazy("schema.types")]
-PortfolioNode = Annotated[
-    InitiativeRef | SolutionRef,
-    strawberry.union("PortfolioNode", description="A node of the dependency graph."),
-]
-
-NodeKind = graph.NodeKind
-Direction = graph.Direction
-ExportFormat = graph.ExportFormat
-strawberry.enum(NodeKind, description="Initiative or solution.")
-strawberry.enum(Direction, description="Which way to follow dependencies.")
-strawberry.enum(ExportFormat, description="Text format of a graph export.")
-
-MAX_SLIP_DAYS = 3650
-
-PeriodArgument = Annotated[
-    str | None,
-    strawberry.argument(description="Reporting period code; default: the current period."),
-]
-IncludeRiskArgument = Annotated[
-    bool,
-    strawberry.argument(description="Also count initiatives whose risk level is RED as sources."),
-]
-MaxDepthArgument = Annotated[
-    int | None, strawberry.argument(description="Follow at most this many hops.")
-]
-
-
-def level_of(level: graph.Level) -> TrafficLight:
-    return TrafficLight(level.value)
-
-
-def check_max_depth(max_depth: int | None) -> None:
-    if max_depth is not None and max_depth < 1:
-        raise UserInputError(f"maxDepth must be at least 1; got {max_depth}.", argument="maxDepth")
-
-
-async def load_initiative(info: Info, code: str) -> Initiative:
-    """The initiative with ``code``, which the analysis guarantees exists."""
-    from schema.types import Initiative
-
-    row = await info.context.loaders.initiative_by_code.load(code)
-    assert row is not None, code  # the graph is built from the same rows
-    return Initiative.from_row(row)
-
-
-async def load_initiatives(info: Info, codes: Sequence[str]) -> list[Initiative]:
-    """The initiatives with ``codes``, in order, in one batch."""
-    from schema.types import Initiative
-
-    rows = await info.context.loaders.initiative_by_code.load_many(list(codes))
-    found = [row for row in rows if row is not None]
-    assert len(found) == len(rows), codes  # the graph is built from the same rows
-    return [Initiative.from_row(row) for row in found]
-
-
-async def load_node(info: Info, code: str) -> Initiative | Solution:
-    """The initiative or solution with ``code``."""
-    from schema.types import Solution
-
-    solution = await info.context.loaders.solution_by_code.load(code)
-    if solution is not None:
-        return Solution.from_row(solution)
-    return await load_initiative(info, code)
-
-
-# --- result types --------------------------------------------------------------------------
-
-
-@strawberry.type(description="A node reached along dependencies, with one shortest path.")
-class ChainNode:
-    code: str
-    kind: NodeKind
-    depth: int = strawberry.field(description="Hops from the starting initiative.")
-    path: list[str] = strawberry.field(
-        description="Codes from the starting initiative to this node (fewest hops, then codes)."
-    )
-
-    @strawberry.field(description="The initiative or solution reached.")
-    async def node(self, info: Info) -> PortfolioNode:
-        return await load_node(info, self.code)
-
-    @classmethod
-    def from_result(cls, result: graph.ChainNode) -> ChainNode:
-        return cls(code=result.code, kind=result.kind, depth=result.depth, path=list(result.path))
-
-
-@strawberry.type(description="A national solution an initiative depends on, at some depth.")
-class FoundationDependency:
-    depth: int
-    path: list[str] = strawberry.field(description="Codes from the initiative to the solution.")
-    solution_code: str
-
-    @strawberry.field
-    async def solution(self, info: Info) -> SolutionRef:
-        node = await load_node(info, self.solution_code)
-        return node  # type: ignore[return-value]
-
-
-@strawberry.type(description="Red status an initiative inherits from red sources upstream.")
-class PropagatedRisk:
-    code: str
-    level: TrafficLight
-    result: strawberry.Private[graph.PropagatedRisk]
-
-    @strawberry.field(description="Codes of the sources, sorted.")
-    def source_codes(self, first: FirstPath = PATH_LIST.default) -> list[str]:
-        return list(first_page(self.result.sources, first, PATH_LIST))
-
-    @strawberry.field(description="How many red initiatives reach this one at `level`.")
-    def source_count(self) -> int:
-        return len(self.result.sources)
-
-    @strawberry.field(
-        description="One path per source (same order), from the source to the initiative."
-    )
-    def paths(self, first: FirstPath = PATH_LIST.default) -> list[list[str]]:
-        # Only the paths of the page are worked out: each one is a search.
-        return [list(path) for path in self.result.first_paths(check_first(first, PATH_LIST))]
-
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-    @strawberry.field(description="The red initiatives that reach this one at `level`.")
-    async def sources(
-        self, info: Info, first: FirstPath = PATH_LIST.default
-    ) -> list[InitiativeRef]:
-        return await load_initiatives(info, first_page(self.result.sources, first, PATH_LIST))
-
-    @classmethod
-    def from_result(cls, result: graph.PropagatedRisk) -> PropagatedRisk:
-        # Paths are built only when a client selects them: at 10,000 initiatives they
-        # run to millions of codes.
-        return cls(code=result.code, level=level_of(result.level), result=result)
+from schema.types import (
+    Initiative,
+    PortfolioNode,
+    PropagatedRisk,
+    ScheduleItem,
+    load_initiative,
+    load_initiatives,
+    load_node,
+)
 
 
 @strawberry.type(description="How far one red source reaches.")
@@ -176,7 +41,7 @@ class SourceReach:
         return self.red + self.yellow
 
     @strawberry.field
-    async def source(self, info: Info) -> InitiativeRef:
+    async def source(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)
 
 
@@ -208,40 +73,6 @@ class RiskPropagation:
     @strawberry.field(description="How many red sources flag at least one initiative.")
     def reach_count(self) -> int:
         return len(self.reach_results)
-
-
-@strawberry.type(description="An activity's dates from the critical path method.")
-class ScheduleItem:
-    code: str
-    earliest_start: date
-    earliest_finish: date
-    latest_start: date
-    latest_finish: date
-    total_float_days: int
-    critical: bool = strawberry.field(description="Zero total float.")
-    near_critical: bool = strawberry.field(
-        description=(
-            "Total float positive and at most criticalPath's nearCriticalDays (always false"
-            " elsewhere)."
-        )
-    )
-
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-    @classmethod
-    def from_result(cls, item: graph.ScheduleItem, *, near_critical: bool = False) -> ScheduleItem:
-        return cls(
-            code=item.code,
-            earliest_start=item.earliest_start,
-            earliest_finish=item.earliest_finish,
-            latest_start=item.latest_start,
-            latest_finish=item.latest_finish,
-            total_float_days=item.total_float_days,
-            critical=item.critical,
-            near_critical=near_critical,
-        )
 
 
 @strawberry.type(
@@ -315,7 +146,7 @@ class CriticalPath:
         return len(self.found_chains)
 
     @strawberry.field(description="The first of `chains`, as initiatives.")
-    async def chain(self, info: Info) -> list[InitiativeRef]:
+    async def chain(self, info: Info) -> list[Initiative]:
         return await load_initiatives(info, self.chain_codes)
 
 
@@ -336,7 +167,7 @@ class MovedInitiative:
     new_finish: date
 
     @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
+    async def initiative(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)
 
 
@@ -349,7 +180,7 @@ class LateDependency:
     needed_by: date
 
     @strawberry.field
-    async def dependant(self, info: Info) -> InitiativeRef:
+    async def dependant(self, info: Info) -> Initiative:
         return await load_initiative(info, self.dependant_code)
 
     @strawberry.field
@@ -415,5 +246,5 @@ class KeyInitiative:
     betweenness: float
 
     @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
+    async def initiative(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)

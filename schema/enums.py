@@ -7,7 +7,7 @@ from enum import StrEnum
 import strawberry
 
 import graph
-from app import domain
+from app import domain, governance
 from app.domain import LABELS, PUBLIC_RISK_LABELS, PUBLIC_STATUS_LABELS
 
 # The domain enums are the GraphQL enums: registering them keeps one set of names.
@@ -22,6 +22,9 @@ Criticality = domain.Criticality
 DependencyType = domain.DependencyType
 DeliveryStatus = domain.DeliveryStatus
 RiskStatus = domain.RiskStatus
+Role = governance.Role
+Council = governance.Council
+DecisionKind = governance.DecisionKind
 
 DESCRIPTIONS: dict[type[StrEnum], str] = {
     OrganisationKind: "Kind of organisation.",
@@ -35,6 +38,9 @@ DESCRIPTIONS: dict[type[StrEnum], str] = {
     DependencyType: "Scheduling link of a dependency.",
     DeliveryStatus: "Status of a delivery.",
     RiskStatus: "Status of a risk.",
+    Role: "What an API token may do.",
+    Council: "A council of the council model (rådsmodellen).",
+    DecisionKind: "Kind of council decision.",
 }
 for _enum, _description in DESCRIPTIONS.items():
     strawberry.enum(_enum, description=_description)

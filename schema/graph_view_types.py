@@ -9,10 +9,11 @@ import networkx as nx
 import strawberry
 
 import graph
-from schema.analysis_types import ExportFormat, NodeKind, PortfolioNode, level_of, load_node
+from schema.arguments import ExportFormat, NodeKind, level_of
 from schema.bounds import PORTFOLIO_LIST, FirstPortfolio, check_first, first_page
 from schema.context import Info
 from schema.enums import Criticality, DependencyType, TrafficLight
+from schema.types import PortfolioNode, load_node
 
 
 @strawberry.type(description="A node of a dependency-graph view.")

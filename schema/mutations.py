@@ -20,7 +20,6 @@ from schema.error_types import (
     ValidationError,
 )
 from schema.errors import UserInputError
-from schema.initiative_reporting import CouncilDecision
 from schema.mutation_inputs import (
     AddDependencyInput,
     CreateInitiativeInput,
@@ -46,8 +45,16 @@ from schema.payloads import (
     invalid,
     mutate,
 )
+from schema.reference_types import ReportingPeriod
 from schema.relay import from_global_id, to_global_id
-from schema.types import Delivery, Dependency, Initiative, ReportingPeriod, Risk, StatusReport
+from schema.types import (
+    CouncilDecision,
+    Delivery,
+    Dependency,
+    Initiative,
+    Risk,
+    StatusReport,
+)
 
 # --- results ------------------------------------------------------------------------------------
 

@@ -23,7 +23,8 @@ from schema.error_types import (
     ValidationError,
 )
 from schema.errors import DatabaseUnavailableError
-from schema.types import Delivery, Dependency, Initiative, ReportingPeriod, Risk, StatusReport
+from schema.reference_types import ReportingPeriod
+from schema.types import Delivery, Dependency, Initiative, Risk, StatusReport
 
 T = TypeVar("T")
 P = TypeVar("P")

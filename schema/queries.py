@@ -8,7 +8,8 @@ import strawberry
 
 from app import repository
 from app.domain import ADMITTED_STATES
-from schema.analysis import AnalysisQuery, analysis_propagation
+from schema.analysis import AnalysisQuery
+from schema.analysis_resolvers import propagation as analysis_propagation
 from schema.budget import BudgetQuery
 from schema.context import Info
 from schema.enums import (
@@ -22,20 +23,15 @@ from schema.enums import (
 )
 from schema.errors import UserInputError
 from schema.prefetch import prefetch_initiatives
-from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
-from schema.reporting import ReportingQuery
-from schema.types import (
-    Delivery,
-    Dependency,
-    Initiative,
+from schema.reference_types import (
     Organisation,
     ReportingPeriod,
-    Risk,
-    Solution,
-    StatusReport,
     StrategicGoal,
     SustainableDevelopmentGoal,
 )
+from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
+from schema.reporting import ReportingQuery
+from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
 
 
 @strawberry.input(description="Filters for `initiatives`; every given filter must hold.")

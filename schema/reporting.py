@@ -16,16 +16,15 @@ from schema.bounds import AUDIT_PAGE, PORTFOLIO_LIST, FirstPortfolio, first_page
 from schema.context import Info
 from schema.error_types import PermissionDeniedError
 from schema.errors import UserInputError
-from schema.initiative_reporting import CouncilDecision, aware
-from schema.relay import PageInfo, decode_cursor, encode_cursor, to_global_id
-from schema.types import (
-    Delivery,
-    Initiative,
+from schema.reference_types import (
     Organisation,
     ReportingPeriod,
     StrategicGoal,
     SustainableDevelopmentGoal,
+    aware,
 )
+from schema.relay import PageInfo, decode_cursor, encode_cursor, to_global_id
+from schema.types import CouncilDecision, Delivery, Initiative
 
 
 @strawberry.type(description="Who the caller is and what it may do.")
