@@ -22,7 +22,7 @@ from schema.enums import (
     all_labels,
 )
 from schema.errors import UserInputError
-from schema.prefetch import prefetch_initiatives
+from schema.prefetch import prefetch_page
 from schema.reference_types import (
     Organisation,
     ReportingPeriod,
@@ -227,7 +227,9 @@ class Query(ReportingQuery, AnalysisQuery, BudgetQuery):
             limit=size + 1,
         )
         page = rows[:size]
-        await prefetch_initiatives(info, page)
+        # The page's own rows serve the suppliers (and any other lookup by id) on the page.
+        info.context.loaders.initiative_by_id.prime_many({row.id: row for row in page})
+        await prefetch_page(info, Initiative, page)
         build = info.context.loaders.build_once
         edges = [
             InitiativeEdge(cursor=encode_cursor(row.code), node=build(Initiative.from_row, row))

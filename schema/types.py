@@ -22,6 +22,7 @@ import graph
 from app.repository import Row
 from schema import analysis_resolvers as analysis
 from schema import portfolio_resolvers as portfolio
+from schema import prefetch
 from schema.arguments import IncludeRiskArgument, MaxDepthArgument, NodeKind, PeriodArgument
 from schema.bounds import (
     NEIGHBOUR_LIST,
@@ -36,6 +37,7 @@ from schema.bounds import (
 from schema.context import Info
 from schema.enums import TrafficLight
 from schema.loaders import MaybeAwaitable, ReportStatus, resolve_loaded
+from schema.prefetch import prefetched
 from schema.records import (
     ChainNodeRecord,
     CouncilDecisionRecord,
@@ -154,7 +156,11 @@ class Dependency(DependencyRecord, Node):
     async def dependant(self, info: Info) -> Initiative:
         return await _initiative_by_id(info, self.dependant_id)
 
-    @strawberry.field(description="The initiative or solution depended on.", graphql_type=Supplier)
+    @strawberry.field(
+        description="The initiative or solution depended on.",
+        graphql_type=Supplier,
+        metadata=prefetched(prefetch.suppliers),
+    )
     def supplier(self, info: Info) -> MaybeAwaitable[Initiative | Solution]:
         loaders = info.context.loaders
         if self.supplier_initiative_id is not None:
@@ -178,6 +184,7 @@ class Initiative(InitiativeRecord, Node):
         resolver=portfolio.owner,
         description="The owning organisation (tiltakseier).",
         graphql_type=Organisation,
+        metadata=prefetched(prefetch.owners),
     )
     main_goal: StrategicGoal | None = strawberry.field(
         resolver=portfolio.main_goal,
@@ -202,6 +209,7 @@ class Initiative(InitiativeRecord, Node):
     @strawberry.field(
         description="The latest report up to the period (default: current), carried forward.",
         graphql_type=StatusReport | None,
+        metadata=prefetched(prefetch.report_statuses),
     )
     def latest_report(
         self, info: Info, period: PeriodArgument = None
@@ -212,16 +220,19 @@ class Initiative(InitiativeRecord, Node):
         resolver=portfolio.status,
         description="Status from the latest report up to the period.",
         graphql_type=TrafficLight | None,
+        metadata=prefetched(prefetch.report_statuses),
     )
     risk_level = strawberry.field(
         resolver=portfolio.risk_level,
         description="Risk level from the latest report up to the period.",
         graphql_type=TrafficLight | None,
+        metadata=prefetched(prefetch.report_statuses),
     )
     report_is_stale = strawberry.field(
         resolver=portfolio.report_is_stale,
         description="True when status and risk come from a report of an earlier period.",
         graphql_type=bool,
+        metadata=prefetched(prefetch.report_statuses),
     )
 
     @strawberry.field(description="Status history: newest period first.")
@@ -267,7 +278,11 @@ class Initiative(InitiativeRecord, Node):
 
     # --- deliveries, risks, dependencies
 
-    @strawberry.field(description="Deliveries, by baseline date.", graphql_type=list[Delivery])
+    @strawberry.field(
+        description="Deliveries, by baseline date.",
+        graphql_type=list[Delivery],
+        metadata=prefetched(prefetch.deliveries),
+    )
     def deliveries(self, info: Info) -> MaybeAwaitable[list[Delivery]]:
         return resolve_loaded(
             info.context.loaders.deliveries_by_initiative, self.db_id, _deliveries
@@ -281,6 +296,7 @@ class Initiative(InitiativeRecord, Node):
     @strawberry.field(
         description="What this initiative depends on (its suppliers).",
         graphql_type=list[Dependency],
+        metadata=prefetched(prefetch.dependencies, then=Dependency),
     )
     def dependencies(
         self, info: Info, first: FirstNeighbour = NEIGHBOUR_LIST.default
