@@ -1,4 +1,4 @@
-"""Resolvers of initiative and solution fields that answer with values or reference data.
+"""Resolvers of initiative and solution fields: owner, goals, access, intake, counts.
 
 Each is a function of the record it serves (``root``) and the request; ``schema/types.py``
 names it beside its field. Fields that answer with other portfolio objects build them
@@ -9,23 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, TypeVar
-
-import strawberry
+from typing import TypeVar
 
 from app.repository import Row
 from app.validation import entry_criteria_flags as flags_of
 from app.writes import REPORTING_STATES
-from schema.arguments import PeriodArgument
 from schema.context import Info
-from schema.enums import TrafficLight
-from schema.errors import UserInputError
-from schema.loaders import Loaders, MaybeAwaitable, ReportStatus, resolve_loaded
+from schema.loaders import Loaders, MaybeAwaitable, resolve_loaded
 from schema.records import InitiativeRecord, SolutionRecord
 from schema.reference_types import (
     Organisation,
-    ReportingPeriod,
-    StatusTrendPoint,
     StrategicGoal,
     SustainableDevelopmentGoal,
 )
@@ -93,89 +86,6 @@ def entry_criteria_flags(root: InitiativeRecord) -> list[str]:
         digitalisation_essential=criteria.digitalisation_essential,
         coordination_or_strategy=criteria.coordination_or_strategy,
     )
-
-
-# --- status from the latest report -------------------------------------------------------------
-
-
-def from_report_status(
-    info: Info, initiative_id: int, period: str | None, build: Callable[[ReportStatus], T]
-) -> MaybeAwaitable[T]:
-    """``build`` of the initiative's status lookup for the period, at once when loaded."""
-    loader = info.context.loaders.report_status_by_initiative(period)
-    return resolve_loaded(loader, initiative_id, build)
-
-
-def _status(found: ReportStatus) -> TrafficLight | None:
-    return found.report.status if found.report is not None else None
-
-
-def _risk_level(found: ReportStatus) -> TrafficLight | None:
-    return found.report.risk_level if found.report is not None else None
-
-
-def _is_stale(found: ReportStatus) -> bool:
-    return found.is_stale
-
-
-def status(
-    root: InitiativeRecord, info: Info, period: PeriodArgument = None
-) -> MaybeAwaitable[TrafficLight | None]:
-    return from_report_status(info, root.db_id, period, _status)
-
-
-def risk_level(
-    root: InitiativeRecord, info: Info, period: PeriodArgument = None
-) -> MaybeAwaitable[TrafficLight | None]:
-    return from_report_status(info, root.db_id, period, _risk_level)
-
-
-def report_is_stale(
-    root: InitiativeRecord, info: Info, period: PeriodArgument = None
-) -> MaybeAwaitable[bool]:
-    return from_report_status(info, root.db_id, period, _is_stale)
-
-
-def latest_revision_per_period(rows: list[Row]) -> list[Row]:
-    """The newest revision in each period (rows arrive newest revision first per period)."""
-    latest: dict[int, Row] = {}
-    for row in rows:
-        latest.setdefault(row.period_id, row)
-    return list(latest.values())
-
-
-async def status_trend(
-    root: InitiativeRecord,
-    info: Info,
-    periods: Annotated[
-        int, strawberry.argument(description=f"How many periods (1–{MAX_TREND_PERIODS}).")
-    ] = 4,
-) -> list[StatusTrendPoint]:
-    if not 1 <= periods <= MAX_TREND_PERIODS:
-        raise UserInputError(
-            f"periods must be between 1 and {MAX_TREND_PERIODS}; got {periods}.",
-            argument="periods",
-        )
-    current = await info.context.current_period()
-    if current is None:
-        return []
-    chosen = [row for row in await info.context.periods() if row.opens <= current.opens]
-    chosen = list(reversed(chosen[:periods]))
-    opens_by_id = {row.id: row.opens for row in await info.context.periods()}
-    # Newest period first, newest revision first: the first match is the latest word.
-    reports = await info.context.loaders.reports_by_initiative.load(root.db_id)
-    points = []
-    for period in chosen:
-        latest = next((row for row in reports if opens_by_id[row.period_id] <= period.opens), None)
-        points.append(
-            StatusTrendPoint(
-                period=ReportingPeriod.from_row(period),
-                status=latest.status if latest is not None else None,
-                risk_level=latest.risk_level if latest is not None else None,
-                reported=latest is not None and latest.period_id == period.id,
-            )
-        )
-    return points
 
 
 # --- counts --------------------------------------------------------------------------------------

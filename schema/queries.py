@@ -10,8 +10,10 @@ from app import repository
 from app.domain import ADMITTED_STATES
 from schema.analysis import AnalysisQuery
 from schema.analysis_resolvers import propagation as analysis_propagation
+from schema.audit import AuditQuery
 from schema.budget import BudgetQuery
 from schema.context import Info
+from schema.councils import CouncilQuery
 from schema.enums import (
     EnumLabel,
     LifecycleState,
@@ -30,8 +32,9 @@ from schema.reference_types import (
     SustainableDevelopmentGoal,
 )
 from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
-from schema.reporting import ReportingQuery
+from schema.round_summary import RoundSummaryQuery
 from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
+from schema.viewer import ViewerQuery
 
 
 @strawberry.input(description="Filters for `initiatives`; every given filter must hold.")
@@ -161,7 +164,7 @@ async def _dependency_by_key(info: Info, key: str) -> Dependency | None:
 
 
 @strawberry.type
-class Query(ReportingQuery, AnalysisQuery, BudgetQuery):
+class Query(ViewerQuery, RoundSummaryQuery, CouncilQuery, AuditQuery, AnalysisQuery, BudgetQuery):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, key = from_global_id(id)

@@ -23,6 +23,7 @@ from app.repository import Row
 from schema import analysis_resolvers as analysis
 from schema import portfolio_resolvers as portfolio
 from schema import prefetch
+from schema import status_resolvers as statuses
 from schema.arguments import IncludeRiskArgument, MaxDepthArgument, NodeKind, PeriodArgument
 from schema.bounds import (
     NEIGHBOUR_LIST,
@@ -214,22 +215,22 @@ class Initiative(InitiativeRecord, Node):
     def latest_report(
         self, info: Info, period: PeriodArgument = None
     ) -> MaybeAwaitable[StatusReport | None]:
-        return portfolio.from_report_status(info, self.db_id, period, _latest_report)
+        return statuses.from_report_status(info, self.db_id, period, _latest_report)
 
     status = strawberry.field(
-        resolver=portfolio.status,
+        resolver=statuses.status,
         description="Status from the latest report up to the period.",
         graphql_type=TrafficLight | None,
         metadata=prefetched(prefetch.report_statuses),
     )
     risk_level = strawberry.field(
-        resolver=portfolio.risk_level,
+        resolver=statuses.risk_level,
         description="Risk level from the latest report up to the period.",
         graphql_type=TrafficLight | None,
         metadata=prefetched(prefetch.report_statuses),
     )
     report_is_stale = strawberry.field(
-        resolver=portfolio.report_is_stale,
+        resolver=statuses.report_is_stale,
         description="True when status and risk come from a report of an earlier period.",
         graphql_type=bool,
         metadata=prefetched(prefetch.report_statuses),
@@ -246,11 +247,11 @@ class Initiative(InitiativeRecord, Node):
     ) -> list[StatusReport]:
         rows = await info.context.loaders.reports_by_initiative.load(self.db_id)
         if not include_revisions:
-            rows = portfolio.latest_revision_per_period(rows)
+            rows = statuses.latest_revision_per_period(rows)
         return [StatusReport.from_row(row) for row in rows]
 
     status_trend: list[StatusTrendPoint] = strawberry.field(
-        resolver=portfolio.status_trend,
+        resolver=statuses.status_trend,
         description="Status and risk over the last N periods up to the current one, oldest first.",
     )
 

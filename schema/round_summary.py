@@ -1,48 +1,18 @@
-"""Reporting-side queries: the viewer, the round summary, council meetings and the audit log."""
+"""The state of the portfolio in a reporting round: the ``portfolioSummary`` query."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated
+from datetime import date
 
 import strawberry
-from strawberry.scalars import JSON
 
-from app import reporting, repository, summary
+from app import summary
 from app.domain import TrafficLight
-from app.governance import Council, Role
 from app.repository import Row
-from schema.bounds import AUDIT_PAGE, PORTFOLIO_LIST, FirstPortfolio, first_page
+from schema.bounds import PORTFOLIO_LIST, FirstPortfolio, first_page
 from schema.context import Info
-from schema.error_types import PermissionDeniedError
-from schema.errors import UserInputError
-from schema.reference_types import (
-    Organisation,
-    ReportingPeriod,
-    StrategicGoal,
-    SustainableDevelopmentGoal,
-    aware,
-)
-from schema.relay import PageInfo, decode_cursor, encode_cursor, to_global_id
-from schema.types import CouncilDecision, Delivery, Initiative
-
-
-@strawberry.type(description="Who the caller is and what it may do.")
-class Viewer:
-    role: Role | None = strawberry.field(description="Null for anonymous callers.")
-    name: str
-    can_write: bool = strawberry.field(description="May call mutations (within its organisation).")
-    can_read_economics: bool
-    can_read_audit: bool
-    organisation_code: strawberry.Private[str | None]
-
-    @strawberry.field(description="The organisation a REPORTER writes for.")
-    async def organisation(self, info: Info) -> Organisation | None:
-        if self.organisation_code is None:
-            return None
-        rows = await info.context.read(repository.organisations_by_codes, [self.organisation_code])
-        row = rows.get(self.organisation_code)
-        return Organisation.from_row(row) if row is not None else None
+from schema.reference_types import ReportingPeriod, StrategicGoal, SustainableDevelopmentGoal
+from schema.types import Delivery, Initiative
 
 
 @strawberry.type(description="How many initiatives have one value.")
@@ -145,65 +115,6 @@ class PortfolioSummary:
         return len(self.found.slipped_deliveries)
 
 
-@strawberry.type(description="One write, as the audit log keeps it.")
-class AuditEvent:
-    at: datetime
-    actor: str
-    action: str
-    entity_type: str
-    entity_code: str
-    before: JSON | None
-    after: JSON | None
-    db_id: strawberry.Private[int]
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("AuditEvent", str(self.db_id))
-
-    @classmethod
-    def from_row(cls, row: Row) -> AuditEvent:
-        return cls(
-            at=aware(row.at),
-            actor=row.actor,
-            action=row.action,
-            entity_type=row.entity_type,
-            entity_code=row.entity_code,
-            before=row.before,
-            after=row.after,
-            db_id=row.id,
-        )
-
-
-@strawberry.type
-class AuditEventEdge:
-    cursor: str
-    node: AuditEvent
-
-
-@strawberry.type(description="A page of audit events, newest first.")
-class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
-
-    @strawberry.field(description="The audit events of this page.")
-    def nodes(self) -> list[AuditEvent]:
-        return [edge.node for edge in self.edges]
-
-
-AuditEventsResult = Annotated[
-    AuditEventConnection | PermissionDeniedError, strawberry.union("AuditEventsResult")
-]
-
-
-@strawberry.type(description="A meeting of NUIT, NUFA or Nasjonalt e-helseråd.")
-class CouncilMeeting:
-    code: str
-    council: Council
-    date: date
-    title: str | None
-    decisions: list[CouncilDecision]
-
-
 def _count(count: summary.Count) -> Count:
     return Count(key=count.key, label=count.label, count=count.count)
 
@@ -254,19 +165,7 @@ async def _summary(info: Info, period: Row) -> PortfolioSummary:
 
 
 @strawberry.type
-class ReportingQuery:
-    @strawberry.field(description="Who the caller is and what it may do.")
-    def viewer(self, info: Info) -> Viewer:
-        viewer = info.context.viewer
-        return Viewer(
-            role=viewer.role,
-            name=viewer.name,
-            can_write=viewer.can_write,
-            can_read_economics=viewer.can_read_economics,
-            can_read_audit=viewer.is_admin,
-            organisation_code=viewer.organisation_code,
-        )
-
+class RoundSummaryQuery:
     @strawberry.field(
         description="The round summary of a period (default: current) for the portfolio report."
     )
@@ -277,74 +176,3 @@ class ReportingQuery:
         if chosen is None:
             return None
         return await _summary(info, chosen)
-
-    @strawberry.field(description="Meetings of the councils with their decisions, newest first.")
-    async def council_meetings(
-        self, info: Info, council: Council | None = None
-    ) -> list[CouncilMeeting]:
-        meetings, decisions = await info.context.read(
-            reporting.list_council_meetings, council=council, visibility=info.context.visibility
-        )
-        return [
-            CouncilMeeting(
-                code=row.code,
-                council=row.council,
-                date=row.held_on,
-                title=row.title,
-                decisions=[CouncilDecision.from_row(item) for item in decisions.get(row.id, [])],
-            )
-            for row in meetings
-        ]
-
-    @strawberry.field(description="The audit log, newest first (portfolio office only).")
-    async def audit_events(
-        self,
-        info: Info,
-        first: Annotated[
-            int,
-            strawberry.argument(
-                description=(
-                    f"Page size (default {AUDIT_PAGE.default}, at most {AUDIT_PAGE.maximum})."
-                )
-            ),
-        ] = AUDIT_PAGE.default,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor of the last edge seen.")
-        ] = None,
-        entity_code: Annotated[
-            str | None, strawberry.argument(description="Only events about this code.")
-        ] = None,
-    ) -> AuditEventsResult:
-        if not info.context.viewer.is_admin:
-            return PermissionDeniedError(
-                message="Only the portfolio office (ADMIN) can read the audit log."
-            )
-        if not 1 <= first <= AUDIT_PAGE.maximum:
-            raise UserInputError(
-                f"first must be between 1 and {AUDIT_PAGE.maximum}; got {first}.", argument="first"
-            )
-        before_id = None
-        if after is not None:
-            key = decode_cursor(after)
-            if not key.isdigit():
-                raise UserInputError(f"{after!r} is not a valid cursor.", argument="after")
-            before_id = int(key)
-        rows = await info.context.read(
-            reporting.page_audit_events,
-            entity_code=entity_code,
-            before_id=before_id,
-            limit=first + 1,
-        )
-        edges = [
-            AuditEventEdge(cursor=encode_cursor(str(row.id)), node=AuditEvent.from_row(row))
-            for row in rows[:first]
-        ]
-        return AuditEventConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > first,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-        )
