@@ -85,7 +85,13 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field_group: Any,
         *rest: Any,
     ) -> Any:
-        plan = self._plan(parent_type, _field_name(field_group))
+        # graphql-core 3.3 groups FieldDetails (each with its node); 3.2 grouped FieldNodes.
+        first = field_group[0]
+        try:
+            name = first.node.name.value
+        except AttributeError:
+            name = first.name.value
+        plan = self._plan(parent_type, name)
         if plan is not None:
             value = _plain_value(source, plan)
             if value is not _NOT_PLAIN:
@@ -105,15 +111,6 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field = None if wrapped else self.schema.get_field(parent_type, field_name)
         plan = self._plans[key] = leaf_plan(field) if field is not None else None
         return plan
-
-
-def _field_name(field_group: Any) -> str:
-    # graphql-core 3.3 groups FieldDetails (each with its node); 3.2 grouped FieldNodes.
-    first = field_group[0]
-    try:
-        return str(first.node.name.value)
-    except AttributeError:
-        return str(first.name.value)
 
 
 def _plain_value(source: Any, plan: LeafPlan) -> Any:
