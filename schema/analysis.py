@@ -39,6 +39,13 @@ from schema.errors import UserInputError
 from schema.graph_view_types import DependencyGraph
 from schema.types import Dependency
 
+SlipDays = Annotated[
+    int,
+    strawberry.argument(
+        description="Days to slip (negative: earlier), at most {MAX_SLIP_DAYS} either way."
+    ),
+]
+
 
 @strawberry.type
 class AnalysisQuery:
@@ -112,11 +119,21 @@ class AnalysisQuery:
         )
 
     @strawberry.field(description="What slipping an initiative's end by N days would move.")
-    async def impact(self, info: Info, code: str, slip_days: int) -> ImpactResult:
+    async def impact(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="Code of the initiative to slip.")],
+        slip_days: SlipDays,
+    ) -> ImpactResult:
         return await _impact(info, slip_days, code=code)
 
     @strawberry.field(description="What slipping a delivery's forecast by N days would move.")
-    async def delivery_impact(self, info: Info, code: str, slip_days: int) -> ImpactResult:
+    async def delivery_impact(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="Code of the delivery to slip.")],
+        slip_days: SlipDays,
+    ) -> ImpactResult:
         return await _impact(info, slip_days, delivery=code)
 
     @strawberry.field(description="Initiatives ranked by transitive dependants, then betweenness.")
@@ -204,7 +221,10 @@ class AnalysisQuery:
             str | None,
             strawberry.argument(name="root", description="Initiative or solution code."),
         ] = None,
-        direction: Direction = graph.Direction.BOTH,
+        direction: Annotated[
+            Direction,
+            strawberry.argument(description="Which way to follow dependencies from `root`."),
+        ] = graph.Direction.BOTH,
         max_depth: MaxDepthArgument = None,
         period: PeriodArgument = None,
         include_risk_level: IncludeRiskArgument = False,

@@ -13,7 +13,7 @@ from datetime import date
 
 import graph
 from app.analysis import run_cancellable
-from schema.arguments import MaxDepthArgument, NodeKind, check_max_depth
+from schema.arguments import KindArgument, MaxDepthArgument, NodeKind, check_max_depth
 from schema.bounds import PORTFOLIO_LIST, check_first
 from schema.context import Info
 from schema.error_types import DependencyCycleError
@@ -56,7 +56,7 @@ async def upstream_count(
     root: InitiativeRecord,
     info: Info,
     max_depth: MaxDepthArgument = None,
-    kind: NodeKind | None = None,
+    kind: KindArgument = None,
 ) -> int:
     return len(await chain(info, root.code, graph.Direction.UPSTREAM, max_depth, kind))
 
@@ -65,7 +65,7 @@ async def downstream_count(
     root: InitiativeRecord,
     info: Info,
     max_depth: MaxDepthArgument = None,
-    kind: NodeKind | None = None,
+    kind: KindArgument = None,
 ) -> int:
     return len(await chain(info, root.code, graph.Direction.DOWNSTREAM, max_depth, kind))
 

@@ -32,23 +32,27 @@ from schema.types import (
 
 @strawberry.type(description="How far one red source reaches.")
 class SourceReach:
-    code: str
+    code: str = strawberry.field(description="Code of the red source.")
     red: int = strawberry.field(description="Initiatives it flags RED.")
     yellow: int = strawberry.field(description="Initiatives it flags YELLOW (and no source RED).")
 
-    @strawberry.field
+    @strawberry.field(description="Initiatives it flags, RED and YELLOW.")
     def total(self) -> int:
         return self.red + self.yellow
 
-    @strawberry.field
+    @strawberry.field(description="The red source initiative.")
     async def source(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)
 
 
 @strawberry.type(description="Every initiative flagged by red-status propagation in a period.")
 class RiskPropagation:
-    include_risk_level: bool
-    period_code: str | None
+    include_risk_level: bool = strawberry.field(
+        description="Initiatives with a RED risk level counted as sources too."
+    )
+    period_code: str | None = strawberry.field(
+        description="The period whose statuses were used; null without periods."
+    )
     flagged_results: strawberry.Private[Sequence[graph.PropagatedRisk]]
     reach_results: strawberry.Private[Sequence[graph.SourceReach]]
 
@@ -79,7 +83,9 @@ class RiskPropagation:
     description="The portfolio schedule's critical set: zero-float activities and chains."
 )
 class CriticalPath:
-    chain_codes: list[str]
+    chain_codes: list[str] = strawberry.field(
+        description="Codes of the first chain (the initiatives of `chain`)."
+    )
     finish: date = strawberry.field(
         description=(
             "The portfolio finish: the latest earliest finish of any activity or relay point"
@@ -152,38 +158,46 @@ class CriticalPath:
 
 @strawberry.type(description="The initiative has no dates, so it has no place in the schedule.")
 class NotScheduledError(Error):
-    code: str
+    code: str = strawberry.field(description="Code of the initiative without dates.")
 
 
 CriticalPathResult = Annotated[
-    CriticalPath | DependencyCycleError, strawberry.union("CriticalPathResult")
+    CriticalPath | DependencyCycleError,
+    strawberry.union(
+        "CriticalPathResult",
+        description="The critical path, or the cycle that prevents scheduling.",
+    ),
 ]
 
 
 @strawberry.type(description="An initiative whose earliest finish moves under a slip.")
 class MovedInitiative:
-    code: str
+    code: str = strawberry.field(description="Code of the initiative.")
     days: int = strawberry.field(description="Days later (negative: earlier).")
-    new_finish: date
+    new_finish: date = strawberry.field(description="Its earliest finish after the slip.")
 
-    @strawberry.field
+    @strawberry.field(description="The initiative.")
     async def initiative(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)
 
 
 @strawberry.type(description="A dependency whose supplier date passes its needed-by date.")
 class LateDependency:
-    supplier_code: str
-    dependant_code: str
+    supplier_code: str = strawberry.field(
+        description="Code of the initiative or solution depended on."
+    )
+    dependant_code: str = strawberry.field(description="Code of the initiative that depends.")
     slack_days: int = strawberry.field(description="Needed-by minus supplier date (negative).")
-    supplier_date: date
-    needed_by: date
+    supplier_date: date = strawberry.field(description="The supplier's date after the slip.")
+    needed_by: date = strawberry.field(
+        description="The day the dependant needs the supplier's result."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The initiative that depends.")
     async def dependant(self, info: Info) -> Initiative:
         return await load_initiative(info, self.dependant_code)
 
-    @strawberry.field
+    @strawberry.field(description="The initiative or solution depended on.")
     async def supplier(self, info: Info) -> PortfolioNode:
         return await load_node(info, self.supplier_code)
 
@@ -191,9 +205,15 @@ class LateDependency:
 @strawberry.type(description="What a slip would do, computed without saving anything.")
 class Impact:
     code: str = strawberry.field(description="The initiative or delivery slipped.")
-    slip_days: int
-    finish_before: date | None
-    finish_after: date | None
+    slip_days: int = strawberry.field(
+        description="Days the initiative or delivery was slipped (negative: earlier)."
+    )
+    finish_before: date | None = strawberry.field(
+        description="The portfolio's finish before the slip."
+    )
+    finish_after: date | None = strawberry.field(
+        description="The portfolio's finish after the slip."
+    )
     moved_results: strawberry.Private[Sequence[graph.MovedInitiative]] = ()
     newly_late_results: strawberry.Private[Sequence[graph.LateDependency]] = ()
 
@@ -234,17 +254,23 @@ class Impact:
 
 ImpactResult = Annotated[
     Impact | NotFoundError | NotScheduledError | DependencyCycleError,
-    strawberry.union("ImpactResult"),
+    strawberry.union(
+        "ImpactResult", description="What a slip would move, or why it cannot be worked out."
+    ),
 ]
 
 
 @strawberry.type(description="An initiative ranked by how much of the portfolio waits for it.")
 class KeyInitiative:
-    rank: int
-    code: str
-    transitive_dependants: int
-    betweenness: float
+    rank: int = strawberry.field(description="Position in the ranking, from 1.")
+    code: str = strawberry.field(description="Code of the initiative.")
+    transitive_dependants: int = strawberry.field(
+        description="How many initiatives depend on it, transitively."
+    )
+    betweenness: float = strawberry.field(
+        description="Betweenness centrality in the dependency graph (0–1)."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The initiative.")
     async def initiative(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)

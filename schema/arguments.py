@@ -13,9 +13,6 @@ from schema.errors import UserInputError
 NodeKind = graph.NodeKind
 Direction = graph.Direction
 ExportFormat = graph.ExportFormat
-strawberry.enum(NodeKind, description="Initiative or solution.")
-strawberry.enum(Direction, description="Which way to follow dependencies.")
-strawberry.enum(ExportFormat, description="Text format of a graph export.")
 
 MAX_SLIP_DAYS = 3650
 
@@ -26,6 +23,9 @@ PeriodArgument = Annotated[
 IncludeRiskArgument = Annotated[
     bool,
     strawberry.argument(description="Also count initiatives whose risk level is RED as sources."),
+]
+KindArgument = Annotated[
+    NodeKind | None, strawberry.argument(description="Only nodes of this kind.")
 ]
 MaxDepthArgument = Annotated[
     int | None, strawberry.argument(description="Follow at most this many hops.")

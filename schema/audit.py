@@ -20,13 +20,17 @@ from schema.relay import PageInfo, decode_cursor, encode_cursor, to_global_id
 
 @strawberry.type(description="One write, as the audit log keeps it.")
 class AuditEvent:
-    at: datetime
-    actor: str
-    action: str
-    entity_type: str
-    entity_code: str
-    before: JSON | None
-    after: JSON | None
+    at: datetime = strawberry.field(description="When the write was committed.")
+    actor: str = strawberry.field(description="Name of the token that wrote.")
+    action: str = strawberry.field(description="What was done, e.g. `submitStatusReport`.")
+    entity_type: str = strawberry.field(description="Kind of object written, e.g. `Initiative`.")
+    entity_code: str = strawberry.field(description="Code of the object written.")
+    before: JSON | None = strawberry.field(
+        description="The object's values before the write (null when created)."
+    )
+    after: JSON | None = strawberry.field(
+        description="The object's values after the write (null when removed)."
+    )
     db_id: strawberry.Private[int]
 
     @strawberry.field(description="Global id.")
@@ -47,16 +51,18 @@ class AuditEvent:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One audit event of a page, with its cursor.")
 class AuditEventEdge:
-    cursor: str
-    node: AuditEvent
+    cursor: str = strawberry.field(description="Opaque position of this event, for `after`.")
+    node: AuditEvent = strawberry.field(description="The audit event.")
 
 
 @strawberry.type(description="A page of audit events, newest first.")
 class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
+    edges: list[AuditEventEdge] = strawberry.field(
+        description="The audit events of this page with their cursors."
+    )
+    page_info: PageInfo = strawberry.field(description="Where this page lies in the whole log.")
 
     @strawberry.field(description="The audit events of this page.")
     def nodes(self) -> list[AuditEvent]:
@@ -64,7 +70,11 @@ class AuditEventConnection:
 
 
 AuditEventsResult = Annotated[
-    AuditEventConnection | PermissionDeniedError, strawberry.union("AuditEventsResult")
+    AuditEventConnection | PermissionDeniedError,
+    strawberry.union(
+        "AuditEventsResult",
+        description="A page of the audit log, or a refusal for callers other than the office.",
+    ),
 ]
 
 

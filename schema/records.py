@@ -39,12 +39,12 @@ from schema.relay import to_global_id
 
 @strawberry.type
 class SolutionRecord:
-    code: str
-    name: str
-    description: str | None
-    category: SolutionCategory
+    code: str = strawberry.field(description="Stable key, e.g. `ERESEPT`.")
+    name: str = strawberry.field(description="Name of the solution.")
+    description: str | None = strawberry.field(description="What the solution does.")
+    category: SolutionCategory = strawberry.field(description="Category of the solution.")
     legally_mandated: bool = strawberry.field(
-        description="Named in forskrift om standarder og nasjonale e-helseløsninger."
+        description="Named in *forskrift om standarder og nasjonale e-helseløsninger*."
     )
     db_id: strawberry.Private[int]
     operator_id: strawberry.Private[int]
@@ -69,13 +69,17 @@ class SolutionRecord:
 
 @strawberry.type
 class DeliveryRecord:
-    code: str
-    name: str
-    description: str | None
-    baseline_date: date | None
-    forecast_date: date | None
-    delivered_date: date | None
-    status: DeliveryStatus
+    code: str = strawberry.field(description="Stable key of the delivery.")
+    name: str = strawberry.field(description="Name of the delivery (*leveranse*).")
+    description: str | None = strawberry.field(description="What is delivered.")
+    baseline_date: date | None = strawberry.field(
+        description="The date first planned (*opprinnelig dato*)."
+    )
+    forecast_date: date | None = strawberry.field(description="The date now expected (*prognose*).")
+    delivered_date: date | None = strawberry.field(
+        description="The date it was delivered; null until then."
+    )
+    status: DeliveryStatus = strawberry.field(description="Status of the delivery.")
     initiative_id: strawberry.Private[int]
 
     @strawberry.field(description="Global id.")
@@ -105,14 +109,16 @@ class DeliveryRecord:
 
 @strawberry.type
 class RiskRecord:
-    code: str
-    title: str
-    description: str | None
-    probability: int
-    consequence: int
-    level: TrafficLight
-    mitigation: str | None
-    status: RiskStatus
+    code: str = strawberry.field(description="Stable key of the risk.")
+    title: str = strawberry.field(description="Short title of the risk (*risiko*).")
+    description: str | None = strawberry.field(description="What could happen.")
+    probability: int = strawberry.field(description="Probability from 1 (low) to 5 (high).")
+    consequence: int = strawberry.field(description="Consequence from 1 (low) to 5 (high).")
+    level: TrafficLight = strawberry.field(description="Risk level as a traffic light.")
+    mitigation: str | None = strawberry.field(
+        description="What is done to reduce it (*tiltak mot risiko*)."
+    )
+    status: RiskStatus = strawberry.field(description="Status of the risk.")
     initiative_id: strawberry.Private[int]
 
     @strawberry.field(description="Global id.")
@@ -141,19 +147,35 @@ class RiskRecord:
 
 @strawberry.type
 class StatusReportRecord:
-    period_code: str
-    revision: int
+    period_code: str = strawberry.field(description="Code of the period reported for.")
+    revision: int = strawberry.field(
+        description="1 for the first report in the period, then 2, 3 …"
+    )
     segment: Segment = strawberry.field(description="The segment when the report was made.")
-    phase: Phase
-    status: TrafficLight
-    status_reason: str | None
-    risk_level: TrafficLight | None
-    main_risk_areas: str | None
-    planned_mitigations: str | None
-    implemented_mitigations: str | None
-    forecast_end: date | None
-    submitted_by: str
-    submitted_at: datetime
+    phase: Phase = strawberry.field(description="Phase (*fase*) when the report was made.")
+    status: TrafficLight = strawberry.field(
+        description="Overall status (*status*) as a traffic light."
+    )
+    status_reason: str | None = strawberry.field(
+        description="Why the status is not GREEN (*begrunnelse*)."
+    )
+    risk_level: TrafficLight | None = strawberry.field(
+        description="Overall risk level (*risikonivå*)."
+    )
+    main_risk_areas: str | None = strawberry.field(
+        description="The main areas of risk (*hovedrisikoområder*)."
+    )
+    planned_mitigations: str | None = strawberry.field(
+        description="Risk mitigations planned (*planlagte tiltak*)."
+    )
+    implemented_mitigations: str | None = strawberry.field(
+        description="Risk mitigations carried out (*gjennomførte tiltak*)."
+    )
+    forecast_end: date | None = strawberry.field(
+        description="Forecast end date given in the report."
+    )
+    submitted_by: str = strawberry.field(description="Name of the token that submitted it.")
+    submitted_at: datetime = strawberry.field(description="When it was submitted.")
     illustrative: bool = strawberry.field(
         description="True when the values are plausible demo data rather than published facts."
     )
@@ -196,19 +218,19 @@ class StatusReportRecord:
 
     @strawberry.field(
         description=(
-            "Annual operating and maintenance cost (drift og forvaltning) in NOK "
+            "Annual operating and maintenance cost (*drift og forvaltning*) in NOK "
             "(null for anonymous callers)."
         )
     )
     def annual_operating_cost_nok(self, info: Info) -> float | None:
         return self.economics.visible_to(info.context.viewer).annual_operating_cost_nok
 
-    @strawberry.field(description="Expected benefits, nytte (null for anonymous callers).")
+    @strawberry.field(description="Expected benefits (*nytte*; null for anonymous callers).")
     def benefits(self, info: Info) -> str | None:
         return self.economics.visible_to(info.context.viewer).benefits
 
     @strawberry.field(
-        description="Benefit prerequisites, nytteforutsetninger (null for anonymous callers)."
+        description="Benefit prerequisites (*nytteforutsetninger*; null for anonymous callers)."
     )
     def benefit_prerequisites(self, info: Info) -> str | None:
         return self.economics.visible_to(info.context.viewer).benefit_prerequisites
@@ -216,13 +238,23 @@ class StatusReportRecord:
 
 @strawberry.type
 class DependencyRecord:
-    supplier_code: str
-    dependant_code: str
-    criticality: Criticality
-    type: DependencyType
-    lag_days: int
-    needed_by: date | None
-    description: str | None
+    supplier_code: str = strawberry.field(
+        description="Code of the initiative or solution depended on."
+    )
+    dependant_code: str = strawberry.field(description="Code of the initiative that depends.")
+    criticality: Criticality = strawberry.field(
+        description="How much the dependant needs the supplier."
+    )
+    type: DependencyType = strawberry.field(description="How the dates are linked.")
+    lag_days: int = strawberry.field(
+        description="Days between the supplier's finish and the dependant's start or finish."
+    )
+    needed_by: date | None = strawberry.field(
+        description="The day the dependant needs the supplier's result."
+    )
+    description: str | None = strawberry.field(
+        description="What is needed, in the dependant's words."
+    )
     dependant_id: strawberry.Private[int]
     supplier_initiative_id: strawberry.Private[int | None]
     supplier_solution_id: strawberry.Private[int | None]
@@ -252,25 +284,35 @@ class DependencyRecord:
 
 @strawberry.type
 class InitiativeRecord:
-    code: str
-    name: str
-    purpose: str | None
-    kind: InitiativeKind
-    contact_person: str | None
-    segment: Segment | None
-    phase: Phase
-    state: LifecycleState
-    planned_start: date | None
-    planned_end: date | None
-    forecast_end: date | None
-    entry_criteria: EntryCriteria
+    code: str = strawberry.field(description="Stable human key, e.g. `PLL`.")
+    name: str = strawberry.field(description="Name of the initiative.")
+    purpose: str | None = strawberry.field(description="What the initiative is for (*formål*).")
+    kind: InitiativeKind = strawberry.field(description="Programme, project or other.")
+    contact_person: str | None = strawberry.field(
+        description="Who answers for it (*kontaktperson*)."
+    )
+    segment: Segment | None = strawberry.field(
+        description="Portfolio segment (*segment*); null until admitted."
+    )
+    phase: Phase = strawberry.field(description="Phase (*fase*) in the project model.")
+    state: LifecycleState = strawberry.field(description="Lifecycle state beside the phase.")
+    planned_start: date | None = strawberry.field(description="Planned start date.")
+    planned_end: date | None = strawberry.field(description="Planned end date.")
+    forecast_end: date | None = strawberry.field(
+        description="Forecast end date, when it differs from the plan."
+    )
+    entry_criteria: EntryCriteria = strawberry.field(
+        description="Its answers to the entry criteria (*inngangskriterier*)."
+    )
     illustrative_fields: list[str] = strawberry.field(
         description="Values that are plausible demo data rather than published facts."
     )
-    published_facts: list[str]
+    published_facts: list[str] = strawberry.field(
+        description="Values taken from the published portfolio overview."
+    )
     version: int = strawberry.field(description="Optimistic-concurrency version.")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was registered.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
     db_id: strawberry.Private[int]
     owner_id: strawberry.Private[int]
     main_goal_number: strawberry.Private[int | None]
@@ -312,17 +354,19 @@ class InitiativeRecord:
 
 @strawberry.type
 class CouncilDecisionRecord:
-    council: Council
-    meeting_code: str
-    meeting_date: date
-    meeting_title: str | None
-    kind: DecisionKind
-    summary: str
+    council: Council = strawberry.field(description="The council that decided.")
+    meeting_code: str = strawberry.field(description="Code of the meeting.")
+    meeting_date: date = strawberry.field(description="The day of the meeting.")
+    meeting_title: str | None = strawberry.field(
+        description="Title of the meeting, when it has one."
+    )
+    kind: DecisionKind = strawberry.field(description="Decision or reprioritisation.")
+    summary: str = strawberry.field(description="What was decided, and why.")
     new_segment: Segment | None = strawberry.field(description="Segment the decision set.")
     new_state: LifecycleState | None = strawberry.field(description="State the decision set.")
-    recorded_by: str
-    recorded_at: datetime
-    initiative_code: str
+    recorded_by: str = strawberry.field(description="Name of the token that recorded it.")
+    recorded_at: datetime = strawberry.field(description="When it was recorded.")
+    initiative_code: str = strawberry.field(description="Code of the initiative decided on.")
     initiative_id: strawberry.Private[int]
 
     @classmethod
@@ -349,8 +393,8 @@ class CouncilDecisionRecord:
 
 @strawberry.type
 class ChainNodeRecord:
-    code: str
-    kind: NodeKind
+    code: str = strawberry.field(description="Code of the initiative or solution reached.")
+    kind: NodeKind = strawberry.field(description="Initiative or solution.")
     depth: int = strawberry.field(description="Hops from the starting initiative.")
     path: list[str] = strawberry.field(
         description="Codes from the starting initiative to this node (fewest hops, then codes)."
@@ -363,9 +407,9 @@ class ChainNodeRecord:
 
 @strawberry.type
 class FoundationDependencyRecord:
-    depth: int
+    depth: int = strawberry.field(description="Hops from the initiative to the solution.")
     path: list[str] = strawberry.field(description="Codes from the initiative to the solution.")
-    solution_code: str
+    solution_code: str = strawberry.field(description="Code of the solution.")
 
     @classmethod
     def from_result(cls, item: graph.FoundationDependency) -> Self:
@@ -374,8 +418,8 @@ class FoundationDependencyRecord:
 
 @strawberry.type
 class PropagatedRiskRecord:
-    code: str
-    level: TrafficLight
+    code: str = strawberry.field(description="Code of the flagged initiative.")
+    level: TrafficLight = strawberry.field(description="The level it inherits: RED or YELLOW.")
     result: strawberry.Private[graph.PropagatedRisk]
 
     @strawberry.field(description="Codes of the sources, sorted.")
@@ -402,12 +446,14 @@ class PropagatedRiskRecord:
 
 @strawberry.type
 class ScheduleItemRecord:
-    code: str
-    earliest_start: date
-    earliest_finish: date
-    latest_start: date
-    latest_finish: date
-    total_float_days: int
+    code: str = strawberry.field(description="Code of the initiative.")
+    earliest_start: date = strawberry.field(description="Earliest start from the forward pass.")
+    earliest_finish: date = strawberry.field(description="Earliest finish from the forward pass.")
+    latest_start: date = strawberry.field(description="Latest start from the backward pass.")
+    latest_finish: date = strawberry.field(description="Latest finish from the backward pass.")
+    total_float_days: int = strawberry.field(
+        description="Latest finish minus earliest finish, in days (*slakk*)."
+    )
     critical: bool = strawberry.field(description="Zero total float.")
     near_critical: bool = strawberry.field(
         description=(

@@ -22,10 +22,10 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-@strawberry.type(description="Strategic goal of Nasjonal e-helsestrategi 2023–2030.")
+@strawberry.type(description="Strategic goal of *Nasjonal e-helsestrategi* 2023–2030.")
 class StrategicGoal(Node):
-    number: int
-    name: str
+    number: int = strawberry.field(description="Number of the goal (1–5).")
+    name: str = strawberry.field(description="Name of the goal, in Norwegian.")
 
     @strawberry.field(description="Global id.")
     def id(self) -> strawberry.ID:
@@ -39,8 +39,8 @@ class StrategicGoal(Node):
 
 @strawberry.type(description="UN Sustainable Development Goal named for the portfolio.")
 class SustainableDevelopmentGoal(Node):
-    number: int
-    name: str
+    number: int = strawberry.field(description="Number of the goal (3, 9, 10 or 17).")
+    name: str = strawberry.field(description="Name of the goal, in Norwegian.")
 
     @strawberry.field(description="Global id.")
     def id(self) -> strawberry.ID:
@@ -52,11 +52,13 @@ class SustainableDevelopmentGoal(Node):
         return cls(number=values["number"], name=values["name"])
 
 
-@strawberry.type(description="An organisation that owns initiatives or operates solutions.")
+@strawberry.type(
+    description="An organisation (*virksomhet*) that owns initiatives or operates solutions."
+)
 class Organisation(Node):
-    code: str
-    name: str
-    kind: OrganisationKind
+    code: str = strawberry.field(description="Stable key, e.g. `HDIR`.")
+    name: str = strawberry.field(description="Name of the organisation (*virksomhet*).")
+    kind: OrganisationKind = strawberry.field(description="Kind of organisation.")
 
     @strawberry.field(description="Global id.")
     def id(self) -> strawberry.ID:
@@ -68,13 +70,13 @@ class Organisation(Node):
         return cls(code=values["code"], name=values["name"], kind=values["kind"])
 
 
-@strawberry.type(description="A reporting round (rapporteringsrunde), e.g. «april 2026».")
+@strawberry.type(description="A reporting round (*rapporteringsrunde*), e.g. «april 2026».")
 class ReportingPeriod(Node):
-    code: str
-    name: str
-    opens: date
-    deadline: date
-    closed: bool
+    code: str = strawberry.field(description="Stable key, e.g. `2026-2`.")
+    name: str = strawberry.field(description="Name of the round, e.g. «april 2026».")
+    opens: date = strawberry.field(description="The day the round opens for reports.")
+    deadline: date = strawberry.field(description="The last day to report (*frist*).")
+    closed: bool = strawberry.field(description="Closed rounds are read-only.")
 
     @strawberry.field(description="Global id.")
     def id(self) -> strawberry.ID:
@@ -100,7 +102,7 @@ class EntryCriteria:
     coordination_or_strategy: bool | None = strawberry.field(
         description="2: it needs coordination across actors and/or is essential to the strategy."
     )
-    note: str | None
+    note: str | None = strawberry.field(description="Why the criteria hold (or not).")
 
     @strawberry.field(description="Both criteria hold.")
     def met(self) -> bool:
@@ -109,9 +111,13 @@ class EntryCriteria:
 
 @strawberry.type(description="An initiative's status and risk in one reporting period.")
 class StatusTrendPoint:
-    period: ReportingPeriod
-    status: TrafficLight | None
-    risk_level: TrafficLight | None
+    period: ReportingPeriod = strawberry.field(description="The reporting round.")
+    status: TrafficLight | None = strawberry.field(
+        description="Status in the round; null before the first report."
+    )
+    risk_level: TrafficLight | None = strawberry.field(
+        description="Risk level in the round; null before the first report."
+    )
     reported: bool = strawberry.field(
         description="False when the values are carried forward from an earlier period."
     )

@@ -9,6 +9,7 @@ import strawberry
 from app import summary
 from app.domain import TrafficLight
 from app.repository import Row
+from schema.arguments import PeriodArgument
 from schema.bounds import PORTFOLIO_LIST, FirstPortfolio, first_page
 from schema.context import Info
 from schema.reference_types import ReportingPeriod, StrategicGoal, SustainableDevelopmentGoal
@@ -19,46 +20,64 @@ from schema.types import Delivery, Initiative
 class Count:
     key: str = strawberry.field(description="The value, e.g. `RED`, or `NONE` for no report.")
     label: str = strawberry.field(description="Norwegian label of the value.")
-    count: int
+    count: int = strawberry.field(description="How many initiatives have the value.")
 
 
 @strawberry.type(description="An initiative whose status moved since the previous period.")
 class StatusChange:
-    initiative: Initiative
-    previous_status: TrafficLight | None
-    status: TrafficLight | None
+    initiative: Initiative = strawberry.field(description="The initiative.")
+    previous_status: TrafficLight | None = strawberry.field(
+        description="Its status in the previous round."
+    )
+    status: TrafficLight | None = strawberry.field(description="Its status in this round.")
 
 
 @strawberry.type(description="How many admitted initiatives serve a strategy goal.")
 class GoalCoverage:
-    goal: StrategicGoal
-    main_goal_count: int
-    supporting_goal_count: int
+    goal: StrategicGoal = strawberry.field(description="The strategy goal.")
+    main_goal_count: int = strawberry.field(
+        description="Admitted initiatives with it as their main goal."
+    )
+    supporting_goal_count: int = strawberry.field(
+        description="Admitted initiatives with it as a supporting goal."
+    )
 
 
 @strawberry.type(description="How many admitted initiatives name a sustainable development goal.")
 class SdgCoverage:
-    goal: SustainableDevelopmentGoal
-    initiative_count: int
+    goal: SustainableDevelopmentGoal = strawberry.field(
+        description="The sustainable development goal."
+    )
+    initiative_count: int = strawberry.field(description="Admitted initiatives that name it.")
 
 
-@strawberry.type(description="The state of the portfolio in a reporting round (porteføljerapport).")
+@strawberry.type(
+    description="The state of the portfolio in a reporting round (*porteføljerapport*)."
+)
 class PortfolioSummary:
-    period: ReportingPeriod
-    previous_period: ReportingPeriod | None
+    period: ReportingPeriod = strawberry.field(description="The reporting round summarised.")
+    previous_period: ReportingPeriod | None = strawberry.field(
+        description="The round before it, compared with."
+    )
     initiative_count: int = strawberry.field(description="Admitted initiatives.")
-    by_status: list[Count]
-    by_risk: list[Count]
-    by_segment: list[Count]
-    by_phase: list[Count]
-    by_owner: list[Count]
+    by_status: list[Count] = strawberry.field(description="Admitted initiatives by status.")
+    by_risk: list[Count] = strawberry.field(description="Admitted initiatives by risk level.")
+    by_segment: list[Count] = strawberry.field(description="Admitted initiatives by segment.")
+    by_phase: list[Count] = strawberry.field(description="Admitted initiatives by phase.")
+    by_owner: list[Count] = strawberry.field(
+        description="Admitted initiatives by owner (*tiltakseier*)."
+    )
     deliveries_due_before: date = strawberry.field(
         description=(
             f"The next period's opening, or {summary.DEFAULT_ROUND_DAYS} days after the deadline."
         )
     )
-    goal_coverage: list[GoalCoverage]
-    sdg_coverage: list[SdgCoverage]
+    goal_coverage: list[GoalCoverage] = strawberry.field(
+        description="How many initiatives serve each strategy goal."
+    )
+    sdg_coverage: list[SdgCoverage] = strawberry.field(
+        description="How many initiatives name each sustainable development goal."
+    )
     found: strawberry.Private[summary.RoundSummary]
 
     @strawberry.field(description="ACTIVE or PAUSED initiatives with no report in this period.")
@@ -170,7 +189,7 @@ class RoundSummaryQuery:
         description="The round summary of a period (default: current) for the portfolio report."
     )
     async def portfolio_summary(
-        self, info: Info, period: str | None = None
+        self, info: Info, period: PeriodArgument = None
     ) -> PortfolioSummary | None:
         chosen = await info.context.resolve_period(period)
         if chosen is None:

@@ -24,7 +24,7 @@ from schema import analysis_resolvers as analysis
 from schema import portfolio_resolvers as portfolio
 from schema import prefetch
 from schema import status_resolvers as statuses
-from schema.arguments import IncludeRiskArgument, MaxDepthArgument, NodeKind, PeriodArgument
+from schema.arguments import IncludeRiskArgument, KindArgument, MaxDepthArgument, PeriodArgument
 from schema.bounds import (
     NEIGHBOUR_LIST,
     PATH_LIST,
@@ -64,7 +64,9 @@ from schema.relay import Node
 shared = portfolio.shared
 
 
-@strawberry.type(description="A national e-health solution or a component of the foundation.")
+@strawberry.type(
+    description="A national e-health solution or a component of the common foundation (*grunnmur*)."
+)
 class Solution(SolutionRecord, Node):
     operator: Organisation = strawberry.field(
         resolver=portfolio.operator, description="The organisation that runs the solution."
@@ -95,36 +97,40 @@ async def _initiative_by_id(info: Info, initiative_id: int) -> Initiative:
     return Initiative.from_row(row)
 
 
-@strawberry.type(description="A delivery (leveranse) of an initiative.")
+@strawberry.type(description="A delivery (*leveranse*) of an initiative.")
 class Delivery(DeliveryRecord, Node):
-    @strawberry.field
+    @strawberry.field(description="The initiative that delivers it.")
     async def initiative(self, info: Info) -> Initiative:
         return await _initiative_by_id(info, self.initiative_id)
 
 
-@strawberry.type(description="A risk registered by an initiative.")
+@strawberry.type(description="A risk (*risiko*) registered by an initiative.")
 class Risk(RiskRecord, Node):
-    @strawberry.field
+    @strawberry.field(description="The initiative that carries it.")
     async def initiative(self, info: Info) -> Initiative:
         return await _initiative_by_id(info, self.initiative_id)
 
 
-@strawberry.type(description="One revision of an initiative's status report for a period.")
+@strawberry.type(
+    description="One revision of an initiative's status report (*statusrapport*) for a period."
+)
 class StatusReport(StatusReportRecord, Node):
-    @strawberry.field(graphql_type=ReportingPeriod)
+    @strawberry.field(
+        description="The reporting round (*rapporteringsrunde*).", graphql_type=ReportingPeriod
+    )
     def period(self, info: Info) -> MaybeAwaitable[ReportingPeriod]:
         loaders = info.context.loaders
         build = partial(shared, loaders, ReportingPeriod.from_row)
         return resolve_loaded(loaders.period_by_id, self.period_id, build)
 
-    @strawberry.field
+    @strawberry.field(description="The initiative reported on.")
     async def initiative(self, info: Info) -> Initiative:
         return await _initiative_by_id(info, self.initiative_id)
 
 
 @strawberry.type(description="A council's decision or reprioritisation on an initiative.")
 class CouncilDecision(CouncilDecisionRecord):
-    @strawberry.field
+    @strawberry.field(description="The initiative decided on.")
     async def initiative(self, info: Info) -> Initiative:
         return await _initiative_by_id(info, self.initiative_id)
 
@@ -146,7 +152,7 @@ class Dependency(DependencyRecord, Node):
     )
     slack_days: int | None = strawberry.field(
         resolver=analysis.slack_days,
-        description="neededBy minus the supplier date, in days (negative: late).",
+        description="The neededBy date minus the supplier date, in days (negative: late).",
     )
     supplier_date: date | None = strawberry.field(
         resolver=analysis.supplier_date,
@@ -179,11 +185,11 @@ class Dependency(DependencyRecord, Node):
         return Delivery.from_row(row) if row is not None else None
 
 
-@strawberry.type(description="A digitalisation initiative (tiltak) in the national portfolio.")
+@strawberry.type(description="A digitalisation initiative (*tiltak*) in the national portfolio.")
 class Initiative(InitiativeRecord, Node):
     owner = strawberry.field(
         resolver=portfolio.owner,
-        description="The owning organisation (tiltakseier).",
+        description="The owning organisation (*tiltakseier*).",
         graphql_type=Organisation,
         metadata=prefetched(prefetch.owners),
     )
@@ -334,7 +340,7 @@ class Initiative(InitiativeRecord, Node):
         self,
         info: Info,
         max_depth: MaxDepthArgument = None,
-        kind: NodeKind | None = None,
+        kind: KindArgument = None,
         first: FirstPortfolio = PORTFOLIO_LIST.default,
     ) -> list[ChainNode]:
         direction = graph.Direction.UPSTREAM
@@ -353,7 +359,7 @@ class Initiative(InitiativeRecord, Node):
         self,
         info: Info,
         max_depth: MaxDepthArgument = None,
-        kind: NodeKind | None = None,
+        kind: KindArgument = None,
         first: FirstPortfolio = PORTFOLIO_LIST.default,
     ) -> list[ChainNode]:
         direction = graph.Direction.DOWNSTREAM
@@ -458,7 +464,7 @@ class ChainNode(ChainNodeRecord):
 
 @strawberry.type(description="A national solution an initiative depends on, at some depth.")
 class FoundationDependency(FoundationDependencyRecord):
-    @strawberry.field
+    @strawberry.field(description="The national solution (part of the *grunnmur*).")
     async def solution(self, info: Info) -> Solution:
         row = await info.context.loaders.solution_by_code.load(self.solution_code)
         assert row is not None, self.solution_code  # the graph is built from the same rows
@@ -467,7 +473,7 @@ class FoundationDependency(FoundationDependencyRecord):
 
 @strawberry.type(description="Red status an initiative inherits from red sources upstream.")
 class PropagatedRisk(PropagatedRiskRecord):
-    @strawberry.field
+    @strawberry.field(description="The flagged initiative.")
     async def initiative(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)
 
@@ -478,6 +484,6 @@ class PropagatedRisk(PropagatedRiskRecord):
 
 @strawberry.type(description="An activity's dates from the critical path method.")
 class ScheduleItem(ScheduleItemRecord):
-    @strawberry.field
+    @strawberry.field(description="The initiative.")
     async def initiative(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)

@@ -13,10 +13,14 @@ from schema.reference_types import Organisation
 @strawberry.type(description="Who the caller is and what it may do.")
 class Viewer:
     role: Role | None = strawberry.field(description="Null for anonymous callers.")
-    name: str
+    name: str = strawberry.field(description="Name of the token; `anonymous` without one.")
     can_write: bool = strawberry.field(description="May call mutations (within its organisation).")
-    can_read_economics: bool
-    can_read_audit: bool
+    can_read_economics: bool = strawberry.field(
+        description="May read investment, operating cost and benefits."
+    )
+    can_read_audit: bool = strawberry.field(
+        description="May read the audit log (portfolio office)."
+    )
     organisation_code: strawberry.Private[str | None]
 
     @strawberry.field(description="The organisation a REPORTER writes for.")
