@@ -2,8 +2,9 @@
 
 Each type is its record (``schema/records.py``: columns and the fields that read only
 the object) plus the fields that reach other objects. Resolvers answering with values or
-reference data are functions of ``schema/portfolio_resolvers.py`` and
-``schema/analysis_resolvers.py``, named beside their fields; fields answering with the
+reference data are functions of ``schema/portfolio_resolvers.py``,
+``schema/status_resolvers.py`` and ``schema/analysis_resolvers.py``, named beside their
+fields, and so are the prefetches of ``schema/prefetch.py``; fields answering with the
 types of this module build them here from what the loaders or the analysis return.
 These types refer to one another, so they live together; every type module above this
 one (analysis results, graph views, summaries, payloads) only refers down to it.
