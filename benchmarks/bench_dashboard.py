@@ -9,7 +9,7 @@ sequential requests on one keep-alive connection:
   with orjson (``benchmarks/floor_app.py``), no GraphQL;
 - **PostGraphile** 4 over the same PostgreSQL tables (PostgreSQL only), with the
   equivalent nested selection; node counts are checked against the service;
-- **no loaders**: the service with every DataLoader unbatched (``benchmarks/noloader_app.py``),
+- **no loaders**: the service with every data loader unbatched (``benchmarks/noloader_app.py``),
   sampled on the first pages only because it is slow by design.
 
 *Cold* is the first pass over all pages right after the server started and the data

@@ -1,246 +1,50 @@
-"""GraphQL face of the dependency analysis: chains, propagation, schedule, impact, views.
+"""Portfolio-wide analysis queries: propagation, critical path, impact, ranking, views.
 
 The analysis itself lives in ``graph/`` and is cached per data version by
-:mod:`app.analysis`; resolvers here look results up by code and load the objects they
-name through the request's data loaders. The result types are in
-:mod:`schema.analysis_types`.
+:mod:`app.analysis`; the fields of single initiatives and dependencies are resolved in
+:mod:`schema.analysis_resolvers`. The result types are in :mod:`schema.analysis_types`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 import graph
 from app import repository
 from app.analysis import run_cancellable
+from schema.analysis_resolvers import cycle_error
 from schema.analysis_types import (
-    MAX_SLIP_DAYS,
-    ChainNode,
     CriticalPath,
     CriticalPathResult,
-    DependencyRef,
-    Direction,
-    FoundationDependency,
     Impact,
     ImpactResult,
-    IncludeRiskArgument,
     KeyInitiative,
-    MaxDepthArgument,
-    NodeKind,
     NotScheduledError,
-    PeriodArgument,
-    PropagatedRisk,
     RiskPropagation,
-    ScheduleItem,
+)
+from schema.arguments import (
+    MAX_SLIP_DAYS,
+    Direction,
+    IncludeRiskArgument,
+    MaxDepthArgument,
+    PeriodArgument,
     check_max_depth,
 )
-from schema.bounds import (
-    KEY_INITIATIVES,
-    NEIGHBOUR_LIST,
-    PORTFOLIO_LIST,
-    FirstNeighbour,
-    FirstPortfolio,
-    check_first,
-)
+from schema.bounds import KEY_INITIATIVES, PORTFOLIO_LIST, FirstPortfolio, check_first
 from schema.context import Info
 from schema.error_types import DependencyCycleError, NotFoundError
 from schema.errors import UserInputError
 from schema.graph_view_types import DependencyGraph
+from schema.types import Dependency
 
-if TYPE_CHECKING:
-    pass
-
-
-# --- fields on Initiative and Dependency --------------------------------------------------
-
-
-@strawberry.type
-class InitiativeAnalysis:
-    """Analysis fields of ``Initiative`` (mixed into it)."""
-
-    code: str
-
-    async def _chain(
-        self,
-        info: Info,
-        direction: graph.Direction,
-        max_depth: int | None,
-        kind: NodeKind | None,
-    ) -> Sequence[graph.ChainNode]:
-        check_max_depth(max_depth)
-        analysis = await info.context.analysis()
-        if self.code not in analysis.graph:
-            return ()
-        walk = graph.upstream if direction == graph.Direction.UPSTREAM else graph.downstream
-        # One walk serves the list and its count field; the chain builds paths only for
-        # the nodes a page takes from it.
-        return await info.context.remember(
-            ("chain", direction, self.code, max_depth, kind),
-            lambda: run_cancellable(
-                walk, analysis.graph, self.code, max_depth=max_depth, kind=kind
-            ),
-        )
-
-    async def _chain_page(
-        self,
-        info: Info,
-        direction: graph.Direction,
-        max_depth: int | None,
-        kind: NodeKind | None,
-        first: int,
-    ) -> list[ChainNode]:
-        check_first(first, PORTFOLIO_LIST)  # before the walk, which a bad page need not cost
-        chain = await self._chain(info, direction, max_depth, kind)
-        return [ChainNode.from_result(node) for node in chain[:first]]
-
-    @strawberry.field(
-        description="What this initiative depends on, transitively: nearest first, then by code."
-    )
-    async def upstream(
-        self,
-        info: Info,
-        max_depth: MaxDepthArgument = None,
-        kind: NodeKind | None = None,
-        first: FirstPortfolio = PORTFOLIO_LIST.default,
-    ) -> list[ChainNode]:
-        return await self._chain_page(info, graph.Direction.UPSTREAM, max_depth, kind, first)
-
-    @strawberry.field(description="How many nodes `upstream` reaches with the same arguments.")
-    async def upstream_count(
-        self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
-    ) -> int:
-        return len(await self._chain(info, graph.Direction.UPSTREAM, max_depth, kind))
-
-    @strawberry.field(
-        description="Who waits for this initiative, transitively: nearest first, then by code."
-    )
-    async def downstream(
-        self,
-        info: Info,
-        max_depth: MaxDepthArgument = None,
-        kind: NodeKind | None = None,
-        first: FirstPortfolio = PORTFOLIO_LIST.default,
-    ) -> list[ChainNode]:
-        return await self._chain_page(info, graph.Direction.DOWNSTREAM, max_depth, kind, first)
-
-    @strawberry.field(description="How many nodes `downstream` reaches with the same arguments.")
-    async def downstream_count(
-        self, info: Info, max_depth: MaxDepthArgument = None, kind: NodeKind | None = None
-    ) -> int:
-        return len(await self._chain(info, graph.Direction.DOWNSTREAM, max_depth, kind))
-
-    async def _foundation(self, info: Info) -> Sequence[graph.FoundationDependency]:
-        analysis = await info.context.analysis()
-        if self.code not in analysis.graph:
-            return ()
-        return await info.context.remember(
-            ("foundation", self.code),
-            lambda: run_cancellable(graph.foundation_dependencies, analysis.graph, self.code),
-        )
-
-    @strawberry.field(description="Every national solution reachable upstream, with the path.")
-    async def foundation_dependencies(
-        self, info: Info, first: FirstNeighbour = NEIGHBOUR_LIST.default
-    ) -> list[FoundationDependency]:
-        check_first(first, NEIGHBOUR_LIST)
-        found = await self._foundation(info)
-        return [
-            FoundationDependency(
-                depth=item.depth, path=list(item.path), solution_code=item.solution
-            )
-            for item in found[:first]
-        ]
-
-    @strawberry.field(description="How many national solutions are reachable upstream.")
-    async def foundation_dependency_count(self, info: Info) -> int:
-        return len(await self._foundation(info))
-
-    @strawberry.field(
-        description="Red status inherited from upstream in the period; null when none reaches."
-    )
-    async def propagated_risk(
-        self,
-        info: Info,
-        period: PeriodArgument = None,
-        include_risk_level: IncludeRiskArgument = False,
-    ) -> PropagatedRisk | None:
-        propagation = await analysis_propagation(info, period, include_risk_level)
-        result = propagation.get(self.code)
-        return PropagatedRisk.from_result(result) if result is not None else None
-
-    @strawberry.field(description="Dates from the critical path method; null when undated.")
-    async def schedule(self, info: Info) -> ScheduleItem | None:
-        analysis = await info.context.analysis()
-        try:
-            item = (await analysis.schedule()).items.get(self.code)
-        except graph.DependencyCycle:
-            return None
-        return ScheduleItem.from_result(item) if item is not None else None
-
-    @strawberry.field(description="How many initiatives depend on this one, transitively.")
-    async def transitive_dependant_count(self, info: Info) -> int:
-        analysis = await info.context.analysis()
-        return (await analysis.transitive_dependant_counts()).get(self.code, 0)
-
-
-@strawberry.type
-class DependencyAnalysis:
-    """Lateness fields of ``Dependency`` (mixed into it)."""
-
-    supplier_code: str
-    dependant_code: str
-
-    async def _slack(self, info: Info) -> graph.Slack | None:
-        analysis = await info.context.analysis()
-        return (await analysis.slack()).get((self.supplier_code, self.dependant_code))
-
-    @strawberry.field(
-        description=(
-            "Supplier date after neededBy; null without a neededBy or a supplier date, or"
-            " when the supplier date depends on a dependency cycle."
-        )
-    )
-    async def is_late(self, info: Info) -> bool | None:
-        slack = await self._slack(info)
-        return slack.is_late if slack is not None else None
-
-    @strawberry.field(description="neededBy minus the supplier date, in days (negative: late).")
-    async def slack_days(self, info: Info) -> int | None:
-        slack = await self._slack(info)
-        return slack.slack_days if slack is not None else None
-
-    @strawberry.field(
-        description="The supplier delivery's forecast, else the supplier's scheduled finish."
-    )
-    async def supplier_date(self, info: Info) -> date | None:
-        slack = await self._slack(info)
-        return slack.supplier_date if slack is not None else None
-
-
-async def analysis_propagation(
-    info: Info, period: str | None, include_risk_level: bool
-) -> dict[str, graph.PropagatedRisk]:
-    chosen = await info.context.resolve_period(period)
-    analysis = await info.context.analysis()
-    return await analysis.propagation(
-        info.context.read,
-        chosen.opens if chosen is not None else None,
-        include_risk_level=include_risk_level,
-    )
-
-
-def _cycle_error(cycle: graph.DependencyCycle) -> DependencyCycleError:
-    return DependencyCycleError(
-        message="The dependencies contain a cycle: " + " → ".join(cycle.cycle),
-        cycle=list(cycle.cycle),
-    )
-
-
-# --- queries ---------------------------------------------------------------------------------
+SlipDays = Annotated[
+    int,
+    strawberry.argument(
+        description="Days to slip (negative: earlier), at most {MAX_SLIP_DAYS} either way."
+    ),
+]
 
 
 @strawberry.type
@@ -292,7 +96,7 @@ class AnalysisQuery:
             schedule = await analysis.schedule()
             found = await analysis.critical_set()
         except graph.DependencyCycle as cycle:
-            return _cycle_error(cycle)
+            return cycle_error(cycle)
         if schedule.finish is None:
             return None
         near = (
@@ -315,11 +119,21 @@ class AnalysisQuery:
         )
 
     @strawberry.field(description="What slipping an initiative's end by N days would move.")
-    async def impact(self, info: Info, code: str, slip_days: int) -> ImpactResult:
+    async def impact(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="Code of the initiative to slip.")],
+        slip_days: SlipDays,
+    ) -> ImpactResult:
         return await _impact(info, slip_days, code=code)
 
     @strawberry.field(description="What slipping a delivery's forecast by N days would move.")
-    async def delivery_impact(self, info: Info, code: str, slip_days: int) -> ImpactResult:
+    async def delivery_impact(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="Code of the delivery to slip.")],
+        slip_days: SlipDays,
+    ) -> ImpactResult:
         return await _impact(info, slip_days, delivery=code)
 
     @strawberry.field(description="Initiatives ranked by transitive dependants, then betweenness.")
@@ -365,9 +179,7 @@ class AnalysisQuery:
     )
     async def late_dependencies(
         self, info: Info, first: FirstPortfolio = PORTFOLIO_LIST.default
-    ) -> list[DependencyRef]:
-        from schema.types import Dependency
-
+    ) -> list[Dependency]:
         check_first(first, PORTFOLIO_LIST)
         analysis = await info.context.analysis()
         late = sorted(key for key, slack in (await analysis.slack()).items() if slack.is_late)[
@@ -409,7 +221,10 @@ class AnalysisQuery:
             str | None,
             strawberry.argument(name="root", description="Initiative or solution code."),
         ] = None,
-        direction: Direction = graph.Direction.BOTH,
+        direction: Annotated[
+            Direction,
+            strawberry.argument(description="Which way to follow dependencies from `root`."),
+        ] = graph.Direction.BOTH,
         max_depth: MaxDepthArgument = None,
         period: PeriodArgument = None,
         include_risk_level: IncludeRiskArgument = False,
@@ -469,7 +284,7 @@ async def _impact(
             message=f"{subject!r} has no dates, so a slip cannot be scheduled.", code=subject
         )
     except graph.DependencyCycle as cycle:
-        return _cycle_error(cycle)
+        return cycle_error(cycle)
     return Impact(
         code=subject,
         slip_days=slip_days,

@@ -1,10 +1,10 @@
-"""Result types of the dependency analysis, each loading the objects it names by code."""
+"""Result types of the portfolio-wide analysis queries, each naming what it found by code."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -18,172 +18,41 @@ from schema.bounds import (
     first_page,
 )
 from schema.context import Info
-from schema.enums import TrafficLight
 from schema.error_types import DependencyCycleError, Error, NotFoundError
-from schema.errors import UserInputError
-
-if TYPE_CHECKING:
-    from schema.types import Dependency, Initiative, ReportingPeriod, Solution
-
-InitiativeRef = Annotated["Initiative", strawberry.lazy("schema.types")]
-SolutionRef = Annotated["Solution", strawberry.lazy("schema.types")]
-DependencyRef = Annotated["Dependency", strawberry.lazy("schema.types")]
-ReportingPeriodRef = Annotated["ReportingPeriod", strawberry.lazy("schema.types")]
-PortfolioNode = Annotated[
-    InitiativeRef | SolutionRef,
-    strawberry.union("PortfolioNode", description="A node of the dependency graph."),
-]
-
-NodeKind = graph.NodeKind
-Direction = graph.Direction
-ExportFormat = graph.ExportFormat
-strawberry.enum(NodeKind, description="Initiative or solution.")
-strawberry.enum(Direction, description="Which way to follow dependencies.")
-strawberry.enum(ExportFormat, description="Text format of a graph export.")
-
-MAX_SLIP_DAYS = 3650
-
-PeriodArgument = Annotated[
-    str | None,
-    strawberry.argument(description="Reporting period code; default: the current period."),
-]
-IncludeRiskArgument = Annotated[
-    bool,
-    strawberry.argument(description="Also count initiatives whose risk level is RED as sources."),
-]
-MaxDepthArgument = Annotated[
-    int | None, strawberry.argument(description="Follow at most this many hops.")
-]
-
-
-def level_of(level: graph.Level) -> TrafficLight:
-    return TrafficLight(level.value)
-
-
-def check_max_depth(max_depth: int | None) -> None:
-    if max_depth is not None and max_depth < 1:
-        raise UserInputError(f"maxDepth must be at least 1; got {max_depth}.", argument="maxDepth")
-
-
-async def load_initiative(info: Info, code: str) -> Initiative:
-    """The initiative with ``code``, which the analysis guarantees exists."""
-    from schema.types import Initiative
-
-    row = await info.context.loaders.initiative_by_code.load(code)
-    assert row is not None, code  # the graph is built from the same rows
-    return Initiative.from_row(row)
-
-
-async def load_initiatives(info: Info, codes: Sequence[str]) -> list[Initiative]:
-    """The initiatives with ``codes``, in order, in one batch."""
-    from schema.types import Initiative
-
-    rows = await info.context.loaders.initiative_by_code.load_many(list(codes))
-    found = [row for row in rows if row is not None]
-    assert len(found) == len(rows), codes  # the graph is built from the same rows
-    return [Initiative.from_row(row) for row in found]
-
-
-async def load_node(info: Info, code: str) -> Initiative | Solution:
-    """The initiative or solution with ``code``."""
-    from schema.types import Solution
-
-    solution = await info.context.loaders.solution_by_code.load(code)
-    if solution is not None:
-        return Solution.from_row(solution)
-    return await load_initiative(info, code)
-
-
-# --- result types --------------------------------------------------------------------------
-
-
-@strawberry.type(description="A node reached along dependencies, with one shortest path.")
-class ChainNode:
-    code: str
-    kind: NodeKind
-    depth: int = strawberry.field(description="Hops from the starting initiative.")
-    path: list[str] = strawberry.field(
-        description="Codes from the starting initiative to this node (fewest hops, then codes)."
-    )
-
-    @strawberry.field(description="The initiative or solution reached.")
-    async def node(self, info: Info) -> PortfolioNode:
-        return await load_node(info, self.code)
-
-    @classmethod
-    def from_result(cls, result: graph.ChainNode) -> ChainNode:
-        return cls(code=result.code, kind=result.kind, depth=result.depth, path=list(result.path))
-
-
-@strawberry.type(description="A national solution an initiative depends on, at some depth.")
-class FoundationDependency:
-    depth: int
-    path: list[str] = strawberry.field(description="Codes from the initiative to the solution.")
-    solution_code: str
-
-    @strawberry.field
-    async def solution(self, info: Info) -> SolutionRef:
-        node = await load_node(info, self.solution_code)
-        return node  # type: ignore[return-value]
-
-
-@strawberry.type(description="Red status an initiative inherits from red sources upstream.")
-class PropagatedRisk:
-    code: str
-    level: TrafficLight
-    result: strawberry.Private[graph.PropagatedRisk]
-
-    @strawberry.field(description="Codes of the sources, sorted.")
-    def source_codes(self, first: FirstPath = PATH_LIST.default) -> list[str]:
-        return list(first_page(self.result.sources, first, PATH_LIST))
-
-    @strawberry.field(description="How many red initiatives reach this one at `level`.")
-    def source_count(self) -> int:
-        return len(self.result.sources)
-
-    @strawberry.field(
-        description="One path per source (same order), from the source to the initiative."
-    )
-    def paths(self, first: FirstPath = PATH_LIST.default) -> list[list[str]]:
-        # Only the paths of the page are worked out: each one is a search.
-        return [list(path) for path in self.result.first_paths(check_first(first, PATH_LIST))]
-
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-    @strawberry.field(description="The red initiatives that reach this one at `level`.")
-    async def sources(
-        self, info: Info, first: FirstPath = PATH_LIST.default
-    ) -> list[InitiativeRef]:
-        return await load_initiatives(info, first_page(self.result.sources, first, PATH_LIST))
-
-    @classmethod
-    def from_result(cls, result: graph.PropagatedRisk) -> PropagatedRisk:
-        # Paths are built only when a client selects them: at 10,000 initiatives they
-        # run to millions of codes.
-        return cls(code=result.code, level=level_of(result.level), result=result)
+from schema.types import (
+    Initiative,
+    PortfolioNode,
+    PropagatedRisk,
+    ScheduleItem,
+    load_initiative,
+    load_initiatives,
+    load_node,
+)
 
 
 @strawberry.type(description="How far one red source reaches.")
 class SourceReach:
-    code: str
+    code: str = strawberry.field(description="Code of the red source.")
     red: int = strawberry.field(description="Initiatives it flags RED.")
     yellow: int = strawberry.field(description="Initiatives it flags YELLOW (and no source RED).")
 
-    @strawberry.field
+    @strawberry.field(description="Initiatives it flags, RED and YELLOW.")
     def total(self) -> int:
         return self.red + self.yellow
 
-    @strawberry.field
-    async def source(self, info: Info) -> InitiativeRef:
+    @strawberry.field(description="The red source initiative.")
+    async def source(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)
 
 
 @strawberry.type(description="Every initiative flagged by red-status propagation in a period.")
 class RiskPropagation:
-    include_risk_level: bool
-    period_code: str | None
+    include_risk_level: bool = strawberry.field(
+        description="Initiatives with a RED risk level counted as sources too."
+    )
+    period_code: str | None = strawberry.field(
+        description="The period whose statuses were used; null without periods."
+    )
     flagged_results: strawberry.Private[Sequence[graph.PropagatedRisk]]
     reach_results: strawberry.Private[Sequence[graph.SourceReach]]
 
@@ -210,45 +79,13 @@ class RiskPropagation:
         return len(self.reach_results)
 
 
-@strawberry.type(description="An activity's dates from the critical path method.")
-class ScheduleItem:
-    code: str
-    earliest_start: date
-    earliest_finish: date
-    latest_start: date
-    latest_finish: date
-    total_float_days: int
-    critical: bool = strawberry.field(description="Zero total float.")
-    near_critical: bool = strawberry.field(
-        description=(
-            "Total float positive and at most criticalPath's nearCriticalDays (always false"
-            " elsewhere)."
-        )
-    )
-
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
-        return await load_initiative(info, self.code)
-
-    @classmethod
-    def from_result(cls, item: graph.ScheduleItem, *, near_critical: bool = False) -> ScheduleItem:
-        return cls(
-            code=item.code,
-            earliest_start=item.earliest_start,
-            earliest_finish=item.earliest_finish,
-            latest_start=item.latest_start,
-            latest_finish=item.latest_finish,
-            total_float_days=item.total_float_days,
-            critical=item.critical,
-            near_critical=near_critical,
-        )
-
-
 @strawberry.type(
     description="The portfolio schedule's critical set: zero-float activities and chains."
 )
 class CriticalPath:
-    chain_codes: list[str]
+    chain_codes: list[str] = strawberry.field(
+        description="Codes of the first chain (the initiatives of `chain`)."
+    )
     finish: date = strawberry.field(
         description=(
             "The portfolio finish: the latest earliest finish of any activity or relay point"
@@ -315,44 +152,52 @@ class CriticalPath:
         return len(self.found_chains)
 
     @strawberry.field(description="The first of `chains`, as initiatives.")
-    async def chain(self, info: Info) -> list[InitiativeRef]:
+    async def chain(self, info: Info) -> list[Initiative]:
         return await load_initiatives(info, self.chain_codes)
 
 
 @strawberry.type(description="The initiative has no dates, so it has no place in the schedule.")
 class NotScheduledError(Error):
-    code: str
+    code: str = strawberry.field(description="Code of the initiative without dates.")
 
 
 CriticalPathResult = Annotated[
-    CriticalPath | DependencyCycleError, strawberry.union("CriticalPathResult")
+    CriticalPath | DependencyCycleError,
+    strawberry.union(
+        "CriticalPathResult",
+        description="The critical path, or the cycle that prevents scheduling.",
+    ),
 ]
 
 
 @strawberry.type(description="An initiative whose earliest finish moves under a slip.")
 class MovedInitiative:
-    code: str
+    code: str = strawberry.field(description="Code of the initiative.")
     days: int = strawberry.field(description="Days later (negative: earlier).")
-    new_finish: date
+    new_finish: date = strawberry.field(description="Its earliest finish after the slip.")
 
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
+    @strawberry.field(description="The initiative.")
+    async def initiative(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)
 
 
 @strawberry.type(description="A dependency whose supplier date passes its needed-by date.")
 class LateDependency:
-    supplier_code: str
-    dependant_code: str
+    supplier_code: str = strawberry.field(
+        description="Code of the initiative or solution depended on."
+    )
+    dependant_code: str = strawberry.field(description="Code of the initiative that depends.")
     slack_days: int = strawberry.field(description="Needed-by minus supplier date (negative).")
-    supplier_date: date
-    needed_by: date
+    supplier_date: date = strawberry.field(description="The supplier's date after the slip.")
+    needed_by: date = strawberry.field(
+        description="The day the dependant needs the supplier's result."
+    )
 
-    @strawberry.field
-    async def dependant(self, info: Info) -> InitiativeRef:
+    @strawberry.field(description="The initiative that depends.")
+    async def dependant(self, info: Info) -> Initiative:
         return await load_initiative(info, self.dependant_code)
 
-    @strawberry.field
+    @strawberry.field(description="The initiative or solution depended on.")
     async def supplier(self, info: Info) -> PortfolioNode:
         return await load_node(info, self.supplier_code)
 
@@ -360,9 +205,15 @@ class LateDependency:
 @strawberry.type(description="What a slip would do, computed without saving anything.")
 class Impact:
     code: str = strawberry.field(description="The initiative or delivery slipped.")
-    slip_days: int
-    finish_before: date | None
-    finish_after: date | None
+    slip_days: int = strawberry.field(
+        description="Days the initiative or delivery was slipped (negative: earlier)."
+    )
+    finish_before: date | None = strawberry.field(
+        description="The portfolio's finish before the slip."
+    )
+    finish_after: date | None = strawberry.field(
+        description="The portfolio's finish after the slip."
+    )
     moved_results: strawberry.Private[Sequence[graph.MovedInitiative]] = ()
     newly_late_results: strawberry.Private[Sequence[graph.LateDependency]] = ()
 
@@ -403,17 +254,23 @@ class Impact:
 
 ImpactResult = Annotated[
     Impact | NotFoundError | NotScheduledError | DependencyCycleError,
-    strawberry.union("ImpactResult"),
+    strawberry.union(
+        "ImpactResult", description="What a slip would move, or why it cannot be worked out."
+    ),
 ]
 
 
 @strawberry.type(description="An initiative ranked by how much of the portfolio waits for it.")
 class KeyInitiative:
-    rank: int
-    code: str
-    transitive_dependants: int
-    betweenness: float
+    rank: int = strawberry.field(description="Position in the ranking, from 1.")
+    code: str = strawberry.field(description="Code of the initiative.")
+    transitive_dependants: int = strawberry.field(
+        description="How many initiatives depend on it, transitively."
+    )
+    betweenness: float = strawberry.field(
+        description="Betweenness centrality in the dependency graph (0–1)."
+    )
 
-    @strawberry.field
-    async def initiative(self, info: Info) -> InitiativeRef:
+    @strawberry.field(description="The initiative.")
+    async def initiative(self, info: Info) -> Initiative:
         return await load_initiative(info, self.code)

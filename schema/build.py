@@ -43,19 +43,14 @@ from schema.errors import UserInputError
 from schema.execution import PlainFieldExecutionContext
 from schema.mutations import Mutation
 from schema.queries import Query
-from schema.subscriptions import Subscription
-from schema.types import (
-    Delivery,
-    Dependency,
-    Initiative,
+from schema.reference_types import (
     Organisation,
     ReportingPeriod,
-    Risk,
-    Solution,
-    StatusReport,
     StrategicGoal,
     SustainableDevelopmentGoal,
 )
+from schema.subscriptions import Subscription
+from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
 
 logger = logging.getLogger("portfolio.graphql")
 

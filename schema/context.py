@@ -21,6 +21,7 @@ from app.budget import BudgetState, CallerBudgets, caller_key
 from app.settings import Settings
 from schema.cost import QueryCost
 from schema.errors import DatabaseUnavailableError, RateLimitedError, UserInputError
+from schema.execution import FastPathCounts
 from schema.loaders import Loaders
 
 logger = logging.getLogger("portfolio")
@@ -70,6 +71,7 @@ class Context:
     budgets: CallerBudgets | None = None  # None: no budget per caller
     query_cost: QueryCost | None = None  # set before execution (schema/cost.py)
     budget: BudgetState | None = None  # what the charge for this request left
+    fast_paths: FastPathCounts = field(default_factory=FastPathCounts)
     _connection: AsyncConnection | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _finished: bool = False

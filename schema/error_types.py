@@ -13,17 +13,17 @@ class Error:
 @strawberry.type(description="One problem with the input.")
 class Problem:
     field: str = strawberry.field(description="The input field it is about, e.g. `statusReason`.")
-    message: str
+    message: str = strawberry.field(description="What is wrong, in English.")
 
 
 @strawberry.type(description="The input breaks one or more rules; every problem is listed.")
 class ValidationError(Error):
-    problems: list[Problem]
+    problems: list[Problem] = strawberry.field(description="Every problem with the input.")
 
 
 @strawberry.type(description="A code names nothing that exists.")
 class NotFoundError(Error):
-    code: str
+    code: str = strawberry.field(description="The code that names nothing.")
     field: str = strawberry.field(
         default="code", description="The input field or argument holding the unknown code."
     )

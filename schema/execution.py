@@ -6,10 +6,18 @@ spend ~5 µs on each: resolve info, strawberry's resolver wrappers, value comple
 such a field this context reads the attribute and coerces it as value completion would.
 Anything else — a resolver, arguments, middleware, a null or a value the type refuses —
 goes the ordinary way, which also reports any error as before.
+
+The shortcut is graphql-core's documented extension point, a subclass of its execution
+context passed as ``execution_context_class``, overriding ``execute_field``; it reads only
+public attributes (strawberry's ``is_default_resolver``, the field's definition in its
+extensions). It forwards whatever arguments graphql-core gives ``execute_field``, and
+every plain answer is counted (``FastPathCounts``), so a test notices when the shortcut
+stops firing (``tests/schema/test_fast_paths.py``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -21,8 +29,7 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
-from graphql.execution.collect_fields import FieldDetailsList
-from graphql.pyutils import Path
+from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -41,7 +48,7 @@ def leaf_plan(field: GraphQLField) -> LeafPlan | None:
         return None
     if definition.default_resolver is not getattr or field.args:
         return None
-    if not getattr(field.resolve, "_is_default", False):
+    if field.resolve is None or not is_default_resolver(field.resolve):
         return None
     return_type: GraphQLOutputType = field.type
     nullable = not isinstance(return_type, GraphQLNonNull)
@@ -52,29 +59,45 @@ def leaf_plan(field: GraphQLField) -> LeafPlan | None:
     return definition.python_name, return_type, nullable
 
 
+@dataclass(eq=False, slots=True)
+class FastPathCounts:
+    """How many fields of one request the shortcut answered."""
+
+    plain_fields: int = 0
+
+
 class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context with a shortcut for plain scalar and enum fields."""
+    """Strawberry's execution context with a shortcut for plain scalar and enum fields.
+
+    Counts its answers in the request context's ``fast_paths`` when it has one.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[tuple[str, str], LeafPlan | None] = {}
+        counts = getattr(self.context_value, "fast_paths", None)
+        self._counts = counts if isinstance(counts, FastPathCounts) else FastPathCounts()
 
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
         source: Any,
-        field_details_list: FieldDetailsList,
-        path: Path,
-        position_context: Any,
+        field_group: Any,
+        *rest: Any,
     ) -> Any:
-        plan = self._plan(parent_type, field_details_list[0].node.name.value)
+        # graphql-core 3.3 groups FieldDetails (each with its node); 3.2 grouped FieldNodes.
+        first = field_group[0]
+        try:
+            name = first.node.name.value
+        except AttributeError:
+            name = first.name.value
+        plan = self._plan(parent_type, name)
         if plan is not None:
             value = _plain_value(source, plan)
             if value is not _NOT_PLAIN:
+                self._counts.plain_fields += 1
                 return value
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
+        return super().execute_field(parent_type, source, field_group, *rest)
 
     def _plan(self, parent_type: GraphQLObjectType, field_name: str) -> LeafPlan | None:
         key = (parent_type.name, field_name)

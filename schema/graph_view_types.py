@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Annotated
 
 import networkx as nx
 import strawberry
 
 import graph
-from schema.analysis_types import ExportFormat, NodeKind, PortfolioNode, level_of, load_node
+from schema.arguments import ExportFormat, NodeKind, level_of
 from schema.bounds import PORTFOLIO_LIST, FirstPortfolio, check_first, first_page
 from schema.context import Info
 from schema.enums import Criticality, DependencyType, TrafficLight
+from schema.types import PortfolioNode, load_node
 
 
 @strawberry.type(description="A node of a dependency-graph view.")
 class GraphNode:
-    code: str
-    name: str
-    kind: NodeKind
-    status: TrafficLight | None
-    risk_level: TrafficLight | None
+    code: str = strawberry.field(description="Code of the initiative or solution.")
+    name: str = strawberry.field(description="Its name.")
+    kind: NodeKind = strawberry.field(description="Initiative or solution.")
+    status: TrafficLight | None = strawberry.field(
+        description="Status in the period (initiatives only)."
+    )
+    risk_level: TrafficLight | None = strawberry.field(
+        description="Risk level in the period (initiatives only)."
+    )
     propagated_level: TrafficLight | None = strawberry.field(
         description="Level inherited from red sources upstream (solutions relay it)."
     )
@@ -30,7 +36,7 @@ class GraphNode:
         description="Column for drawing: the longest supplier chain into the node in the view."
     )
 
-    @strawberry.field
+    @strawberry.field(description="The initiative or solution.")
     async def node(self, info: Info) -> PortfolioNode:
         return await load_node(info, self.code)
 
@@ -39,13 +45,21 @@ class GraphNode:
     description="An edge of a dependency-graph view: the dependant needs the supplier."
 )
 class GraphEdge:
-    supplier_code: str
-    dependant_code: str
-    criticality: Criticality
-    type: DependencyType
-    lag_days: int
-    needed_by: date | None
-    late: bool
+    supplier_code: str = strawberry.field(
+        description="Code of the initiative or solution depended on."
+    )
+    dependant_code: str = strawberry.field(description="Code of the initiative that depends.")
+    criticality: Criticality = strawberry.field(
+        description="How much the dependant needs the supplier."
+    )
+    type: DependencyType = strawberry.field(description="How the dates are linked.")
+    lag_days: int = strawberry.field(
+        description="Days between the supplier's finish and the dependant's start or finish."
+    )
+    needed_by: date | None = strawberry.field(
+        description="The day the dependant needs the supplier's result."
+    )
+    late: bool = strawberry.field(description="The supplier's date is after `neededBy`.")
     development: bool = strawberry.field(
         description="True for the edge from an initiative to a solution it develops."
     )
@@ -111,7 +125,12 @@ class DependencyGraph:
         return int(self.view.number_of_edges())
 
     @strawberry.field(description="The whole view as GraphML, GEXF, DOT or Mermaid text.")
-    def export(self, format: ExportFormat) -> str:
+    def export(
+        self,
+        format: Annotated[
+            ExportFormat, strawberry.argument(description="The text format to write.")
+        ],
+    ) -> str:
         # The view is this request's own copy, so it may carry what the export shows.
         for code in self.view:
             snapshot = self.statuses.get(code)

@@ -25,35 +25,55 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 
-@strawberry.input(description="An owner's proposal (innmelding) of a new initiative.")
+@strawberry.input(description="An owner's proposal (*innmelding*) of a new initiative.")
 class ProposeInitiativeInput:
     code: str = strawberry.field(description="Stable key, unique across initiatives and solutions.")
-    name: str
+    name: str = strawberry.field(description="Name of the initiative (*tiltak*).")
     digitalisation_essential: bool = strawberry.field(
         description="Entry criterion 1: digitalisation is essential and concerns core activity."
     )
     coordination_or_strategy: bool = strawberry.field(
         description="Entry criterion 2: needs coordination across actors and/or the strategy."
     )
-    entry_criteria_note: str | None = None
+    entry_criteria_note: str | None = strawberry.field(
+        default=None, description="Why the entry criteria hold (or not)."
+    )
     owner: str | None = strawberry.field(
         default=None, description="Organisation code; default: the caller's organisation."
     )
-    kind: InitiativeKind = InitiativeKind.PROJECT
-    phase: Phase = Phase.IDEA
-    purpose: str | None = None
-    contact_person: str | None = None
-    planned_start: date | None = None
-    planned_end: date | None = None
-    forecast_end: date | None = None
-    main_goal: int | None = None
-    supporting_goals: list[int] | None = None
-    sdgs: list[int] | None = None
+    kind: InitiativeKind = strawberry.field(
+        default=InitiativeKind.PROJECT, description="Programme, project or other (default PROJECT)."
+    )
+    phase: Phase = strawberry.field(
+        default=Phase.IDEA, description="Phase (*fase*) it is in (default IDEA)."
+    )
+    purpose: str | None = strawberry.field(
+        default=None, description="What the initiative is for (*formål*)."
+    )
+    contact_person: str | None = strawberry.field(
+        default=None, description="Who answers for it (*kontaktperson*)."
+    )
+    planned_start: date | None = strawberry.field(default=None, description="Planned start date.")
+    planned_end: date | None = strawberry.field(default=None, description="Planned end date.")
+    forecast_end: date | None = strawberry.field(
+        default=None, description="Forecast end date, when it differs from the plan."
+    )
+    main_goal: int | None = strawberry.field(
+        default=None, description="Number (1–5) of the strategy goal it mainly serves (*hovedmål*)."
+    )
+    supporting_goals: list[int] | None = strawberry.field(
+        default=None, description="Numbers of further strategy goals it serves."
+    )
+    sdgs: list[int] | None = strawberry.field(
+        default=None, description="Numbers of the UN Sustainable Development Goals it serves."
+    )
 
 
 @strawberry.input(description="An initiative the portfolio office registers, admitted at once.")
 class CreateInitiativeInput(ProposeInitiativeInput):
-    segment: Segment
+    segment: Segment = strawberry.field(
+        description="Portfolio segment (*segment*) the office places it in."
+    )
     developed_solutions: list[str] | None = strawberry.field(
         default=None,
         description="Codes of the national solutions the initiative builds or develops.",
@@ -62,24 +82,53 @@ class CreateInitiativeInput(ProposeInitiativeInput):
 
 @strawberry.input(description="Fields to change; a field left out keeps its value.")
 class UpdateInitiativeInput:
-    name: str | None = strawberry.UNSET
-    purpose: str | None = strawberry.UNSET
-    kind: InitiativeKind | None = strawberry.UNSET
-    contact_person: str | None = strawberry.UNSET
-    phase: Phase | None = strawberry.UNSET
-    planned_start: date | None = strawberry.UNSET
-    planned_end: date | None = strawberry.UNSET
-    forecast_end: date | None = strawberry.UNSET
-    main_goal: int | None = strawberry.UNSET
-    supporting_goals: list[int] | None = strawberry.UNSET
-    sdgs: list[int] | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New name.")
+    purpose: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New purpose (*formål*)."
+    )
+    kind: InitiativeKind | None = strawberry.field(
+        default=strawberry.UNSET, description="New kind."
+    )
+    contact_person: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New contact person (*kontaktperson*)."
+    )
+    phase: Phase | None = strawberry.field(
+        default=strawberry.UNSET, description="New phase (*fase*)."
+    )
+    planned_start: date | None = strawberry.field(
+        default=strawberry.UNSET, description="New planned start date."
+    )
+    planned_end: date | None = strawberry.field(
+        default=strawberry.UNSET, description="New planned end date."
+    )
+    forecast_end: date | None = strawberry.field(
+        default=strawberry.UNSET, description="New forecast end date."
+    )
+    main_goal: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Number (1–5) of the new main strategy goal."
+    )
+    supporting_goals: list[int] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Numbers of the supporting strategy goals; replaces the set.",
+    )
+    sdgs: list[int] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Numbers of the UN Sustainable Development Goals; replaces the set.",
+    )
     developed_solutions: list[str] | None = strawberry.field(
         default=strawberry.UNSET,
         description="Codes of the national solutions it develops; replaces the whole set.",
     )
-    digitalisation_essential: bool | None = strawberry.UNSET
-    coordination_or_strategy: bool | None = strawberry.UNSET
-    entry_criteria_note: str | None = strawberry.UNSET
+    digitalisation_essential: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Entry criterion 1: digitalisation is essential."
+    )
+    coordination_or_strategy: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Entry criterion 2: needs coordination or the strategy.",
+    )
+    entry_criteria_note: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Why the entry criteria hold (or not)."
+    )
     segment: Segment | None = strawberry.field(
         default=strawberry.UNSET, description="Portfolio office only."
     )
@@ -98,52 +147,89 @@ class AddDependencyInput:
     supplier_delivery: str | None = strawberry.field(
         default=None, description="Code of the supplier initiative's delivery that is needed."
     )
-    criticality: Criticality = Criticality.MEDIUM
-    type: DependencyType = DependencyType.FINISH_TO_START
-    lag_days: int = 0
-    needed_by: date | None = None
-    description: str | None = None
+    criticality: Criticality = strawberry.field(
+        default=Criticality.MEDIUM,
+        description="How much the dependant needs the supplier (default MEDIUM).",
+    )
+    type: DependencyType = strawberry.field(
+        default=DependencyType.FINISH_TO_START,
+        description="How the dates are linked (default FINISH_TO_START).",
+    )
+    lag_days: int = strawberry.field(
+        default=0,
+        description="Days between the supplier's finish and the dependant's start or finish.",
+    )
+    needed_by: date | None = strawberry.field(
+        default=None, description="The day the dependant needs the supplier's result."
+    )
+    description: str | None = strawberry.field(
+        default=None, description="What is needed, in the dependant's words."
+    )
 
 
 @strawberry.input(description="The dependency to remove: its global id, or dependant and supplier.")
 class RemoveDependencyInput:
-    id: strawberry.ID | None = None
-    dependant: str | None = None
-    supplier: str | None = None
+    id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of the dependency."
+    )
+    dependant: str | None = strawberry.field(
+        default=None, description="Code of the dependant initiative (with `supplier`)."
+    )
+    supplier: str | None = strawberry.field(
+        default=None, description="Code of the supplier (with `dependant`)."
+    )
 
 
 @strawberry.input(description="A delivery, created or replaced by code.")
 class UpsertDeliveryInput:
-    initiative: str
-    code: str
-    name: str
-    description: str | None = None
-    baseline_date: date | None = None
-    forecast_date: date | None = None
-    delivered_date: date | None = None
-    status: DeliveryStatus = DeliveryStatus.PLANNED
+    initiative: str = strawberry.field(description="Code of the initiative that delivers.")
+    code: str = strawberry.field(
+        description="Stable key of the delivery; an existing code is replaced."
+    )
+    name: str = strawberry.field(description="Name of the delivery (*leveranse*).")
+    description: str | None = strawberry.field(default=None, description="What is delivered.")
+    baseline_date: date | None = strawberry.field(
+        default=None, description="The date first planned (*opprinnelig dato*)."
+    )
+    forecast_date: date | None = strawberry.field(
+        default=None, description="The date now expected (*prognose*)."
+    )
+    delivered_date: date | None = strawberry.field(
+        default=None, description="The date it was delivered."
+    )
+    status: DeliveryStatus = strawberry.field(
+        default=DeliveryStatus.PLANNED, description="Status of the delivery (default PLANNED)."
+    )
 
 
 @strawberry.input(description="A risk, created or replaced by code.")
 class UpsertRiskInput:
-    initiative: str
-    code: str
-    title: str
+    initiative: str = strawberry.field(description="Code of the initiative that carries the risk.")
+    code: str = strawberry.field(
+        description="Stable key of the risk; an existing code is replaced."
+    )
+    title: str = strawberry.field(description="Short title of the risk (*risiko*).")
     probability: int = strawberry.field(description="1–5.")
     consequence: int = strawberry.field(description="1–5.")
-    level: TrafficLight
-    description: str | None = None
-    mitigation: str | None = None
-    status: RiskStatus = RiskStatus.OPEN
+    level: TrafficLight = strawberry.field(description="Risk level as a traffic light.")
+    description: str | None = strawberry.field(default=None, description="What could happen.")
+    mitigation: str | None = strawberry.field(
+        default=None, description="What is done to reduce it (*tiltak mot risiko*)."
+    )
+    status: RiskStatus = strawberry.field(
+        default=RiskStatus.OPEN, description="Status of the risk (default OPEN)."
+    )
 
 
 @strawberry.input(description="A status report for one period; resubmitting adds a revision.")
 class SubmitStatusReportInput:
-    initiative: str
+    initiative: str = strawberry.field(description="Code of the initiative reported on.")
     period: str | None = strawberry.field(
         default=None, description="Period code; default: the current period."
     )
-    status: TrafficLight
+    status: TrafficLight = strawberry.field(
+        description="Overall status (*status*) as a traffic light."
+    )
     status_reason: str | None = strawberry.field(default=None, description="Required if not GREEN.")
     risk_level: TrafficLight | None = strawberry.field(
         default=None, description="Required for COORDINATE and CO_GOVERN."
@@ -160,7 +246,7 @@ class SubmitStatusReportInput:
     phase: Phase | None = strawberry.field(
         default=None, description="Default: the initiative's phase."
     )
-    forecast_end: date | None = None
+    forecast_end: date | None = strawberry.field(default=None, description="Forecast end date.")
     investment_nok: float | None = strawberry.field(
         default=None, description="Whole kroner; required for CO_GOVERN."
     )
@@ -177,18 +263,23 @@ class SubmitStatusReportInput:
 class OpenReportingPeriodInput:
     code: str = strawberry.field(description="E.g. `2026-3`.")
     name: str = strawberry.field(description="E.g. «september 2026».")
-    opens: date
-    deadline: date
+    opens: date = strawberry.field(description="The day the round opens for reports.")
+    deadline: date = strawberry.field(description="The last day to report (*frist*).")
 
 
 @strawberry.input(description="A council's decision on an initiative, at a meeting on a day.")
 class RecordCouncilDecisionInput:
-    council: Council
-    meeting_date: date
-    initiative: str
+    council: Council = strawberry.field(description="The council that decided.")
+    meeting_date: date = strawberry.field(description="The day of the meeting.")
+    initiative: str = strawberry.field(description="Code of the initiative decided on.")
     summary: str = strawberry.field(description="What was decided, and why.")
-    kind: DecisionKind = DecisionKind.DECISION
-    meeting_title: str | None = None
+    kind: DecisionKind = strawberry.field(
+        default=DecisionKind.DECISION,
+        description="Decision or reprioritisation (default DECISION).",
+    )
+    meeting_title: str | None = strawberry.field(
+        default=None, description="Title of the meeting, when it has one."
+    )
     new_segment: Segment | None = strawberry.field(
         default=None, description="A reprioritisation into this segment, applied at once."
     )

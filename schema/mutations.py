@@ -20,7 +20,6 @@ from schema.error_types import (
     ValidationError,
 )
 from schema.errors import UserInputError
-from schema.initiative_reporting import CouncilDecision
 from schema.mutation_inputs import (
     AddDependencyInput,
     CreateInitiativeInput,
@@ -46,8 +45,26 @@ from schema.payloads import (
     invalid,
     mutate,
 )
+from schema.reference_types import ReportingPeriod
 from schema.relay import from_global_id, to_global_id
-from schema.types import Delivery, Dependency, Initiative, ReportingPeriod, Risk, StatusReport
+from schema.types import (
+    CouncilDecision,
+    Delivery,
+    Dependency,
+    Initiative,
+    Risk,
+    StatusReport,
+)
+
+InitiativeCode = Annotated[str, strawberry.argument(description="Code of the initiative.")]
+Reason = Annotated[str, strawberry.argument(description="Why, in words the owner reads.")]
+ExpectedVersion = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The `version` last read; when it has moved on the answer is ConflictError."
+    ),
+]
+
 
 # --- results ------------------------------------------------------------------------------------
 
@@ -58,7 +75,9 @@ InitiativeResult = Annotated[
     | PermissionDeniedError
     | ConflictError
     | DependencyCycleError,
-    strawberry.union("InitiativeResult"),
+    strawberry.union(
+        "InitiativeResult", description="The initiative as stored, or why the write was refused."
+    ),
 ]
 DependencyResult = Annotated[
     DependencyPayload
@@ -66,49 +85,69 @@ DependencyResult = Annotated[
     | NotFoundError
     | PermissionDeniedError
     | DependencyCycleError,
-    strawberry.union("DependencyResult"),
+    strawberry.union(
+        "DependencyResult", description="The dependency as stored, or why the write was refused."
+    ),
 ]
 RemoveDependencyResult = Annotated[
     RemoveDependencyPayload | ValidationError | NotFoundError | PermissionDeniedError,
-    strawberry.union("RemoveDependencyResult"),
+    strawberry.union(
+        "RemoveDependencyResult",
+        description="The removed dependency, or why the removal was refused.",
+    ),
 ]
 DeliveryResult = Annotated[
     DeliveryPayload | ValidationError | NotFoundError | PermissionDeniedError,
-    strawberry.union("DeliveryResult"),
+    strawberry.union(
+        "DeliveryResult", description="The delivery as stored, or why the write was refused."
+    ),
 ]
 RiskResult = Annotated[
     RiskPayload | ValidationError | NotFoundError | PermissionDeniedError,
-    strawberry.union("RiskResult"),
+    strawberry.union("RiskResult", description="The risk as stored, or why the write was refused."),
 ]
 StatusReportResult = Annotated[
     StatusReportPayload | ValidationError | NotFoundError | PermissionDeniedError,
-    strawberry.union("StatusReportResult"),
+    strawberry.union(
+        "StatusReportResult",
+        description="The new report revision, or why the submission was refused.",
+    ),
 ]
 ReportingPeriodResult = Annotated[
     ReportingPeriodPayload | ValidationError | NotFoundError | PermissionDeniedError,
-    strawberry.union("ReportingPeriodResult"),
+    strawberry.union(
+        "ReportingPeriodResult",
+        description="The reporting period as stored, or why the write was refused.",
+    ),
 ]
 
 
 @strawberry.type(description="The decision as recorded.")
 class CouncilDecisionPayload:
-    decision: CouncilDecision
+    decision: CouncilDecision = strawberry.field(description="The decision as recorded.")
 
 
 CouncilDecisionResult = Annotated[
     CouncilDecisionPayload | ValidationError | NotFoundError | PermissionDeniedError,
-    strawberry.union("CouncilDecisionResult"),
+    strawberry.union(
+        "CouncilDecisionResult",
+        description="The decision as recorded, or why the write was refused.",
+    ),
 ]
 
 
-@strawberry.type
+@strawberry.type(description="Writes; each answers its payload or a typed error (nothing written).")
 class Mutation:
     @strawberry.mutation(
-        description="Propose an initiative (innmelding); it waits as PROPOSED.",
+        description="Propose an initiative (*innmelding*); it waits as PROPOSED.",
         graphql_type=InitiativeResult,
     )
     async def propose_initiative(
-        self, info: Info, input: ProposeInitiativeInput
+        self,
+        info: Info,
+        input: Annotated[
+            ProposeInitiativeInput, strawberry.argument(description="The proposal (*innmelding*).")
+        ],
     ) -> Result[InitiativePayload]:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
@@ -124,7 +163,11 @@ class Mutation:
         graphql_type=InitiativeResult,
     )
     async def create_initiative(
-        self, info: Info, input: CreateInitiativeInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateInitiativeInput, strawberry.argument(description="The initiative to register.")
+        ],
     ) -> Result[InitiativePayload]:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
@@ -142,10 +185,14 @@ class Mutation:
     async def admit_initiative(
         self,
         info: Info,
-        code: str,
-        segment: Segment,
-        reason: str | None = None,
-        expected_version: int | None = None,
+        code: InitiativeCode,
+        segment: Annotated[
+            Segment, strawberry.argument(description="The segment (*segment*) to admit it into.")
+        ],
+        reason: Annotated[
+            str | None, strawberry.argument(description="Why, in words the owner reads.")
+        ] = None,
+        expected_version: ExpectedVersion = None,
     ) -> Result[InitiativePayload]:
         viewer = info.context.viewer
         return await mutate(
@@ -166,7 +213,11 @@ class Mutation:
         graphql_type=InitiativeResult,
     )
     async def decline_initiative(
-        self, info: Info, code: str, reason: str, expected_version: int | None = None
+        self,
+        info: Info,
+        code: InitiativeCode,
+        reason: Reason,
+        expected_version: ExpectedVersion = None,
     ) -> Result[InitiativePayload]:
         viewer = info.context.viewer
         return await mutate(
@@ -188,7 +239,18 @@ class Mutation:
         graphql_type=InitiativeResult,
     )
     async def update_initiative(
-        self, info: Info, code: str, expected_version: int, input: UpdateInitiativeInput
+        self,
+        info: Info,
+        code: InitiativeCode,
+        expected_version: Annotated[
+            int,
+            strawberry.argument(
+                description="The `version` last read; when it has moved on: ConflictError."
+            ),
+        ],
+        input: Annotated[
+            UpdateInitiativeInput, strawberry.argument(description="The fields to change.")
+        ],
     ) -> Result[InitiativePayload]:
         viewer, changes = info.context.viewer, values_of(input)
         return await mutate(
@@ -208,7 +270,11 @@ class Mutation:
         graphql_type=DependencyResult,
     )
     async def add_dependency(
-        self, info: Info, input: AddDependencyInput
+        self,
+        info: Info,
+        input: Annotated[
+            AddDependencyInput, strawberry.argument(description="The dependency to add.")
+        ],
     ) -> Result[DependencyPayload]:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
@@ -221,7 +287,11 @@ class Mutation:
 
     @strawberry.mutation(description="Remove a dependency.", graphql_type=RemoveDependencyResult)
     async def remove_dependency(
-        self, info: Info, input: RemoveDependencyInput
+        self,
+        info: Info,
+        input: Annotated[
+            RemoveDependencyInput, strawberry.argument(description="The dependency to remove.")
+        ],
     ) -> Result[RemoveDependencyPayload]:
         key = _dependency_key(input)
         if isinstance(key, ValidationError):
@@ -250,7 +320,12 @@ class Mutation:
         graphql_type=DeliveryResult,
     )
     async def upsert_delivery(
-        self, info: Info, input: UpsertDeliveryInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpsertDeliveryInput,
+            strawberry.argument(description="The delivery to create or replace."),
+        ],
     ) -> Result[DeliveryPayload]:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
@@ -265,7 +340,13 @@ class Mutation:
         description="Create a risk or replace the one with the same code.",
         graphql_type=RiskResult,
     )
-    async def upsert_risk(self, info: Info, input: UpsertRiskInput) -> Result[RiskPayload]:
+    async def upsert_risk(
+        self,
+        info: Info,
+        input: Annotated[
+            UpsertRiskInput, strawberry.argument(description="The risk to create or replace.")
+        ],
+    ) -> Result[RiskPayload]:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
             info,
@@ -280,7 +361,12 @@ class Mutation:
         graphql_type=StatusReportResult,
     )
     async def submit_status_report(
-        self, info: Info, input: SubmitStatusReportInput
+        self,
+        info: Info,
+        input: Annotated[
+            SubmitStatusReportInput,
+            strawberry.argument(description="The status report (*statusrapport*)."),
+        ],
     ) -> Result[StatusReportPayload]:
         viewer, values, today = info.context.viewer, values_of(input), info.context.today
         return await mutate(
@@ -300,7 +386,12 @@ class Mutation:
         graphql_type=ReportingPeriodResult,
     )
     async def open_reporting_period(
-        self, info: Info, input: OpenReportingPeriodInput
+        self,
+        info: Info,
+        input: Annotated[
+            OpenReportingPeriodInput,
+            strawberry.argument(description="The reporting round (*rapporteringsrunde*) to open."),
+        ],
     ) -> Result[ReportingPeriodPayload]:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
@@ -315,7 +406,13 @@ class Mutation:
         description="Close a reporting round: its reports become read-only (portfolio office).",
         graphql_type=ReportingPeriodResult,
     )
-    async def close_reporting_period(self, info: Info, code: str) -> Result[ReportingPeriodPayload]:
+    async def close_reporting_period(
+        self,
+        info: Info,
+        code: Annotated[
+            str, strawberry.argument(description="Code of the reporting round to close.")
+        ],
+    ) -> Result[ReportingPeriodPayload]:
         viewer = info.context.viewer
         return await mutate(
             info,
@@ -330,7 +427,11 @@ class Mutation:
         graphql_type=CouncilDecisionResult,
     )
     async def record_council_decision(
-        self, info: Info, input: RecordCouncilDecisionInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordCouncilDecisionInput, strawberry.argument(description="The decision to record.")
+        ],
     ) -> Result[CouncilDecisionPayload]:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
@@ -350,7 +451,11 @@ def _period_payload(row: Row) -> ReportingPeriodPayload:
     return ReportingPeriodPayload(period=ReportingPeriod.from_row(row))
 
 
-def _dependency_key(input: RemoveDependencyInput) -> tuple[str, str] | ValidationError:
+def _dependency_key(
+    input: Annotated[
+        RemoveDependencyInput, strawberry.argument(description="The dependency to remove.")
+    ],
+) -> tuple[str, str] | ValidationError:
     if input.id is not None:
         try:
             type_name, key = from_global_id(input.id)

@@ -23,7 +23,8 @@ from schema.error_types import (
     ValidationError,
 )
 from schema.errors import DatabaseUnavailableError
-from schema.types import Delivery, Dependency, Initiative, ReportingPeriod, Risk, StatusReport
+from schema.reference_types import ReportingPeriod
+from schema.types import Delivery, Dependency, Initiative, Risk, StatusReport
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -85,12 +86,12 @@ def invalid(field: str, message: str) -> ValidationError:
 
 @strawberry.type(description="The initiative as stored after the change.")
 class InitiativePayload:
-    initiative: Initiative
+    initiative: Initiative = strawberry.field(description="The initiative as stored.")
 
 
 @strawberry.type(description="The dependency as stored.")
 class DependencyPayload:
-    dependency: Dependency
+    dependency: Dependency = strawberry.field(description="The dependency as stored.")
 
 
 async def _removed_dependant(root: RemoveDependencyPayload, info: Info) -> Initiative:
@@ -102,26 +103,35 @@ async def _removed_dependant(root: RemoveDependencyPayload, info: Info) -> Initi
 
 @strawberry.type(description="The dependency that was removed.")
 class RemoveDependencyPayload:
-    dependant: Initiative = strawberry.field(resolver=_removed_dependant)
-    supplier_code: str
-    removed_dependency_id: strawberry.ID
+    dependant: Initiative = strawberry.field(
+        description="The dependant initiative, as stored after the removal.",
+        resolver=_removed_dependant,
+    )
+    supplier_code: str = strawberry.field(
+        description="Code of the supplier it no longer depends on."
+    )
+    removed_dependency_id: strawberry.ID = strawberry.field(
+        description="Global id the removed dependency had."
+    )
     dependant_id: strawberry.Private[int]
 
 
 @strawberry.type(description="The delivery as stored.")
 class DeliveryPayload:
-    delivery: Delivery
+    delivery: Delivery = strawberry.field(description="The delivery as stored.")
 
 
 @strawberry.type(description="The risk as stored.")
 class RiskPayload:
-    risk: Risk
+    risk: Risk = strawberry.field(description="The risk as stored.")
 
 
 @strawberry.type(description="The new report revision and its initiative.")
 class StatusReportPayload:
-    report: StatusReport
-    initiative: Initiative
+    report: StatusReport = strawberry.field(description="The new report revision.")
+    initiative: Initiative = strawberry.field(
+        description="The initiative as it stands after the report."
+    )
     previous_status: TrafficLight | None = strawberry.field(
         description="The status carried forward before this report (null: none reported)."
     )
@@ -133,4 +143,4 @@ class StatusReportPayload:
 
 @strawberry.type(description="The reporting period as stored.")
 class ReportingPeriodPayload:
-    period: ReportingPeriod
+    period: ReportingPeriod = strawberry.field(description="The reporting period as stored.")

@@ -8,9 +8,12 @@ import strawberry
 
 from app import repository
 from app.domain import ADMITTED_STATES
-from schema.analysis import AnalysisQuery, analysis_propagation
+from schema.analysis import AnalysisQuery
+from schema.analysis_resolvers import propagation as analysis_propagation
+from schema.audit import AuditQuery
 from schema.budget import BudgetQuery
 from schema.context import Info
+from schema.councils import CouncilQuery
 from schema.enums import (
     EnumLabel,
     LifecycleState,
@@ -21,35 +24,41 @@ from schema.enums import (
     all_labels,
 )
 from schema.errors import UserInputError
-from schema.prefetch import prefetch_initiatives
-from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
-from schema.reporting import ReportingQuery
-from schema.types import (
-    Delivery,
-    Dependency,
-    Initiative,
+from schema.prefetch import prefetch_page
+from schema.reference_types import (
     Organisation,
     ReportingPeriod,
-    Risk,
-    Solution,
-    StatusReport,
     StrategicGoal,
     SustainableDevelopmentGoal,
 )
+from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
+from schema.round_summary import RoundSummaryQuery
+from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
+from schema.viewer import ViewerQuery
 
 
 @strawberry.input(description="Filters for `initiatives`; every given filter must hold.")
 class InitiativeFilter:
-    segment: list[Segment] | None = None
-    phase: list[Phase] | None = None
+    segment: list[Segment] | None = strawberry.field(
+        default=None, description="Only initiatives in one of these segments."
+    )
+    phase: list[Phase] | None = strawberry.field(
+        default=None, description="Only initiatives in one of these phases."
+    )
     state: list[LifecycleState] | None = strawberry.field(
         default=None, description="Default: the admitted states (not PROPOSED or DECLINED)."
     )
     owner: list[str] | None = strawberry.field(default=None, description="Organisation codes.")
-    status: list[TrafficLight] | None = None
-    risk_level: list[TrafficLight] | None = None
+    status: list[TrafficLight] | None = strawberry.field(
+        default=None, description="Only initiatives with one of these statuses in the period."
+    )
+    risk_level: list[TrafficLight] | None = strawberry.field(
+        default=None, description="Only initiatives with one of these risk levels in the period."
+    )
     goal: int | None = strawberry.field(default=None, description="Main or supporting goal.")
-    sdg: int | None = None
+    sdg: int | None = strawberry.field(
+        default=None, description="Only initiatives that name this UN Sustainable Development Goal."
+    )
     search: str | None = strawberry.field(
         default=None, description="Case-insensitive text in code or name."
     )
@@ -65,16 +74,18 @@ class InitiativeFilter:
     )
 
 
-@strawberry.type
+@strawberry.type(description="One initiative of a page, with its cursor.")
 class InitiativeEdge:
-    cursor: str
-    node: Initiative
+    cursor: str = strawberry.field(description="Opaque position of this initiative, for `after`.")
+    node: Initiative = strawberry.field(description="The initiative.")
 
 
 @strawberry.type(description="A page of initiatives ordered by code.")
 class InitiativeConnection:
-    edges: list[InitiativeEdge]
-    page_info: PageInfo
+    edges: list[InitiativeEdge] = strawberry.field(
+        description="The initiatives of this page with their cursors."
+    )
+    page_info: PageInfo = strawberry.field(description="Where this page lies in the whole list.")
     query: strawberry.Private[repository.InitiativeQuery]
 
     @strawberry.field(description="The initiatives of this page.")
@@ -164,10 +175,14 @@ async def _dependency_by_key(info: Info, key: str) -> Dependency | None:
     return Dependency.from_row(match[0]) if match else None
 
 
-@strawberry.type
-class Query(ReportingQuery, AnalysisQuery, BudgetQuery):
+@strawberry.type(description="Reads of the portfolio, its analysis and its reporting rounds.")
+class Query(ViewerQuery, RoundSummaryQuery, CouncilQuery, AuditQuery, AnalysisQuery, BudgetQuery):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the object.")],
+    ) -> Node | None:
         type_name, key = from_global_id(id)
         loaders = info.context.loaders
         read = info.context.read
@@ -206,7 +221,12 @@ class Query(ReportingQuery, AnalysisQuery, BudgetQuery):
     async def initiatives(
         self,
         info: Info,
-        filter: InitiativeFilter | None = None,
+        filter: Annotated[
+            InitiativeFilter | None,
+            strawberry.argument(
+                description="Which initiatives to list; default: the admitted ones."
+            ),
+        ] = None,
         first: Annotated[
             int | None, strawberry.argument(description="Page size (default 100, at most 500).")
         ] = None,
@@ -231,7 +251,9 @@ class Query(ReportingQuery, AnalysisQuery, BudgetQuery):
             limit=size + 1,
         )
         page = rows[:size]
-        await prefetch_initiatives(info, page)
+        # The page's own rows serve the suppliers (and any other lookup by id) on the page.
+        info.context.loaders.initiative_by_id.prime_many({row.id: row for row in page})
+        await prefetch_page(info, Initiative, page)
         build = info.context.loaders.build_once
         edges = [
             InitiativeEdge(cursor=encode_cursor(row.code), node=build(Initiative.from_row, row))
@@ -249,19 +271,32 @@ class Query(ReportingQuery, AnalysisQuery, BudgetQuery):
         )
 
     @strawberry.field(description="One initiative by code; null when there is none.")
-    async def initiative(self, info: Info, code: str) -> Initiative | None:
+    async def initiative(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="Code of the initiative.")],
+    ) -> Initiative | None:
         row = await info.context.loaders.initiative_by_code.load(code)
         return Initiative.from_row(row) if row is not None else None
 
     @strawberry.field(description="National e-health solutions and foundation components.")
     async def solutions(
-        self, info: Info, category: list[SolutionCategory] | None = None
+        self,
+        info: Info,
+        category: Annotated[
+            list[SolutionCategory] | None,
+            strawberry.argument(description="Only solutions in these categories."),
+        ] = None,
     ) -> list[Solution]:
         rows = await info.context.read(repository.list_solutions, categories=category)
         return [Solution.from_row(row) for row in rows]
 
     @strawberry.field(description="One solution by code; null when there is none.")
-    async def solution(self, info: Info, code: str) -> Solution | None:
+    async def solution(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="Code of the solution.")],
+    ) -> Solution | None:
         row = await info.context.loaders.solution_by_code.load(code)
         return Solution.from_row(row) if row is not None else None
 
@@ -271,12 +306,16 @@ class Query(ReportingQuery, AnalysisQuery, BudgetQuery):
         return [Organisation.from_row(row) for row in rows]
 
     @strawberry.field(description="One organisation by code; null when there is none.")
-    async def organisation(self, info: Info, code: str) -> Organisation | None:
+    async def organisation(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="Code of the organisation.")],
+    ) -> Organisation | None:
         rows = await info.context.read(repository.organisations_by_codes, [code])
         row = rows.get(code)
         return Organisation.from_row(row) if row is not None else None
 
-    @strawberry.field(description="The five goals of Nasjonal e-helsestrategi 2023–2030.")
+    @strawberry.field(description="The five goals of *Nasjonal e-helsestrategi* 2023–2030.")
     async def strategic_goals(self, info: Info) -> list[StrategicGoal]:
         goals = await info.context.strategic_goals()
         return [StrategicGoal.from_row(row) for row in goals.values()]

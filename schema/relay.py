@@ -51,9 +51,11 @@ class Node:
         raise NotImplementedError
 
 
-@strawberry.type
+@strawberry.type(description="Where a page lies in a list (Relay cursor connections).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items come before this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item of the page.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last item of the page, for `after`."
+    )

@@ -23,15 +23,17 @@ InitiativeFilter = Annotated[
 
 @strawberry.type(description="A status report revision was submitted.")
 class StatusReportSubmittedEvent:
-    initiative_code: str
-    period_code: str
-    revision: int
-    status: TrafficLight
-    previous_status: TrafficLight | None
+    initiative_code: str = strawberry.field(description="Code of the initiative.")
+    period_code: str = strawberry.field(description="Code of the period reported for.")
+    revision: int = strawberry.field(description="Revision number within the period.")
+    status: TrafficLight = strawberry.field(description="The reported status.")
+    previous_status: TrafficLight | None = strawberry.field(
+        description="Status before the report; null when there was none."
+    )
     report_id: strawberry.Private[int]
     initiative_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The report; null when the caller may not see it.")
     async def report(self, info: Info) -> StatusReport | None:
         context = info.context
         row = await context.read(
@@ -39,7 +41,7 @@ class StatusReportSubmittedEvent:
         )
         return StatusReport.from_row(row) if row is not None else None
 
-    @strawberry.field
+    @strawberry.field(description="The initiative; null when the caller may not see it.")
     async def initiative(self, info: Info) -> Initiative | None:
         row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
         return Initiative.from_row(row) if row is not None else None
@@ -47,13 +49,15 @@ class StatusReportSubmittedEvent:
 
 @strawberry.type(description="An initiative's status changed with a submitted report.")
 class StatusChangedEvent:
-    initiative_code: str
-    period_code: str
-    previous_status: TrafficLight | None
-    status: TrafficLight
+    initiative_code: str = strawberry.field(description="Code of the initiative.")
+    period_code: str = strawberry.field(description="Code of the period reported for.")
+    previous_status: TrafficLight | None = strawberry.field(
+        description="Status before the report; null when there was none."
+    )
+    status: TrafficLight = strawberry.field(description="Status after the report.")
     initiative_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The initiative; null when the caller may not see it.")
     async def initiative(self, info: Info) -> Initiative | None:
         row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
         return Initiative.from_row(row) if row is not None else None
@@ -78,7 +82,7 @@ async def _events(
         await info.context.release()
 
 
-@strawberry.type
+@strawberry.type(description="Events pushed over WebSocket (graphql-transport-ws) as they happen.")
 class Subscription:
     @strawberry.subscription(description="Every status report submitted from now on.")
     async def status_report_submitted(

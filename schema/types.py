@@ -1,158 +1,77 @@
-"""GraphQL object types, each built from a repository row with ``from_row``.
+"""The portfolio's object types, assembled in one place.
 
-``from_row`` reads columns through ``row._mapping``: an attribute read on a Row goes
-through ``__getattr__`` at ~0.3 µs, a mapping read costs a fifth of that, and a cold
-dashboard page builds ~5,000 objects from ~90,000 column reads.
+Each type is its record (``schema/records.py``: columns and the fields that read only
+the object) plus the fields that reach other objects. Resolvers answering with values or
+reference data are functions of ``schema/portfolio_resolvers.py``,
+``schema/status_resolvers.py`` and ``schema/analysis_resolvers.py``, named beside their
+fields, and so are the prefetches of ``schema/prefetch.py``; fields answering with the
+types of this module build them here from what the loaders or the analysis return.
+These types refer to one another, so they live together; every type module above this
+one (analysis results, graph views, summaries, payloads) only refers down to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 from functools import partial
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 
+import graph
 from app.repository import Row
-from schema.analysis import DependencyAnalysis, InitiativeAnalysis
+from schema import analysis_resolvers as analysis
+from schema import portfolio_resolvers as portfolio
+from schema import prefetch
+from schema import status_resolvers as statuses
+from schema.arguments import IncludeRiskArgument, KindArgument, MaxDepthArgument, PeriodArgument
 from schema.bounds import (
     NEIGHBOUR_LIST,
+    PATH_LIST,
     PORTFOLIO_LIST,
     FirstNeighbour,
+    FirstPath,
     FirstPortfolio,
     check_first,
+    first_page,
 )
 from schema.context import Info
-from schema.enums import (
-    Criticality,
-    DeliveryStatus,
-    DependencyType,
-    InitiativeKind,
-    LifecycleState,
-    OrganisationKind,
-    Phase,
-    RiskStatus,
-    Segment,
-    SolutionCategory,
-    TrafficLight,
+from schema.enums import TrafficLight
+from schema.loaders import MaybeAwaitable, ReportStatus, resolve_loaded
+from schema.prefetch import prefetched
+from schema.records import (
+    ChainNodeRecord,
+    CouncilDecisionRecord,
+    DeliveryRecord,
+    DependencyRecord,
+    FoundationDependencyRecord,
+    InitiativeRecord,
+    PropagatedRiskRecord,
+    RiskRecord,
+    ScheduleItemRecord,
+    SolutionRecord,
+    StatusReportRecord,
 )
-from schema.initiative_reporting import InitiativeReporting, ReportEconomics, aware
-from schema.loaders import Loaders, MaybeAwaitable, ReportStatus, resolve_loaded
-from schema.relay import Node, to_global_id
+from schema.reference_types import (
+    Organisation,
+    ReportingPeriod,
+    StatusTrendPoint,
+    StrategicGoal,
+    SustainableDevelopmentGoal,
+)
+from schema.relay import Node
 
-T = TypeVar("T")
-
-PeriodArgument = Annotated[
-    str | None,
-    strawberry.argument(description="Reporting period code; default: the current period."),
-]
-
-
-@strawberry.type(description="Strategic goal of Nasjonal e-helsestrategi 2023–2030.")
-class StrategicGoal(Node):
-    number: int
-    name: str
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("StrategicGoal", str(self.number))
-
-    @classmethod
-    def from_row(cls, row: Row) -> StrategicGoal:
-        values = row._mapping
-        return cls(number=values["number"], name=values["name"])
+shared = portfolio.shared
 
 
-@strawberry.type(description="UN Sustainable Development Goal named for the portfolio.")
-class SustainableDevelopmentGoal(Node):
-    number: int
-    name: str
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("SustainableDevelopmentGoal", str(self.number))
-
-    @classmethod
-    def from_row(cls, row: Row) -> SustainableDevelopmentGoal:
-        values = row._mapping
-        return cls(number=values["number"], name=values["name"])
-
-
-@strawberry.type(description="An organisation that owns initiatives or operates solutions.")
-class Organisation(Node):
-    code: str
-    name: str
-    kind: OrganisationKind
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("Organisation", self.code)
-
-    @classmethod
-    def from_row(cls, row: Row) -> Organisation:
-        values = row._mapping
-        return cls(code=values["code"], name=values["name"], kind=values["kind"])
-
-
-@strawberry.type(description="A reporting round (rapporteringsrunde), e.g. «april 2026».")
-class ReportingPeriod(Node):
-    code: str
-    name: str
-    opens: date
-    deadline: date
-    closed: bool
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("ReportingPeriod", self.code)
-
-    @classmethod
-    def from_row(cls, row: Row) -> ReportingPeriod:
-        values = row._mapping
-        return cls(
-            code=values["code"],
-            name=values["name"],
-            opens=values["opens"],
-            deadline=values["deadline"],
-            closed=values["closed"],
-        )
-
-
-@strawberry.type(description="A national e-health solution or a component of the foundation.")
-class Solution(Node):
-    code: str
-    name: str
-    description: str | None
-    category: SolutionCategory
-    legally_mandated: bool = strawberry.field(
-        description="Named in forskrift om standarder og nasjonale e-helseløsninger."
+@strawberry.type(
+    description="A national e-health solution or a component of the common foundation (*grunnmur*)."
+)
+class Solution(SolutionRecord, Node):
+    operator: Organisation = strawberry.field(
+        resolver=portfolio.operator, description="The organisation that runs the solution."
     )
-    db_id: strawberry.Private[int]
-    operator_id: strawberry.Private[int]
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("Solution", self.code)
-
-    @classmethod
-    def from_row(cls, row: Row) -> Solution:
-        values = row._mapping
-        return cls(
-            code=values["code"],
-            name=values["name"],
-            description=values["description"],
-            category=values["category"],
-            legally_mandated=values["legally_mandated"],
-            db_id=values["id"],
-            operator_id=values["operator_id"],
-        )
-
-    @strawberry.field(description="The organisation that runs the solution.")
-    async def operator(self, info: Info) -> Organisation:
-        row = await info.context.loaders.organisation_by_id.load(self.operator_id)
-        assert row is not None  # a foreign key guarantees it
-        return Organisation.from_row(row)
 
     @strawberry.field(description="Initiatives that build or further develop this solution.")
     async def developed_by(self, info: Info) -> list[Initiative]:
@@ -167,180 +86,54 @@ class Solution(Node):
         rows = await info.context.loaders.dependants_by_solution.load(self.db_id)
         return [Dependency.from_row(row) for row in rows[:first]]
 
-    @strawberry.field(description="How many dependencies of initiatives name this solution.")
-    async def dependant_count(self, info: Info) -> int:
-        return len(await info.context.loaders.dependants_by_solution.load(self.db_id))
+    dependant_count: int = strawberry.field(
+        resolver=portfolio.solution_dependant_count,
+        description="How many dependencies of initiatives name this solution.",
+    )
 
 
-@strawberry.type(description="A delivery (leveranse) of an initiative.")
-class Delivery(Node):
-    code: str
-    name: str
-    description: str | None
-    baseline_date: date | None
-    forecast_date: date | None
-    delivered_date: date | None
-    status: DeliveryStatus
-    initiative_id: strawberry.Private[int]
+async def _initiative_by_id(info: Info, initiative_id: int) -> Initiative:
+    row = await info.context.loaders.initiative_by_id.load(initiative_id)
+    assert row is not None  # a foreign key guarantees it
+    return Initiative.from_row(row)
 
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("Delivery", self.code)
 
-    @classmethod
-    def from_row(cls, row: Row) -> Delivery:
-        values = row._mapping
-        return cls(
-            code=values["code"],
-            name=values["name"],
-            description=values["description"],
-            baseline_date=values["baseline_date"],
-            forecast_date=values["forecast_date"],
-            delivered_date=values["delivered_date"],
-            status=values["status"],
-            initiative_id=values["initiative_id"],
-        )
-
-    @strawberry.field(description="Days the forecast lies after the baseline (negative: ahead).")
-    def slip_days(self) -> int | None:
-        if self.baseline_date is None or self.forecast_date is None:
-            return None
-        return (self.forecast_date - self.baseline_date).days
-
-    @strawberry.field
+@strawberry.type(description="A delivery (*leveranse*) of an initiative.")
+class Delivery(DeliveryRecord, Node):
+    @strawberry.field(description="The initiative that delivers it.")
     async def initiative(self, info: Info) -> Initiative:
-        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
-        assert row is not None  # a foreign key guarantees it
-        return Initiative.from_row(row)
+        return await _initiative_by_id(info, self.initiative_id)
 
 
-@strawberry.type(description="A risk registered by an initiative.")
-class Risk(Node):
-    code: str
-    title: str
-    description: str | None
-    probability: int
-    consequence: int
-    level: TrafficLight
-    mitigation: str | None
-    status: RiskStatus
-    initiative_id: strawberry.Private[int]
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("Risk", self.code)
-
-    @classmethod
-    def from_row(cls, row: Row) -> Risk:
-        values = row._mapping
-        return cls(
-            code=values["code"],
-            title=values["title"],
-            description=values["description"],
-            probability=values["probability"],
-            consequence=values["consequence"],
-            level=values["level"],
-            mitigation=values["mitigation"],
-            status=values["status"],
-            initiative_id=values["initiative_id"],
-        )
-
-    @strawberry.field(description="Probability × consequence (1–25).")
-    def score(self) -> int:
-        return self.probability * self.consequence
-
-    @strawberry.field
+@strawberry.type(description="A risk (*risiko*) registered by an initiative.")
+class Risk(RiskRecord, Node):
+    @strawberry.field(description="The initiative that carries it.")
     async def initiative(self, info: Info) -> Initiative:
-        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
-        assert row is not None  # a foreign key guarantees it
-        return Initiative.from_row(row)
+        return await _initiative_by_id(info, self.initiative_id)
 
 
-@strawberry.type(description="One revision of an initiative's status report for a period.")
-class StatusReport(Node):
-    period_code: str
-    revision: int
-    segment: Segment = strawberry.field(description="The segment when the report was made.")
-    phase: Phase
-    status: TrafficLight
-    status_reason: str | None
-    risk_level: TrafficLight | None
-    main_risk_areas: str | None
-    planned_mitigations: str | None
-    implemented_mitigations: str | None
-    forecast_end: date | None
-    submitted_by: str
-    submitted_at: datetime
-    illustrative: bool = strawberry.field(
-        description="True when the values are plausible demo data rather than published facts."
-    )
-    db_id: strawberry.Private[int]
-    initiative_id: strawberry.Private[int]
-    period_id: strawberry.Private[int]
-    economics: strawberry.Private[ReportEconomics]
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("StatusReport", str(self.db_id))
-
-    @classmethod
-    def from_row(cls, row: Row) -> StatusReport:
-        values = row._mapping
-        return cls(
-            period_code=values["period_code"],
-            revision=values["revision"],
-            segment=values["segment"],
-            phase=values["phase"],
-            status=values["status"],
-            status_reason=values["status_reason"],
-            risk_level=values["risk_level"],
-            main_risk_areas=values["main_risk_areas"],
-            planned_mitigations=values["planned_mitigations"],
-            implemented_mitigations=values["implemented_mitigations"],
-            forecast_end=values["forecast_end"],
-            submitted_by=values["submitted_by"],
-            submitted_at=aware(values["submitted_at"]),
-            illustrative=values["illustrative"],
-            db_id=values["id"],
-            initiative_id=values["initiative_id"],
-            period_id=values["period_id"],
-            economics=ReportEconomics.from_row(row),
-        )
-
-    @strawberry.field(description="Investment cost in NOK (null for anonymous callers).")
-    def investment_nok(self, info: Info) -> float | None:
-        return self.economics.visible_to(info.context.viewer).investment_nok
-
+@strawberry.type(
+    description="One revision of an initiative's status report (*statusrapport*) for a period."
+)
+class StatusReport(StatusReportRecord, Node):
     @strawberry.field(
-        description=(
-            "Annual operating and maintenance cost (drift og forvaltning) in NOK "
-            "(null for anonymous callers)."
-        )
+        description="The reporting round (*rapporteringsrunde*).", graphql_type=ReportingPeriod
     )
-    def annual_operating_cost_nok(self, info: Info) -> float | None:
-        return self.economics.visible_to(info.context.viewer).annual_operating_cost_nok
-
-    @strawberry.field(description="Expected benefits, nytte (null for anonymous callers).")
-    def benefits(self, info: Info) -> str | None:
-        return self.economics.visible_to(info.context.viewer).benefits
-
-    @strawberry.field(
-        description="Benefit prerequisites, nytteforutsetninger (null for anonymous callers)."
-    )
-    def benefit_prerequisites(self, info: Info) -> str | None:
-        return self.economics.visible_to(info.context.viewer).benefit_prerequisites
-
-    @strawberry.field(graphql_type=ReportingPeriod)
     def period(self, info: Info) -> MaybeAwaitable[ReportingPeriod]:
         loaders = info.context.loaders
-        build = partial(_shared, loaders, ReportingPeriod.from_row)
+        build = partial(shared, loaders, ReportingPeriod.from_row)
         return resolve_loaded(loaders.period_by_id, self.period_id, build)
 
-    @strawberry.field
+    @strawberry.field(description="The initiative reported on.")
     async def initiative(self, info: Info) -> Initiative:
-        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
-        assert row is not None  # a foreign key guarantees it
-        return Initiative.from_row(row)
+        return await _initiative_by_id(info, self.initiative_id)
+
+
+@strawberry.type(description="A council's decision or reprioritisation on an initiative.")
+class CouncilDecision(CouncilDecisionRecord):
+    @strawberry.field(description="The initiative decided on.")
+    async def initiative(self, info: Info) -> Initiative:
+        return await _initiative_by_id(info, self.initiative_id)
 
 
 Supplier = Annotated[
@@ -350,54 +143,39 @@ Supplier = Annotated[
 
 
 @strawberry.type(description="The dependant initiative needs the supplier.")
-class Dependency(DependencyAnalysis, Node):
-    supplier_code: str
-    dependant_code: str
-    criticality: Criticality
-    type: DependencyType
-    lag_days: int
-    needed_by: date | None
-    description: str | None
-    dependant_id: strawberry.Private[int]
-    supplier_initiative_id: strawberry.Private[int | None]
-    supplier_solution_id: strawberry.Private[int | None]
-    supplier_delivery_id: strawberry.Private[int | None]
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("Dependency", f"{self.dependant_code}<-{self.supplier_code}")
-
-    @classmethod
-    def from_row(cls, row: Row) -> Dependency:
-        values = row._mapping
-        return cls(
-            supplier_code=values["supplier_code"],
-            dependant_code=values["dependant_code"],
-            criticality=values["criticality"],
-            type=values["type"],
-            lag_days=values["lag_days"],
-            needed_by=values["needed_by"],
-            description=values["description"],
-            dependant_id=values["dependant_id"],
-            supplier_initiative_id=values["supplier_initiative_id"],
-            supplier_solution_id=values["supplier_solution_id"],
-            supplier_delivery_id=values["supplier_delivery_id"],
-        )
+class Dependency(DependencyRecord, Node):
+    is_late: bool | None = strawberry.field(
+        resolver=analysis.is_late,
+        description=(
+            "Supplier date after neededBy; null without a neededBy or a supplier date, or"
+            " when the supplier date depends on a dependency cycle."
+        ),
+    )
+    slack_days: int | None = strawberry.field(
+        resolver=analysis.slack_days,
+        description="The neededBy date minus the supplier date, in days (negative: late).",
+    )
+    supplier_date: date | None = strawberry.field(
+        resolver=analysis.supplier_date,
+        description="The supplier delivery's forecast, else the supplier's scheduled finish.",
+    )
 
     @strawberry.field(description="The initiative that depends on the supplier.")
     async def dependant(self, info: Info) -> Initiative:
-        row = await info.context.loaders.initiative_by_id.load(self.dependant_id)
-        assert row is not None  # a foreign key guarantees it
-        return Initiative.from_row(row)
+        return await _initiative_by_id(info, self.dependant_id)
 
-    @strawberry.field(description="The initiative or solution depended on.", graphql_type=Supplier)
+    @strawberry.field(
+        description="The initiative or solution depended on.",
+        graphql_type=Supplier,
+        metadata=prefetched(prefetch.suppliers),
+    )
     def supplier(self, info: Info) -> MaybeAwaitable[Initiative | Solution]:
         loaders = info.context.loaders
         if self.supplier_initiative_id is not None:
-            build = partial(_shared, loaders, Initiative.from_row)
+            build = partial(shared, loaders, Initiative.from_row)
             return resolve_loaded(loaders.initiative_by_id, self.supplier_initiative_id, build)
         assert self.supplier_solution_id is not None  # a check constraint guarantees it
-        build_solution = partial(_shared, loaders, Solution.from_row)
+        build_solution = partial(shared, loaders, Solution.from_row)
         return resolve_loaded(loaders.solution_by_id, self.supplier_solution_id, build_solution)
 
     @strawberry.field(description="The specific supplier delivery needed, if one is named.")
@@ -408,143 +186,62 @@ class Dependency(DependencyAnalysis, Node):
         return Delivery.from_row(row) if row is not None else None
 
 
-@strawberry.type(description="The initiative's answers to the two entry criteria.")
-class EntryCriteria:
-    digitalisation_essential: bool | None = strawberry.field(
-        description="1: digitalisation is essential and it concerns the sector's core activity."
+@strawberry.type(description="A digitalisation initiative (*tiltak*) in the national portfolio.")
+class Initiative(InitiativeRecord, Node):
+    owner = strawberry.field(
+        resolver=portfolio.owner,
+        description="The owning organisation (*tiltakseier*).",
+        graphql_type=Organisation,
+        metadata=prefetched(prefetch.owners),
     )
-    coordination_or_strategy: bool | None = strawberry.field(
-        description="2: it needs coordination across actors and/or is essential to the strategy."
+    main_goal: StrategicGoal | None = strawberry.field(
+        resolver=portfolio.main_goal,
+        description="The strategy goal the initiative names as its main goal.",
     )
-    note: str | None
-
-    @strawberry.field(description="Both criteria hold.")
-    def met(self) -> bool:
-        return bool(self.digitalisation_essential and self.coordination_or_strategy)
-
-
-@strawberry.type(description="A digitalisation initiative (tiltak) in the national portfolio.")
-class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
-    code: str
-    name: str
-    purpose: str | None
-    kind: InitiativeKind
-    contact_person: str | None
-    segment: Segment | None
-    phase: Phase
-    state: LifecycleState
-    planned_start: date | None
-    planned_end: date | None
-    forecast_end: date | None
-    entry_criteria: EntryCriteria
-    illustrative_fields: list[str] = strawberry.field(
-        description="Values that are plausible demo data rather than published facts."
+    supporting_goals: list[StrategicGoal] = strawberry.field(
+        resolver=portfolio.supporting_goals,
+        description="Further strategy goals the initiative supports.",
     )
-    published_facts: list[str]
-    version: int = strawberry.field(description="Optimistic-concurrency version.")
-    created_at: datetime
-    updated_at: datetime
-    db_id: strawberry.Private[int]
-    owner_id: strawberry.Private[int]
-    main_goal_number: strawberry.Private[int | None]
-
-    @strawberry.field(description="Global id.")
-    def id(self) -> strawberry.ID:
-        return to_global_id("Initiative", self.code)
-
-    @classmethod
-    def from_row(cls, row: Row) -> Initiative:
-        values = row._mapping
-        return cls(
-            code=values["code"],
-            name=values["name"],
-            purpose=values["purpose"],
-            kind=values["kind"],
-            contact_person=values["contact_person"],
-            segment=values["segment"],
-            phase=values["phase"],
-            state=values["state"],
-            planned_start=values["planned_start"],
-            planned_end=values["planned_end"],
-            forecast_end=values["forecast_end"],
-            entry_criteria=EntryCriteria(
-                digitalisation_essential=values["digitalisation_essential"],
-                coordination_or_strategy=values["coordination_or_strategy"],
-                note=values["entry_criteria_note"],
-            ),
-            illustrative_fields=list(values["illustrative_fields"] or ()),
-            published_facts=list(values["published_facts"] or ()),
-            version=values["version"],
-            created_at=aware(values["created_at"]),
-            updated_at=aware(values["updated_at"]),
-            db_id=values["id"],
-            owner_id=values["owner_id"],
-            main_goal_number=values["main_goal_number"],
-        )
-
-    @strawberry.field(
-        description="The owning organisation (tiltakseier).", graphql_type=Organisation
+    sustainable_development_goals: list[SustainableDevelopmentGoal] = strawberry.field(
+        resolver=portfolio.sustainable_development_goals,
+        description="UN Sustainable Development Goals the initiative supports.",
     )
-    def owner(self, info: Info) -> MaybeAwaitable[Organisation]:
-        loaders = info.context.loaders
-        build = partial(_shared, loaders, Organisation.from_row)
-        return resolve_loaded(loaders.organisation_by_id, self.owner_id, build)
-
-    @strawberry.field(description="The strategy goal the initiative names as its main goal.")
-    async def main_goal(self, info: Info) -> StrategicGoal | None:
-        if self.main_goal_number is None:
-            return None
-        goal = (await info.context.strategic_goals()).get(self.main_goal_number)
-        return StrategicGoal.from_row(goal) if goal is not None else None
-
-    @strawberry.field(description="Further strategy goals the initiative supports.")
-    async def supporting_goals(self, info: Info) -> list[StrategicGoal]:
-        rows = await info.context.loaders.supporting_goals_by_initiative.load(self.db_id)
-        return [StrategicGoal.from_row(row) for row in rows]
-
-    @strawberry.field(description="UN Sustainable Development Goals the initiative supports.")
-    async def sustainable_development_goals(self, info: Info) -> list[SustainableDevelopmentGoal]:
-        rows = await info.context.loaders.sdgs_by_initiative.load(self.db_id)
-        return [SustainableDevelopmentGoal.from_row(row) for row in rows]
 
     @strawberry.field(description="National solutions this initiative builds or develops.")
     async def developed_solutions(self, info: Info) -> list[Solution]:
         rows = await info.context.loaders.developed_solutions_by_initiative.load(self.db_id)
         return [Solution.from_row(row) for row in rows]
 
+    # --- status and reports
+
     @strawberry.field(
         description="The latest report up to the period (default: current), carried forward.",
         graphql_type=StatusReport | None,
+        metadata=prefetched(prefetch.report_statuses),
     )
     def latest_report(
         self, info: Info, period: PeriodArgument = None
     ) -> MaybeAwaitable[StatusReport | None]:
-        return _from_report_status(info, self.db_id, period, _latest_report)
+        return statuses.from_report_status(info, self.db_id, period, _latest_report)
 
-    @strawberry.field(
+    status = strawberry.field(
+        resolver=statuses.status,
         description="Status from the latest report up to the period.",
         graphql_type=TrafficLight | None,
+        metadata=prefetched(prefetch.report_statuses),
     )
-    def status(
-        self, info: Info, period: PeriodArgument = None
-    ) -> MaybeAwaitable[TrafficLight | None]:
-        return _from_report_status(info, self.db_id, period, _status)
-
-    @strawberry.field(
+    risk_level = strawberry.field(
+        resolver=statuses.risk_level,
         description="Risk level from the latest report up to the period.",
         graphql_type=TrafficLight | None,
+        metadata=prefetched(prefetch.report_statuses),
     )
-    def risk_level(
-        self, info: Info, period: PeriodArgument = None
-    ) -> MaybeAwaitable[TrafficLight | None]:
-        return _from_report_status(info, self.db_id, period, _risk_level)
-
-    @strawberry.field(
+    report_is_stale = strawberry.field(
+        resolver=statuses.report_is_stale,
         description="True when status and risk come from a report of an earlier period.",
         graphql_type=bool,
+        metadata=prefetched(prefetch.report_statuses),
     )
-    def report_is_stale(self, info: Info, period: PeriodArgument = None) -> MaybeAwaitable[bool]:
-        return _from_report_status(info, self.db_id, period, _is_stale)
 
     @strawberry.field(description="Status history: newest period first.")
     async def reports(
@@ -557,10 +254,43 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
     ) -> list[StatusReport]:
         rows = await info.context.loaders.reports_by_initiative.load(self.db_id)
         if not include_revisions:
-            rows = _latest_revision_per_period(rows)
+            rows = statuses.latest_revision_per_period(rows)
         return [StatusReport.from_row(row) for row in rows]
 
-    @strawberry.field(description="Deliveries, by baseline date.", graphql_type=list[Delivery])
+    status_trend: list[StatusTrendPoint] = strawberry.field(
+        resolver=statuses.status_trend,
+        description="Status and risk over the last N periods up to the current one, oldest first.",
+    )
+
+    @strawberry.field(description="Council decisions on this initiative, newest meeting first.")
+    async def decisions(self, info: Info) -> list[CouncilDecision]:
+        rows = await info.context.loaders.decisions_by_initiative.load(self.db_id)
+        return [CouncilDecision.from_row(row) for row in rows]
+
+    # --- what the viewer may do, intake
+
+    viewer_can_report: bool = strawberry.field(
+        resolver=portfolio.viewer_can_report,
+        description="The caller may submit status reports for this initiative.",
+    )
+    viewer_can_edit: bool = strawberry.field(
+        resolver=portfolio.viewer_can_edit,
+        description=(
+            "The caller may change this initiative, its deliveries, risks and dependencies."
+        ),
+    )
+    entry_criteria_flags: list[str] = strawberry.field(
+        resolver=portfolio.entry_criteria_flags,
+        description="Why the entry criteria are not met (empty when they are).",
+    )
+
+    # --- deliveries, risks, dependencies
+
+    @strawberry.field(
+        description="Deliveries, by baseline date.",
+        graphql_type=list[Delivery],
+        metadata=prefetched(prefetch.deliveries),
+    )
     def deliveries(self, info: Info) -> MaybeAwaitable[list[Delivery]]:
         return resolve_loaded(
             info.context.loaders.deliveries_by_initiative, self.db_id, _deliveries
@@ -574,6 +304,7 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
     @strawberry.field(
         description="What this initiative depends on (its suppliers).",
         graphql_type=list[Dependency],
+        metadata=prefetched(prefetch.dependencies, then=Dependency),
     )
     def dependencies(
         self, info: Info, first: FirstNeighbour = NEIGHBOUR_LIST.default
@@ -582,10 +313,11 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
         loader = info.context.loaders.dependencies_by_dependant
         return resolve_loaded(loader, self.db_id, partial(_dependencies, first=first))
 
-    @strawberry.field(description="How many dependencies this initiative has.", graphql_type=int)
-    def dependency_count(self, info: Info) -> MaybeAwaitable[int]:
-        loader = info.context.loaders.dependencies_by_dependant
-        return resolve_loaded(loader, self.db_id, len)
+    dependency_count = strawberry.field(
+        resolver=portfolio.dependency_count,
+        description="How many dependencies this initiative has.",
+        graphql_type=int,
+    )
 
     @strawberry.field(description="Dependencies of other initiatives on this one.")
     async def dependants(
@@ -595,50 +327,93 @@ class Initiative(InitiativeReporting, InitiativeAnalysis, Node):
         rows = await info.context.loaders.dependants_by_initiative.load(self.db_id)
         return [Dependency.from_row(row) for row in rows[:first]]
 
-    @strawberry.field(description="How many dependencies of other initiatives name this one.")
-    async def dependant_count(self, info: Info) -> int:
-        return len(await info.context.loaders.dependants_by_initiative.load(self.db_id))
+    dependant_count: int = strawberry.field(
+        resolver=portfolio.dependant_count,
+        description="How many dependencies of other initiatives name this one.",
+    )
 
+    # --- analysis
 
-def _latest_revision_per_period(rows: list[Row]) -> list[Row]:
-    # Rows arrive newest revision first within each period.
-    latest: dict[int, Row] = {}
-    for row in rows:
-        latest.setdefault(row.period_id, row)
-    return list(latest.values())
+    @strawberry.field(
+        description="What this initiative depends on, transitively: nearest first, then by code."
+    )
+    async def upstream(
+        self,
+        info: Info,
+        max_depth: MaxDepthArgument = None,
+        kind: KindArgument = None,
+        first: FirstPortfolio = PORTFOLIO_LIST.default,
+    ) -> list[ChainNode]:
+        direction = graph.Direction.UPSTREAM
+        page = await analysis.chain_page(info, self.code, direction, max_depth, kind, first)
+        return [ChainNode.from_result(node) for node in page]
+
+    upstream_count: int = strawberry.field(
+        resolver=analysis.upstream_count,
+        description="How many nodes `upstream` reaches with the same arguments.",
+    )
+
+    @strawberry.field(
+        description="Who waits for this initiative, transitively: nearest first, then by code."
+    )
+    async def downstream(
+        self,
+        info: Info,
+        max_depth: MaxDepthArgument = None,
+        kind: KindArgument = None,
+        first: FirstPortfolio = PORTFOLIO_LIST.default,
+    ) -> list[ChainNode]:
+        direction = graph.Direction.DOWNSTREAM
+        page = await analysis.chain_page(info, self.code, direction, max_depth, kind, first)
+        return [ChainNode.from_result(node) for node in page]
+
+    downstream_count: int = strawberry.field(
+        resolver=analysis.downstream_count,
+        description="How many nodes `downstream` reaches with the same arguments.",
+    )
+
+    @strawberry.field(description="Every national solution reachable upstream, with the path.")
+    async def foundation_dependencies(
+        self, info: Info, first: FirstNeighbour = NEIGHBOUR_LIST.default
+    ) -> list[FoundationDependency]:
+        check_first(first, NEIGHBOUR_LIST)
+        found = await analysis.foundation(info, self.code)
+        return [FoundationDependency.from_result(item) for item in found[:first]]
+
+    foundation_dependency_count: int = strawberry.field(
+        resolver=analysis.foundation_dependency_count,
+        description="How many national solutions are reachable upstream.",
+    )
+
+    @strawberry.field(
+        description="Red status inherited from upstream in the period; null when none reaches."
+    )
+    async def propagated_risk(
+        self,
+        info: Info,
+        period: PeriodArgument = None,
+        include_risk_level: IncludeRiskArgument = False,
+    ) -> PropagatedRisk | None:
+        result = (await analysis.propagation(info, period, include_risk_level)).get(self.code)
+        return PropagatedRisk.from_result(result) if result is not None else None
+
+    @strawberry.field(description="Dates from the critical path method; null when undated.")
+    async def schedule(self, info: Info) -> ScheduleItem | None:
+        item = await analysis.schedule_item(info, self.code)
+        return ScheduleItem.from_result(item) if item is not None else None
+
+    transitive_dependant_count: int = strawberry.field(
+        resolver=analysis.transitive_dependant_count,
+        description="How many initiatives depend on this one, transitively.",
+    )
 
 
 # Builders of field values from loaded rows. Resolvers hand them to ``resolve_loaded``,
 # which calls them at once when the loader already holds the rows (prefetched pages).
 
 
-def _from_report_status(
-    info: Info, initiative_id: int, period: str | None, build: Callable[[ReportStatus], T]
-) -> MaybeAwaitable[T]:
-    loader = info.context.loaders.report_status_by_initiative(period)
-    return resolve_loaded(loader, initiative_id, build)
-
-
 def _latest_report(found: ReportStatus) -> StatusReport | None:
     return StatusReport.from_row(found.report) if found.report is not None else None
-
-
-def _status(found: ReportStatus) -> TrafficLight | None:
-    return found.report.status if found.report is not None else None
-
-
-def _risk_level(found: ReportStatus) -> TrafficLight | None:
-    return found.report.risk_level if found.report is not None else None
-
-
-def _is_stale(found: ReportStatus) -> bool:
-    return found.is_stale
-
-
-def _shared(loaders: Loaders, build: Callable[[Row], T], row: Row | None) -> T:
-    """The request's one object for a row a foreign key points to."""
-    assert row is not None  # a foreign key guarantees it
-    return loaders.build_once(build, row)
 
 
 def _deliveries(rows: list[Row]) -> list[Delivery]:
@@ -647,3 +422,69 @@ def _deliveries(rows: list[Row]) -> list[Delivery]:
 
 def _dependencies(rows: list[Row], *, first: int) -> list[Dependency]:
     return [Dependency.from_row(row) for row in rows[:first]]
+
+
+# --- analysis results that name initiatives and solutions -------------------------------------
+
+
+async def load_initiative(info: Info, code: str) -> Initiative:
+    """The initiative with ``code``, which the analysis guarantees exists."""
+    row = await info.context.loaders.initiative_by_code.load(code)
+    assert row is not None, code  # the graph is built from the same rows
+    return Initiative.from_row(row)
+
+
+async def load_initiatives(info: Info, codes: Sequence[str]) -> list[Initiative]:
+    """The initiatives with ``codes``, in order, in one batch."""
+    rows = await info.context.loaders.initiative_by_code.load_many(list(codes))
+    found = [row for row in rows if row is not None]
+    assert len(found) == len(rows), codes  # the graph is built from the same rows
+    return [Initiative.from_row(row) for row in found]
+
+
+async def load_node(info: Info, code: str) -> Initiative | Solution:
+    """The initiative or solution with ``code``."""
+    solution = await info.context.loaders.solution_by_code.load(code)
+    if solution is not None:
+        return Solution.from_row(solution)
+    return await load_initiative(info, code)
+
+
+PortfolioNode = Annotated[
+    Initiative | Solution,
+    strawberry.union("PortfolioNode", description="A node of the dependency graph."),
+]
+
+
+@strawberry.type(description="A node reached along dependencies, with one shortest path.")
+class ChainNode(ChainNodeRecord):
+    @strawberry.field(description="The initiative or solution reached.")
+    async def node(self, info: Info) -> PortfolioNode:
+        return await load_node(info, self.code)
+
+
+@strawberry.type(description="A national solution an initiative depends on, at some depth.")
+class FoundationDependency(FoundationDependencyRecord):
+    @strawberry.field(description="The national solution (part of the *grunnmur*).")
+    async def solution(self, info: Info) -> Solution:
+        row = await info.context.loaders.solution_by_code.load(self.solution_code)
+        assert row is not None, self.solution_code  # the graph is built from the same rows
+        return Solution.from_row(row)
+
+
+@strawberry.type(description="Red status an initiative inherits from red sources upstream.")
+class PropagatedRisk(PropagatedRiskRecord):
+    @strawberry.field(description="The flagged initiative.")
+    async def initiative(self, info: Info) -> Initiative:
+        return await load_initiative(info, self.code)
+
+    @strawberry.field(description="The red initiatives that reach this one at `level`.")
+    async def sources(self, info: Info, first: FirstPath = PATH_LIST.default) -> list[Initiative]:
+        return await load_initiatives(info, first_page(self.result.sources, first, PATH_LIST))
+
+
+@strawberry.type(description="An activity's dates from the critical path method.")
+class ScheduleItem(ScheduleItemRecord):
+    @strawberry.field(description="The initiative.")
+    async def initiative(self, info: Info) -> Initiative:
+        return await load_initiative(info, self.code)
