@@ -210,11 +210,11 @@ class PostgresRelay:
         self._task: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()
         """Set while the relay holds a listening connection."""
-        self.last_delivered = 0
+        self.last_delivered: int | None = None
+        """The last event delivered; None until the relay first listens."""
 
     async def start(self) -> None:
-        async with self._engine.connect() as connection:
-            self.last_delivered = await last_event_id(connection)
+        """Start relaying in the background (a database that is down only delays it)."""
         self._task = asyncio.create_task(self._run(), name="postgres-event-relay")
 
     async def stop(self) -> None:
@@ -229,6 +229,9 @@ class PostgresRelay:
             try:
                 async with await self._connect() as listener:
                     await listener.execute(f"LISTEN {CHANNEL}")
+                    if self.last_delivered is None:  # events from now on, none from before
+                        async with self._engine.connect() as connection:
+                            self.last_delivered = await last_event_id(connection)
                     self.listening.set()
                     delay = self._retry_seconds
                     await self._deliver_new()  # what committed while nobody listened
@@ -247,6 +250,7 @@ class PostgresRelay:
                 delay = min(delay * 2, self._max_retry_seconds)
 
     async def _deliver_new(self) -> None:
+        assert self.last_delivered is not None  # set before listening starts
         async with self._engine.connect() as connection:
             new = await events_after(connection, self.last_delivered)
         for event_id, event in new:
