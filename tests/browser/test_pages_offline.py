@@ -21,6 +21,9 @@ def test_landing_page_links_every_page(page: Page, dashboard_base_url: str) -> N
     expect(page.get_by_role("heading", level=1)).to_have_text("Nasjonal e-helseportefølje")
     expect(page.get_by_test_id("link-graphiql")).to_have_attribute("href", "/graphql")
     expect(page.get_by_test_id("link-dashboard")).to_have_attribute("href", "/dashboard")
+    expect(page.get_by_test_id("link-reporting")).to_have_attribute(
+        "href", "/dashboard/rapportering"
+    )
     expect(page.get_by_test_id("link-report")).to_have_attribute("href", "/reports/2026-2")
     expect(page.get_by_test_id("link-docs")).to_have_attribute("href", "/schema.graphql")
 

@@ -1,8 +1,9 @@
 // Porteføljeoversikt: a dashboard over the portfolio that talks only to /graphql.
 // Plain ES module, no build step and no external libraries, so it works offline.
 
+import { fill, formatDate, h, plural, s } from "./common.js";
+
 const ENDPOINT = "/graphql";
-const SVG_NS = "http://www.w3.org/2000/svg";
 
 const NAMED = `fragment Named on PortfolioNode {
   __typename
@@ -145,47 +146,9 @@ function showError(error) {
 
 // ---------------------------------------------------------------- helpers
 
-function h(tag, attrs = {}, ...children) {
-  const element = document.createElement(tag);
-  setAttributes(element, attrs);
-  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
-  return element;
-}
-
-function s(tag, attrs = {}, ...children) {
-  const element = document.createElementNS(SVG_NS, tag);
-  setAttributes(element, attrs);
-  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
-  return element;
-}
-
-// replaceChildren that skips absent children (null, undefined) instead of printing them.
-function fill(element, ...children) {
-  element.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
-}
-
-function setAttributes(element, attrs) {
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
-    else if (name === "dataset") Object.assign(element.dataset, value);
-    else element.setAttribute(name, value === true ? "" : String(value));
-  }
-}
-
 function label(enumName, value) {
   if (value === null || value === undefined) return "";
   return state.labels.get(`${enumName}.${value}`) ?? value;
-}
-
-function formatDate(iso) {
-  if (!iso) return "–";
-  const [year, month, day] = iso.split("-");
-  return `${day}.${month}.${year}`;
-}
-
-function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 function chip(value, { testid, title } = {}) {
