@@ -190,3 +190,66 @@ def test_unknown_token_is_refused_beside_the_key_field(
     assert "not-a-token" not in page.url
     # The browser logs the 401 itself; that is the answer asked for, not a fault.
     page_problems.errors = [error for error in page_problems.errors if "401" not in error]
+
+
+def tab_to(page: Page, selector: str, *, limit: int = 80) -> None:
+    """Press Tab until the element ``selector`` names has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_alone_signs_in_and_reports(
+    page: Page, dashboard_base_url: str, reporting_database_url: str
+) -> None:
+    from playwright.sync_api import expect
+
+    token = make_token(reporting_database_url, "REPORTER", "HN")
+    page.goto(f"{dashboard_base_url}{REPORTING}")
+    page.wait_for_selector("body[data-state=ready]")
+
+    tab_to(page, '[data-testid="signin-token"]')
+    page.keyboard.type(token)
+    page.keyboard.press("Enter")
+    page.wait_for_selector('[data-testid="pick"]:not([hidden])')
+    tab_to(page, '[data-testid="pick-initiative"]')
+    for _ in range(5):
+        if page.get_by_test_id("pick-initiative").input_value() == "UNGDOM-13-15":
+            break
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_test_id("report-form")).to_be_visible()
+
+    tab_to(page, 'input[name="status"]')
+    page.keyboard.press("ArrowRight")  # Grønn → Gul
+    tab_to(page, '[data-testid="input-statusReason"]')
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Avklaring av samtykke for foreldre tar lengre tid.")
+    tab_to(page, '[data-testid="input-dependenciesConfirmed"]')
+    page.keyboard.press("Space")
+    tab_to(page, '[data-testid="report-submit"]')
+    page.keyboard.press("Enter")
+
+    receipt = page.get_by_test_id("receipt")
+    expect(receipt).to_be_visible()
+    expect(receipt).to_be_focused()
+    expect(page.get_by_test_id("receipt-message")).to_contain_text("UNGDOM-13-15")
+
+
+def test_form_with_errors_has_no_serious_accessibility_violation(
+    page: Page, dashboard_base_url: str, reporting_database_url: str
+) -> None:
+    from playwright.sync_api import expect
+
+    from tests.browser.accessibility import serious_violations, sideways_overflow
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, dashboard_base_url, make_token(reporting_database_url, "REPORTER", "HDIR"))
+    page.get_by_label("Tiltak", exact=True).select_option("PLL")
+    page.get_by_test_id("input-benefits").fill("")
+    page.get_by_role("button", name="Send rapport").click()
+    expect(page.get_by_test_id("error-summary")).to_be_visible()
+
+    assert serious_violations(page) == []
+    assert sideways_overflow(page) == 0
