@@ -737,7 +737,7 @@ export function graphToolbar({ onGroupBy, onZoomIn, onZoomOut, onFit, onFind }) 
     {
       class: "graph-find",
       role: "search",
-      "aria-label": "Finn i grafen",
+      "aria-label": "Søk i grafen",
       onsubmit: (event) => {
         event.preventDefault();
         status.textContent = onFind(input.value);
