@@ -509,8 +509,8 @@ function dependencySection(initiative) {
     h(
       "li",
       {},
-      h("span", { class: "code" }, dependency.supplierCode),
-      ` ${dependency.supplier.name ?? ""} – ${label("Criticality", dependency.criticality)}`,
+      h("span", { class: "code" }, `${dependency.supplierCode} → ${initiative.code}`),
+      ` ${dependency.supplier.name ?? ""}, ${label("Criticality", dependency.criticality).toLowerCase()} kritikalitet`,
       dependency.neededBy ? `, trengs ${formatDate(dependency.neededBy)}` : "",
     ),
   );
