@@ -377,7 +377,11 @@ function renderProgress() {
 
 // ---------------------------------------------------------------- the form
 
+// Arrow keys on the picker choose one initiative after another: only the last answer counts.
+let picking = 0;
+
 async function pick(code) {
+  const ticket = ++picking;
   $("receipt").hidden = true;
   if (!code) {
     $("report-form").hidden = true;
@@ -385,6 +389,7 @@ async function pick(code) {
     return;
   }
   const data = await gql(INITIATIVE_QUERY, { code });
+  if (ticket !== picking) return;
   if (!data.initiative) {
     showError(`Fant ikke tiltaket ${code}.`);
     return;
