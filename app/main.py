@@ -20,7 +20,7 @@ from app.collector import tuned_for_large_heaps
 from app.database import create_engine
 from app.events import broadcaster, delivers_locally, postgres_relay
 from app.settings import Settings
-from app.web.dashboard import STATIC_DIRECTORY, dashboard_page
+from app.web.dashboard import STATIC_DIRECTORY, dashboard_page, reporting_page
 from app.web.graphiql import GRAPHIQL_ASSETS
 from app.web.graphql_view import PortfolioGraphQL
 from app.web.landing import landing_page
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/dashboard", dashboard_page),
+            Route("/dashboard/rapportering", reporting_page),
             Mount("/dashboard/static", StaticFiles(directory=STATIC_DIRECTORY), name="dashboard"),
             Route("/reports/{period}", report_page),
             Route("/graphql", graphql_app),

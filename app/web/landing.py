@@ -1,4 +1,5 @@
-"""``/``: what the service is, and links to GraphiQL, the dashboard, the report and the docs."""
+"""``/``: what the service is, and links to GraphiQL, the dashboard, the reporting form, the
+report and the docs."""
 
 from __future__ import annotations
 
@@ -83,6 +84,14 @@ async def landing_page(request: Request) -> Response:
             "Porteføljeoversikt",
             "tiltak, status og avhengighetsgraf",
             "link-dashboard",
+        )
+    )
+    links.append(
+        _link(
+            "/dashboard/rapportering",
+            "Statusrapportering",
+            "tiltakseierne rapporterer runden; porteføljekontoret ser hvem som mangler",
+            "link-reporting",
         )
     )
     current = await _current_period(request)

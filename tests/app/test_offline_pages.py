@@ -15,7 +15,7 @@ from app.main import create_app
 from tests.conftest import settings_for
 
 ORIGIN = "http://testserver"
-PAGES = ["/", "/graphql", "/dashboard", "/reports/2026-2"]
+PAGES = ["/", "/graphql", "/dashboard", "/dashboard/rapportering", "/reports/2026-2"]
 
 ANY_URL = re.compile(r"https?://[^\s\"'`()<>\\]+")
 # XML namespace names identify a vocabulary (SVG, XHTML, MathML, XLink); browsers never
@@ -164,13 +164,21 @@ def test_graphiql_assets_ship_with_their_licences(client: TestClient) -> None:
         assert "MIT License" in licence.text
 
 
-def test_landing_page_links_graphiql_dashboard_report_and_docs(client: TestClient) -> None:
+def test_landing_page_links_graphiql_dashboard_reporting_report_and_docs(
+    client: TestClient,
+) -> None:
     response = client.get("/")
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     links = [url for attribute, url in _references(response.text).urls if attribute == "a.href"]
-    assert links == ["/graphql", "/dashboard", "/reports/2026-2", "/schema.graphql"]
+    assert links == [
+        "/graphql",
+        "/dashboard",
+        "/dashboard/rapportering",
+        "/reports/2026-2",
+        "/schema.graphql",
+    ]
     for link in links:
         assert client.get(link, headers={"Accept": "text/html"}).status_code == 200, link
 
@@ -193,7 +201,7 @@ def test_without_graphiql_or_introspection_the_landing_page_links_neither(
         schema = client.get("/schema.graphql")
 
     links = [url for attribute, url in _references(landing.text).urls if attribute == "a.href"]
-    assert links == ["/dashboard", "/reports/2026-2"]
+    assert links == ["/dashboard", "/dashboard/rapportering", "/reports/2026-2"]
     assert asset.status_code == 404
     assert schema.status_code == 404
 
@@ -205,4 +213,4 @@ def test_landing_page_answers_without_the_database(tmp_path: Path) -> None:
 
     links = [url for attribute, url in _references(response.text).urls if attribute == "a.href"]
     assert response.status_code == 200
-    assert links == ["/graphql", "/dashboard", "/schema.graphql"]
+    assert links == ["/graphql", "/dashboard", "/dashboard/rapportering", "/schema.graphql"]

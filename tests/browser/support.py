@@ -86,6 +86,33 @@ def open_dashboard(page: Page, base_url: str, fragment: str = "") -> None:
     page.wait_for_selector('[data-testid="graph"][data-state=ready]', timeout=20_000)
 
 
+def take_reporting_screenshot(page: Page, base_url: str, token: str, directory: Path) -> Path:
+    """docs/dashboard.md's picture of the reporting form: a Koordinere report refused for a
+    missing answer, the API's message beside the field."""
+    directory.mkdir(parents=True, exist_ok=True)
+    picture = directory / "reporting.png"
+    page.goto(f"{base_url}/dashboard/rapportering")
+    page.wait_for_selector("body[data-state=ready]")
+    page.fill('[data-testid="signin-token"]', token)
+    page.click('[data-testid="signin-submit"]')
+    page.wait_for_selector('[data-testid="pick"]:not([hidden])')
+    page.select_option('[data-testid="pick-initiative"]', "DPN")
+    page.wait_for_selector('[data-testid="report-form"]:not([hidden])')
+    page.fill('[data-testid="input-mainRiskAreas"]', "")
+    page.check('[data-testid="input-dependenciesConfirmed"]')
+    page.click('[data-testid="report-submit"]')
+    page.wait_for_selector('[data-testid="error-mainRiskAreas"]:not([hidden])')
+    page.evaluate("window.scrollTo(0, 0)")
+    bottom = page.get_by_test_id("section-dependencies").bounding_box()
+    assert bottom is not None
+    page.screenshot(
+        path=str(picture),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": 1440, "height": bottom["y"] + bottom["height"] + 16},
+    )
+    return picture
+
+
 def take_screenshots(page: Page, base_url: str, directory: Path) -> list[Path]:
     """README and docs/dashboard.md pictures: the whole portfolio, and PLL with a 90-day slip."""
     directory.mkdir(parents=True, exist_ok=True)

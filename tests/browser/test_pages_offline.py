@@ -21,6 +21,9 @@ def test_landing_page_links_every_page(page: Page, dashboard_base_url: str) -> N
     expect(page.get_by_role("heading", level=1)).to_have_text("Nasjonal e-helseportefølje")
     expect(page.get_by_test_id("link-graphiql")).to_have_attribute("href", "/graphql")
     expect(page.get_by_test_id("link-dashboard")).to_have_attribute("href", "/dashboard")
+    expect(page.get_by_test_id("link-reporting")).to_have_attribute(
+        "href", "/dashboard/rapportering"
+    )
     expect(page.get_by_test_id("link-report")).to_have_attribute("href", "/reports/2026-2")
     expect(page.get_by_test_id("link-docs")).to_have_attribute("href", "/schema.graphql")
 
@@ -63,3 +66,14 @@ def test_report_of_the_current_round_renders_from_the_landing_page(
     expect(page).to_have_url(f"{dashboard_base_url}/reports/2026-2")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Porteføljerapport")
     assert page.locator("svg").count() > 0
+
+
+def test_reporting_page_renders_from_the_landing_page(page: Page, dashboard_base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{dashboard_base_url}/")
+    page.get_by_test_id("link-reporting").click()
+
+    expect(page).to_have_url(f"{dashboard_base_url}/dashboard/rapportering")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statusrapportering")
+    expect(page.get_by_label("API-nøkkel")).to_be_visible()

@@ -1,8 +1,10 @@
 // Porteføljeoversikt: a dashboard over the portfolio that talks only to /graphql.
 // Plain ES module, no build step and no external libraries, so it works offline.
 
+import { fill, formatDate, h, plural, s } from "./common.js";
+import { GraphView, graphToolbar } from "./graph.js";
+
 const ENDPOINT = "/graphql";
-const SVG_NS = "http://www.w3.org/2000/svg";
 
 const NAMED = `fragment Named on PortfolioNode {
   __typename
@@ -36,10 +38,26 @@ const GRAPH_QUERY = `query DashboardGraph(
     root: $root, direction: $direction, maxDepth: $maxDepth, includeRiskLevel: $includeRiskLevel
   ) {
     nodeCount edgeCount
-    nodes(first: $first) { code name kind status riskLevel propagatedLevel depth layer }
+    nodes(first: $first) {
+      code name kind status riskLevel propagatedLevel depth layer
+      node { ... on Initiative { segment owner { code name } } }
+    }
     edges(first: $first) { supplierCode dependantCode criticality late development neededBy }
   }
   lateDependencyCount
+}`;
+
+// dependencyGraph lists at most 1,000 edges; a bigger portfolio's edges are read from the
+// initiatives' dependencies, a page of 500 at a time, so that the whole graph is drawn.
+const EDGES_QUERY = `query DashboardEdges($after: String) {
+  initiatives(first: 500, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      code
+      developedSolutions { code }
+      dependencies(first: 50) { supplierCode dependantCode criticality isLate neededBy }
+    }
+  }
 }`;
 
 const INITIATIVE_QUERY = `query DashboardInitiative($code: String!, $includeRiskLevel: Boolean!) {
@@ -145,47 +163,9 @@ function showError(error) {
 
 // ---------------------------------------------------------------- helpers
 
-function h(tag, attrs = {}, ...children) {
-  const element = document.createElement(tag);
-  setAttributes(element, attrs);
-  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
-  return element;
-}
-
-function s(tag, attrs = {}, ...children) {
-  const element = document.createElementNS(SVG_NS, tag);
-  setAttributes(element, attrs);
-  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
-  return element;
-}
-
-// replaceChildren that skips absent children (null, undefined) instead of printing them.
-function fill(element, ...children) {
-  element.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
-}
-
-function setAttributes(element, attrs) {
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
-    else if (name === "dataset") Object.assign(element.dataset, value);
-    else element.setAttribute(name, value === true ? "" : String(value));
-  }
-}
-
 function label(enumName, value) {
   if (value === null || value === undefined) return "";
   return state.labels.get(`${enumName}.${value}`) ?? value;
-}
-
-function formatDate(iso) {
-  if (!iso) return "–";
-  const [year, month, day] = iso.split("-");
-  return `${day}.${month}.${year}`;
-}
-
-function plural(count, one, many) {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 function chip(value, { testid, title } = {}) {
@@ -347,12 +327,6 @@ function renderSummary() {
 
 // ---------------------------------------------------------------- graph
 
-const NODE_WIDTH = 164;
-const NODE_HEIGHT = 40;
-const COLUMN_GAP = 96;
-const ROW_GAP = 14;
-const MARGIN = { top: 44, right: 24, bottom: 24, left: 24 };
-
 async function loadGraph() {
   const ticket = ++sequence.graph;
   const svg = $("graph");
@@ -368,6 +342,10 @@ async function loadGraph() {
     });
     if (ticket !== sequence.graph) return;
     const graph = data.dependencyGraph ?? { nodes: [], edges: [], nodeCount: 0, edgeCount: 0 };
+    if (!root && graph.edgeCount > graph.edges.length) {
+      graph.edges = await allEdges(graph);
+      if (ticket !== sequence.graph) return;
+    }
     state.graph = graph;
     renderGraph(graph, root);
     if (!root) {
@@ -380,97 +358,37 @@ async function loadGraph() {
   }
 }
 
-// Rows within a column: start by kind then code, then a few barycentre sweeps so that
-// nodes sit near the nodes they are connected to (fewer crossings, deterministic).
-function layout(graph) {
-  const byCode = new Map(graph.nodes.map((node) => [node.code, node]));
-  const neighbours = new Map(graph.nodes.map((node) => [node.code, []]));
-  for (const edge of graph.edges) {
-    if (!byCode.has(edge.supplierCode) || !byCode.has(edge.dependantCode)) continue;
-    neighbours.get(edge.supplierCode).push(edge.dependantCode);
-    neighbours.get(edge.dependantCode).push(edge.supplierCode);
-  }
-  const columns = [];
-  for (const node of graph.nodes) {
-    (columns[node.layer] ??= []).push(node);
-  }
-  for (let index = 0; index < columns.length; index += 1) columns[index] ??= [];
-  for (const column of columns) {
-    column.sort((a, b) => a.kind.localeCompare(b.kind) || a.code.localeCompare(b.code));
-  }
-  const tallest = Math.max(1, ...columns.map((column) => column.length));
-  const pitch = NODE_HEIGHT + ROW_GAP;
-  const y = new Map();
-  const place = (column) => {
-    const offset = ((tallest - column.length) * pitch) / 2;
-    column.forEach((node, row) => y.set(node.code, offset + row * pitch));
-  };
-  columns.forEach(place);
-  const order = (column) => {
-    const centre = new Map(
-      column.map((node) => {
-        const linked = neighbours.get(node.code).filter((code) => byCode.get(code).layer !== node.layer);
-        const mean = linked.length
-          ? linked.reduce((sum, code) => sum + y.get(code), 0) / linked.length
-          : y.get(node.code);
-        return [node.code, mean];
-      }),
-    );
-    column.sort((a, b) => centre.get(a.code) - centre.get(b.code) || a.code.localeCompare(b.code));
-    place(column);
-  };
-  for (let sweep = 0; sweep < 8; sweep += 1) {
-    const indices = [...columns.keys()];
-    if (sweep % 2) indices.reverse();
-    indices.forEach((index) => order(columns[index]));
-  }
-  const positions = new Map();
-  columns.forEach((column, layer) => {
-    for (const node of column) {
-      positions.set(node.code, {
-        x: MARGIN.left + layer * (NODE_WIDTH + COLUMN_GAP),
-        y: MARGIN.top + y.get(node.code),
-      });
+async function allEdges(graph) {
+  const drawn = new Set(graph.nodes.map((node) => node.code));
+  const edges = [];
+  let after = null;
+  do {
+    const data = await gql(EDGES_QUERY, { after });
+    for (const initiative of data.initiatives.nodes) {
+      for (const solution of initiative.developedSolutions) {
+        edges.push({
+          supplierCode: initiative.code,
+          dependantCode: solution.code,
+          criticality: "HIGH",
+          late: false,
+          development: true,
+          neededBy: null,
+        });
+      }
+      for (const dependency of initiative.dependencies) {
+        edges.push({
+          supplierCode: dependency.supplierCode,
+          dependantCode: dependency.dependantCode,
+          criticality: dependency.criticality,
+          late: Boolean(dependency.isLate),
+          development: false,
+          neededBy: dependency.neededBy,
+        });
+      }
     }
-  });
-  return {
-    positions,
-    columns: columns.length,
-    width: MARGIN.left + MARGIN.right + columns.length * NODE_WIDTH + (columns.length - 1) * COLUMN_GAP,
-    height: MARGIN.top + MARGIN.bottom + tallest * pitch - ROW_GAP,
-  };
-}
-
-function edgeClass(edge) {
-  if (edge.late) return "edge edge-late";
-  if (edge.development) return "edge edge-development";
-  return `edge edge-${edge.criticality}`;
-}
-
-function edgeMarker(edge) {
-  if (edge.late) return "url(#arrow-late)";
-  if (edge.development) return "url(#arrow-development)";
-  return `url(#arrow-${edge.criticality})`;
-}
-
-function nodeShape(node, inset = 0) {
-  const x = -inset;
-  const y = -inset;
-  const width = NODE_WIDTH + 2 * inset;
-  const height = NODE_HEIGHT + 2 * inset;
-  if (node.kind === "SOLUTION") {
-    const cut = 12 + inset * 0.4;
-    const points = [
-      [x + cut, y],
-      [x + width - cut, y],
-      [x + width, y + height / 2],
-      [x + width - cut, y + height],
-      [x + cut, y + height],
-      [x, y + height / 2],
-    ];
-    return ["polygon", { points: points.map((point) => point.join(",")).join(" ") }];
-  }
-  return ["rect", { x, y, width, height, rx: 7 + inset, ry: 7 + inset }];
+    after = data.initiatives.pageInfo.hasNextPage ? data.initiatives.pageInfo.endCursor : null;
+  } while (after);
+  return edges.filter((edge) => drawn.has(edge.supplierCode) && drawn.has(edge.dependantCode));
 }
 
 function describeNode(node) {
@@ -481,142 +399,13 @@ function describeNode(node) {
   return parts.join(", ");
 }
 
-function arrowMarker(id) {
-  return s(
-    "marker",
-    {
-      id,
-      viewBox: "0 0 10 10",
-      refX: 9,
-      refY: 5,
-      markerWidth: 7,
-      markerHeight: 7,
-      orient: "auto-start-reverse",
-      class: `marker ${id}`,
-    },
-    s("path", { d: "M 0 0 L 10 5 L 0 10 z" }),
-  );
-}
-
 function renderGraph(graph, root) {
   const svg = $("graph");
-  const { positions, columns, width, height } = layout(graph);
-  svg.setAttribute("viewBox", `0 0 ${Math.max(width, 400)} ${Math.max(height, 120)}`);
-  svg.style.setProperty("--graph-width", `${Math.max(width, 400)}px`);
-  const defs = s(
-    "defs",
-    {},
-    ["arrow-HIGH", "arrow-MEDIUM", "arrow-LOW", "arrow-late", "arrow-development"].map(arrowMarker),
+  graphView().setData(graph, { root, moved: state.moved });
+  fill(
+    $("graph-find-codes"),
+    graph.nodes.map((node) => h("option", { value: node.code }, node.name)),
   );
-  const headers = s(
-    "g",
-    { class: "column-headers", "aria-hidden": "true" },
-    Array.from({ length: columns }, (_, layer) =>
-      s(
-        "text",
-        { x: MARGIN.left + layer * (NODE_WIDTH + COLUMN_GAP) + NODE_WIDTH / 2, y: 18, class: "column-header" },
-        layer === 0 ? "Nivå 0 · grunnlag" : `Nivå ${layer}`,
-      ),
-    ),
-  );
-  const edges = s(
-    "g",
-    { class: "edges" },
-    graph.edges
-      .filter((edge) => positions.has(edge.supplierCode) && positions.has(edge.dependantCode))
-      .map((edge) => {
-        const from = positions.get(edge.supplierCode);
-        const to = positions.get(edge.dependantCode);
-        const x1 = from.x + NODE_WIDTH;
-        const y1 = from.y + NODE_HEIGHT / 2;
-        const x2 = to.x - 2;
-        const y2 = to.y + NODE_HEIGHT / 2;
-        const bend = Math.max(40, (x2 - x1) / 2);
-        const notes = [label("Criticality", edge.criticality).toLowerCase() + " kritikalitet"];
-        if (edge.development) notes.push("utvikler løsningen");
-        if (edge.late) notes.push(`forsinket, trengs ${formatDate(edge.neededBy)}`);
-        else if (edge.neededBy) notes.push(`trengs ${formatDate(edge.neededBy)}`);
-        return s(
-          "path",
-          {
-            d: `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`,
-            class: edgeClass(edge),
-            "marker-end": edgeMarker(edge),
-            "data-testid": "graph-edge",
-            "data-from": edge.supplierCode,
-            "data-to": edge.dependantCode,
-            "data-late": edge.late ? "true" : "false",
-          },
-          s("title", {}, `${edge.supplierCode} → ${edge.dependantCode}: ${notes.join(", ")}`),
-        );
-      }),
-  );
-  const nodes = s(
-    "g",
-    { class: "nodes" },
-    graph.nodes.map((node) => {
-      const { x, y } = positions.get(node.code);
-      const [shape, shapeAttrs] = nodeShape(node);
-      const children = [s("title", {}, describeNode(node))];
-      if (node.propagatedLevel) {
-        const [haloShape, haloAttrs] = nodeShape(node, 5);
-        children.push(s(haloShape, { ...haloAttrs, class: `halo halo-${node.propagatedLevel}` }));
-      }
-      children.push(s(shape, { ...shapeAttrs, class: "shape" }));
-      children.push(
-        s("text", { x: NODE_WIDTH / 2, y: 16, class: "node-code" }, node.code),
-        s("text", { x: NODE_WIDTH / 2, y: 31, class: "node-name" }, truncate(node.name, 26)),
-      );
-      if (state.moved.has(node.code)) {
-        children.push(
-          s(
-            "g",
-            { class: "moved-badge", transform: `translate(${NODE_WIDTH - 30}, -9)` },
-            s("rect", { width: 40, height: 17, rx: 8.5 }),
-            s("text", { x: 20, y: 12.5 }, `+${state.moved.get(node.code)} d`),
-          ),
-        );
-      }
-      const classes = [
-        "node",
-        `node-${node.kind.toLowerCase()}`,
-        `status-${node.status ?? "NONE"}`,
-        node.code === root ? "root" : null,
-      ];
-      return s(
-        "g",
-        {
-          class: classes.filter(Boolean).join(" "),
-          transform: `translate(${x}, ${y})`,
-          tabindex: 0,
-          role: "button",
-          "aria-label": describeNode(node),
-          "aria-pressed": node.code === root ? "true" : "false",
-          "data-testid": "graph-node",
-          "data-code": node.code,
-          "data-kind": node.kind,
-          "data-status": node.status ?? "",
-          "data-propagated": node.propagatedLevel ?? "",
-          onclick: () => select(node.code, node.kind),
-          onkeydown: (event) => {
-            if (event.key === "Enter" || event.key === " ") {
-              event.preventDefault();
-              select(node.code, node.kind);
-            }
-          },
-          onmouseenter: () => highlightEdges(node.code, true),
-          onmouseleave: () => highlightEdges(node.code, false),
-          onfocus: () => highlightEdges(node.code, true),
-          onblur: () => highlightEdges(node.code, false),
-        },
-        children,
-      );
-    }),
-  );
-  svg.replaceChildren(defs, headers, edges, nodes);
-  if (!graph.nodes.length) {
-    svg.append(s("text", { x: 20, y: 40, class: "column-header" }, "Ingen noder å vise."));
-  }
   const selected = graph.nodes.find((node) => node.code === root);
   $("graph-title").textContent = root
     ? `Avhengighetsgraf – nabolaget til ${root}${selected ? ` (${truncate(selected.name, 48)})` : ""}`
@@ -633,19 +422,47 @@ function renderGraph(graph, root) {
   svg.dataset.root = root ?? "";
 }
 
-function highlightEdges(code, on) {
-  for (const edge of $("graph").querySelectorAll(".edge")) {
-    if (edge.dataset.from === code || edge.dataset.to === code) edge.classList.toggle("hot", on);
-  }
-}
-
 // Initiatives outside the table's filter are toned down in the graph.
 function markGraphFilter() {
-  const active = filterIsActive();
   const visible = new Set(state.rows.map((row) => row.code));
-  for (const node of $("graph").querySelectorAll(".node-initiative")) {
-    node.classList.toggle("dim", active && !visible.has(node.dataset.code));
+  const dimmed = filterIsActive()
+    ? new Set(state.allRows.map((row) => row.code).filter((code) => !visible.has(code)))
+    : new Set();
+  graphView().dim(dimmed);
+}
+
+let view = null;
+
+function graphView() {
+  if (!view) {
+    view = new GraphView($("graph"), $("graph-wrap"), {
+      label,
+      describeNode,
+      formatDate,
+      onSelect: select,
+      onGroupBy: (groupBy) => {
+        const choice = $("graph-group-by");
+        if (choice) choice.value = groupBy;
+      },
+    });
+    const toolbar = graphToolbar({
+      onGroupBy: (groupBy) => {
+        view.setGroupBy(groupBy);
+        markGraphFilter();
+      },
+      onZoomIn: () => view.zoom(1.25),
+      onZoomOut: () => view.zoom(1 / 1.25),
+      onFit: () => view.fit(),
+      onFind: (text) => {
+        const found = view.find(text);
+        markGraphFilter();
+        if (!text.trim()) return "Skriv en kode eller et navn.";
+        return found ? `Fant ${found.code} – ${found.name}.` : `Ingen node i grafen passer til «${text.trim()}».`;
+      },
+    });
+    $("graph-toolbar").replaceChildren(toolbar.element);
   }
+  return view;
 }
 
 // ---------------------------------------------------------------- legend
@@ -793,14 +610,16 @@ function chainList(testid, items, emptyText) {
   );
 }
 
-function chainItems(chain) {
+// The API gives each chain's path from the starting node outwards; upstream that runs
+// against the arrows, so it is turned round to read supplier → … → dependant.
+function chainItems(chain, { upstream = false } = {}) {
   return [...chain]
     .sort((a, b) => a.depth - b.depth || a.code.localeCompare(b.code))
     .map((item) => ({
       code: item.code,
       kind: item.kind,
       depth: item.depth,
-      path: item.path,
+      path: upstream ? [...item.path].reverse() : item.path,
       name: item.node?.name,
       status: item.node?.status,
     }));
@@ -887,7 +706,11 @@ function renderInitiative(initiative, chains) {
     section(
       `Avhenger av (oppstrøms) · ${initiative.upstreamCount}`,
       "upstream-section",
-      chainList("upstream", chainItems(initiative.upstream), "Ingen avhengigheter."),
+      chainList(
+        "upstream",
+        chainItems(initiative.upstream, { upstream: true }),
+        "Ingen avhengigheter.",
+      ),
       more(initiative.upstream.length, initiative.upstreamCount),
     ),
     section(

@@ -89,3 +89,33 @@ function GraphiQLWithExplorer() {
 ReactDOM.createRoot(document.getElementById("graphiql")).render(
   React.createElement(GraphiQLWithExplorer),
 );
+
+// GraphiQL's editors are CodeMirror 5: each types into a hidden textarea without a name, and
+// scrolls in a region the keyboard cannot reach. Name each after its pane and let Tab reach
+// the scroll regions, as WCAG 2.1 asks (names and keyboard access).
+const EDITOR_NAMES = [
+  [".graphiql-query-editor", "Query editor"],
+  [".graphiql-editor-tool .graphiql-editor:not(.hidden):nth-child(1)", "Variables editor"],
+  [".graphiql-editor-tool .graphiql-editor:nth-child(2)", "Headers editor"],
+  [".result-window", "Result"],
+];
+
+function nameEditors() {
+  for (const editor of document.querySelectorAll(".CodeMirror")) {
+    const pane = EDITOR_NAMES.find(([selector]) => editor.closest(selector));
+    const name = pane ? pane[1] : "Editor";
+    const textarea = editor.querySelector("textarea");
+    if (textarea && !textarea.hasAttribute("aria-label")) textarea.setAttribute("aria-label", name);
+    const scroll = editor.querySelector(".CodeMirror-scroll");
+    if (scroll && scroll.getAttribute("tabindex") !== "0") {
+      scroll.setAttribute("tabindex", "0");
+      scroll.setAttribute("role", "region");
+      scroll.setAttribute("aria-label", name);
+    }
+  }
+}
+
+new MutationObserver(nameEditors).observe(document.getElementById("graphiql"), {
+  childList: true,
+  subtree: true,
+});
