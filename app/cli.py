@@ -136,7 +136,7 @@ def _seed(arguments: argparse.Namespace, settings: Settings) -> int:
 
 def _token_create(arguments: argparse.Namespace, settings: Settings) -> int:
     from app.auth import TokenError, create_token
-    from app.governance import Role
+    from app.domain import Role
 
     migrate(settings)
     engine = create_sync_engine(settings)

@@ -15,16 +15,18 @@ import graph
 from app import repository
 from app.auth import EVERYTHING, Viewer
 from app.repository import Row
+from app.tables import (
+    dependency_table,
+    developed_table,
+    initiative_table,
+    solution_table,
+)
 from app.validation import MAX_TEXT, Cycle, NotFound, Problems
 from app.writes import (
     audit,
-    dependency_table,
-    developed_table,
     initiative_by_code,
-    initiative_table,
     owned_initiative,
     refuse,
-    solution_table,
 )
 
 

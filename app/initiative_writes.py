@@ -15,6 +15,15 @@ from app.auth import EVERYTHING, Viewer
 from app.dependency_writes import development_cycle
 from app.domain import ADMITTED_STATES, LifecycleState, Segment
 from app.repository import Row
+from app.tables import (
+    developed_table,
+    goal_table,
+    initiative_sdg_table,
+    initiative_table,
+    sdg_table,
+    solution_table,
+    supporting_goal_table,
+)
 from app.validation import (
     MAX_NAME,
     MAX_TEXT,
@@ -24,19 +33,12 @@ from app.validation import (
 )
 from app.writes import (
     audit,
-    developed_table,
-    goal_table,
     initiative_by_code,
-    initiative_sdg_table,
-    initiative_table,
     owned_initiative,
     refuse,
     require_office,
     require_version,
     require_writer,
-    sdg_table,
-    solution_table,
-    supporting_goal_table,
     visible_initiative,
 )
 

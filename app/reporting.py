@@ -8,19 +8,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import models, repository
+from app import repository, tables
 from app.auth import Visibility
-from app.domain import ADMITTED_STATES
-from app.governance import Council
+from app.domain import ADMITTED_STATES, Council
 from app.repository import Row
-
-audit_table = models.table_of(models.AuditEvent)
-meeting_table = models.table_of(models.CouncilMeeting)
-decision_table = models.table_of(models.CouncilDecision)
-initiative_table = repository.initiative_table
-organisation_table = repository.organisation_table
-report_table = repository.report_table
-delivery_table = repository.delivery_table
+from app.tables import (
+    audit_table,
+    decision_table,
+    delivery_table,
+    initiative_table,
+    meeting_table,
+    organisation_table,
+    report_table,
+)
 
 
 def _decision_select(visibility: Visibility) -> sa.Select[Any]:
@@ -166,8 +166,8 @@ async def open_deliveries(connection: AsyncConnection) -> Sequence[Row]:
 
 async def goal_links(connection: AsyncConnection) -> tuple[Sequence[Row], Sequence[Row]]:
     """(initiative, supporting goal) and (initiative, SDG) pairs."""
-    supporting = await connection.execute(sa.select(repository.supporting_goal_table))
-    sdgs = await connection.execute(sa.select(repository.initiative_sdg_table))
+    supporting = await connection.execute(sa.select(tables.supporting_goal_table))
+    sdgs = await connection.execute(sa.select(tables.initiative_sdg_table))
     return supporting.all(), sdgs.all()
 
 

@@ -20,6 +20,15 @@ from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
 from app.events import StatusReportSubmitted, broadcaster
 from app.reporting import decision_by_id
 from app.repository import Row
+from app.tables import (
+    decision_table,
+    delivery_table,
+    initiative_table,
+    meeting_table,
+    period_table,
+    report_table,
+    risk_table,
+)
 from app.validation import (
     MAX_NAME,
     MAX_TEXT,
@@ -33,21 +42,12 @@ from app.writes import (
     REPORTING_STATES,
     after_commit,
     audit,
-    delivery_table,
     initiative_by_code,
-    initiative_table,
     owned_initiative,
-    period_table,
     refuse,
-    report_table,
     require_office,
-    risk_table,
     visible_initiative,
 )
-
-meeting_table = models.table_of(models.CouncilMeeting)
-decision_table = models.table_of(models.CouncilDecision)
-
 
 # --- deliveries and risks --------------------------------------------------------------------
 

@@ -22,9 +22,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import models
 from app.auth import Visibility
 from app.domain import ADMITTED_STATES, LifecycleState, Phase, Segment, TrafficLight
+from app.tables import (
+    delivery_table,
+    dependency_table,
+    developed_table,
+    goal_table,
+    initiative_sdg_table,
+    initiative_table,
+    organisation_table,
+    period_table,
+    report_table,
+    risk_table,
+    sdg_table,
+    solution_table,
+    supporting_goal_table,
+    version_table,
+)
 
 Row = sa.Row[Any]
 
@@ -44,22 +59,6 @@ async def _all_rows(result: sa.Result[Any]) -> list[Row]:
         rows += batch
         await asyncio.sleep(0)
     return rows
-
-
-initiative_table = models.table_of(models.Initiative)
-organisation_table = models.table_of(models.Organisation)
-solution_table = models.table_of(models.Solution)
-dependency_table = models.table_of(models.Dependency)
-delivery_table = models.table_of(models.Delivery)
-risk_table = models.table_of(models.Risk)
-period_table = models.table_of(models.ReportingPeriod)
-report_table = models.table_of(models.StatusReport)
-goal_table = models.table_of(models.StrategicGoal)
-sdg_table = models.table_of(models.SustainableDevelopmentGoal)
-supporting_goal_table = models.table_of(models.InitiativeSupportingGoal)
-initiative_sdg_table = models.table_of(models.InitiativeSdg)
-developed_table = models.table_of(models.DevelopedSolution)
-version_table = models.table_of(models.DataVersion)
 
 
 # --- the visibility rule ----------------------------------------------------------------

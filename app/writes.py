@@ -31,8 +31,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import models, repository
 from app.auth import Viewer, Visibility
+from app.data_version import bump_data_version
 from app.domain import LifecycleState
 from app.repository import Row
+from app.tables import audit_table
 from app.validation import (
     MAX_NAME,
     REFUSALS,
@@ -45,23 +47,6 @@ from app.validation import (
 
 T = TypeVar("T")
 
-initiative_table = repository.initiative_table
-organisation_table = repository.organisation_table
-solution_table = repository.solution_table
-dependency_table = repository.dependency_table
-delivery_table = repository.delivery_table
-risk_table = repository.risk_table
-period_table = repository.period_table
-report_table = repository.report_table
-goal_table = repository.goal_table
-sdg_table = repository.sdg_table
-supporting_goal_table = repository.supporting_goal_table
-initiative_sdg_table = repository.initiative_sdg_table
-developed_table = repository.developed_table
-version_table = repository.version_table
-audit_table = models.table_of(models.AuditEvent)
-meeting_table = models.table_of(models.CouncilMeeting)
-decision_table = models.table_of(models.CouncilDecision)
 
 REPORTING_STATES = frozenset({LifecycleState.ACTIVE, LifecycleState.PAUSED})
 
@@ -144,26 +129,6 @@ async def run_write(
     for hook in hooks:
         hook()
     return outcome
-
-
-async def bump_data_version(connection: AsyncConnection) -> None:
-    """Move the data version on by one (creating the row on first use)."""
-    updated = await connection.execute(
-        version_table.update()
-        .where(version_table.c.id == 1)
-        .values(version=version_table.c.version + 1)
-    )
-    if updated.rowcount == 0:
-        try:
-            async with connection.begin_nested():
-                await connection.execute(version_table.insert().values(id=1, version=1))
-        except sa.exc.IntegrityError:
-            # A concurrent first write created the row; wait for its lock and move on.
-            await connection.execute(
-                version_table.update()
-                .where(version_table.c.id == 1)
-                .values(version=version_table.c.version + 1)
-            )
 
 
 def _plain(value: Any) -> Any:

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from app.auth import Viewer
-from app.domain import LifecycleState, Segment, TrafficLight
-from app.governance import Council, DecisionKind, Role
+from app.domain import Council, DecisionKind, LifecycleState, Role, Segment, TrafficLight
 from app.repository import Row
 from app.validation import entry_criteria_flags
 from app.writes import REPORTING_STATES

@@ -9,8 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app import reporting, repository, summary
-from app.domain import TrafficLight
-from app.governance import Council, Role
+from app.domain import Council, Role, TrafficLight
 from app.repository import Row
 from schema.bounds import AUDIT_PAGE, PORTFOLIO_LIST, FirstPortfolio, first_page
 from schema.context import Info

@@ -33,12 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from tqdm import tqdm
 
 import graph
-from app import dependency_writes, initiative_writes, models, repository, writes
+from app import dependency_writes, initiative_writes, models, repository, tables, writes
 from app.auth import EVERYTHING, Viewer
-from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
+from app.data_version import bump_data_version
+from app.domain import ADMITTED_STATES, DeliveryStatus, Role, Segment, TrafficLight
 from app.exchange.reading import ImportProblem, ParsedFile, SheetRow, open_tables, parse_tables
 from app.exchange.sheets import DELIVERIES, DEPENDENCIES, INITIATIVES, STATUS_REPORTS
-from app.governance import Role
 from app.repository import Row
 from app.validation import (
     CODE_PATTERN,
@@ -158,7 +158,7 @@ async def _stored(connection: AsyncConnection) -> Stored:
 
     initiatives = {
         row.code: row
-        for row in (await connection.execute(sa.select(repository.initiative_table))).all()
+        for row in (await connection.execute(sa.select(tables.initiative_table))).all()
     }
     ids = [row.id for row in initiatives.values()]
     supporting = await repository.supporting_goals_for(connection, ids, visibility=EVERYTHING)
@@ -167,14 +167,14 @@ async def _stored(connection: AsyncConnection) -> Stored:
     dependencies = await repository.dependencies_of(connection, ids, visibility=EVERYTHING)
     reports: dict[tuple[int, int], list[Row]] = defaultdict(list)
     for row in await connection.execute(
-        sa.select(repository.report_table).order_by(repository.report_table.c.revision)
+        sa.select(tables.report_table).order_by(tables.report_table.c.revision)
     ):
         reports[row.initiative_id, row.period_id].append(row)
     return Stored(
-        organisations=await codes(repository.organisation_table),
-        solutions=await codes(repository.solution_table),
-        goals=set((await connection.execute(sa.select(writes.goal_table.c.number))).scalars()),
-        sdgs=set((await connection.execute(sa.select(writes.sdg_table.c.number))).scalars()),
+        organisations=await codes(tables.organisation_table),
+        solutions=await codes(tables.solution_table),
+        goals=set((await connection.execute(sa.select(tables.goal_table.c.number))).scalars()),
+        sdgs=set((await connection.execute(sa.select(tables.sdg_table.c.number))).scalars()),
         periods={row.code: row for row in await repository.list_reporting_periods(connection)},
         initiatives=initiatives,
         supporting={key: {row.number for row in rows} for key, rows in supporting.items()},
@@ -182,7 +182,7 @@ async def _stored(connection: AsyncConnection) -> Stored:
         developed={key: {row.code for row in rows} for key, rows in developed.items()},
         deliveries={
             row.code: row
-            for row in (await connection.execute(sa.select(repository.delivery_table))).all()
+            for row in (await connection.execute(sa.select(tables.delivery_table))).all()
         },
         dependencies={
             (row.dependant_code, row.supplier_code): row
@@ -583,7 +583,7 @@ class Writer:
         self.progress.update(1)
 
     async def initiatives(self, rows: list[SheetRow]) -> None:
-        table = repository.initiative_table
+        table = tables.initiative_table
         for row in rows:
             values = row.values
             current = self.stored.initiatives.get(values["code"])
@@ -649,13 +649,13 @@ class Writer:
                 {"supporting_goals": links["supporting_goals"], "sdgs": links["sdgs"]},
             )
             await self.connection.execute(
-                writes.developed_table.delete().where(
-                    writes.developed_table.c.initiative_id == initiative_id
+                tables.developed_table.delete().where(
+                    tables.developed_table.c.initiative_id == initiative_id
                 )
             )
             for code in sorted(links["develops"]):
                 await self.connection.execute(
-                    writes.developed_table.insert().values(
+                    tables.developed_table.insert().values(
                         initiative_id=initiative_id, solution_id=self.stored.solutions[code]
                     )
                 )
@@ -672,7 +672,7 @@ class Writer:
             self._count(INITIATIVES.name, current, changed=True)
 
     async def deliveries(self, rows: list[SheetRow]) -> None:
-        table = repository.delivery_table
+        table = tables.delivery_table
         for row in rows:
             values = row.values
             current = self.stored.deliveries.get(values["code"])
@@ -710,7 +710,7 @@ class Writer:
             self._count(DELIVERIES.name, current, changed=True)
 
     async def dependencies(self, rows: list[SheetRow]) -> None:
-        table = repository.dependency_table
+        table = tables.dependency_table
         for row in rows:
             values = row.values
             key = (values["dependant"], values["supplier"])
@@ -752,7 +752,7 @@ class Writer:
             self._count(DEPENDENCIES.name, current, changed=True)
 
     async def reports(self, rows: list[SheetRow]) -> None:
-        table = repository.report_table
+        table = tables.report_table
         for row in rows:
             values = row.values
             initiative = self.stored.initiatives[values["initiative"]]
@@ -802,7 +802,7 @@ async def import_portfolio(
     async with engine.connect() as connection, connection.begin() as transaction:
         # As in app.writes.run_write: the first statement is a write, so SQLite takes its
         # lock now and the checks read exactly what the writes will be applied to.
-        await writes.bump_data_version(connection)
+        await bump_data_version(connection)
         stored = await _stored(connection)
         checker = Checker(parsed, stored)
         with _progress(parsed.row_count, "Sjekker") as progress:

@@ -14,10 +14,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import reporting, repository
+from app import reporting, repository, tables
 from app.auth import ADMITTED_ONLY, EVERYTHING, Viewer, Visibility
 from app.database import create_engine
-from app.governance import Role
+from app.domain import Role
 from app.settings import Settings
 from tests.conftest import Callers
 
@@ -113,14 +113,14 @@ async def proposal(callers: Callers) -> AsyncIterator[tuple[AsyncConnection, dic
     engine = create_engine(Settings(database_url=callers.database_url))
     try:
         async with engine.connect() as connection:
-            table = repository.initiative_table
+            table = tables.initiative_table
             ids = {
                 row.code: row.id
                 for row in await connection.execute(
                     sa.select(table.c.code, table.c.id).where(table.c.code.in_(["HID-P", "PLL"]))
                 )
             }
-            organisation = repository.organisation_table
+            organisation = tables.organisation_table
             ids["HDIR"] = int(
                 await connection.scalar(
                     sa.select(organisation.c.id).where(organisation.c.code == "HDIR")

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app import writes
+from app import tables, writes
 from app.auth import Viewer
 from app.database import create_engine
-from app.governance import Role
+from app.domain import Role
 from app.settings import Settings
 from app.validation import Conflict, Denied, Invalid, Problems, Refused
 
@@ -34,7 +34,7 @@ async def engine(empty_database_url: str) -> AsyncIterator[AsyncEngine]:
 async def _version_and_audits(engine: AsyncEngine) -> tuple[int, int]:
     async with engine.connect() as connection:
         version = await connection.scalar(sa.text("SELECT version FROM data_version"))
-        audits = await connection.scalar(sa.select(sa.func.count()).select_from(writes.audit_table))
+        audits = await connection.scalar(sa.select(sa.func.count()).select_from(tables.audit_table))
     return int(version or 0), int(audits or 0)
 
 
