@@ -175,7 +175,7 @@ def _token_revoke(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report(arguments: argparse.Namespace, settings: Settings) -> int:
-    from app.report.command import run_report
+    from app.portfolio_report.command import run_report
 
     return run_report(arguments, settings)
 

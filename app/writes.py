@@ -1,7 +1,8 @@
 """The one write path: transaction, data version, audit and refusals, and the guards.
 
 The writes themselves are in ``app.initiative_writes`` (intake, creation, update),
-``app.dependency_writes`` and ``app.reporting_writes``. Every write runs in one transaction
+``app.dependency_writes``, ``app.delivery_and_risk_writes``, ``app.status_report_writes``,
+``app.round_writes`` and ``app.council_writes``. Every write runs in one transaction
 opened by :func:`run_write`, which first moves the data version: that statement takes the
 write lock (SQLite) or the version row's lock (PostgreSQL), so writes are serialised and
 each one sees the data as its predecessor left it — cycle checks and version checks read

@@ -16,7 +16,7 @@ from typing import Any, TypeAlias, TypeVar, cast
 from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.dataloader import DataLoader
 
-from app import reporting, repository
+from app import repository
 from app.auth import Visibility
 from app.repository import Row
 
@@ -154,7 +154,7 @@ class Loaders:
         self.dependencies_by_dependant = grouped(repository.dependencies_of)
         self.dependants_by_initiative = grouped(repository.dependants_of_initiatives)
         self.dependants_by_solution = grouped(repository.dependants_of_solutions)
-        self.decisions_by_initiative = grouped(reporting.decisions_for)
+        self.decisions_by_initiative = grouped(repository.decisions_for)
         self._latest_report_by_period: dict[date | None, DataLoader[int, Row | None]] = {}
         self._report_status_by_period: dict[str | None, DataLoader[int, ReportStatus]] = {}
         self._built: dict[tuple[Callable[[Row], Any], Hashable], Any] = {}

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from app import reporting, repository, summary
+from app import repository, summary
 from app.domain import Council, Role, TrafficLight
 from app.repository import Row
 from schema.bounds import AUDIT_PAGE, PORTFOLIO_LIST, FirstPortfolio, first_page
@@ -283,7 +283,7 @@ class ReportingQuery:
         self, info: Info, council: Council | None = None
     ) -> list[CouncilMeeting]:
         meetings, decisions = await info.context.read(
-            reporting.list_council_meetings, council=council, visibility=info.context.visibility
+            repository.list_council_meetings, council=council, visibility=info.context.visibility
         )
         return [
             CouncilMeeting(
@@ -330,7 +330,7 @@ class ReportingQuery:
                 raise UserInputError(f"{after!r} is not a valid cursor.", argument="after")
             before_id = int(key)
         rows = await info.context.read(
-            reporting.page_audit_events,
+            repository.page_audit_events,
             entity_code=entity_code,
             before_id=before_id,
             limit=first + 1,
