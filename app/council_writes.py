@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app import models
 from app.auth import EVERYTHING, Viewer
 from app.domain import ADMITTED_STATES
+from app.messages import message
 from app.repository import Row, decision_by_id
 from app.tables import (
     decision_table,
@@ -38,7 +39,7 @@ async def record_council_decision(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
 ) -> Row:
     """Record a council's decision on an initiative; a new segment or state is applied."""
-    require_office(viewer, "record council decisions")
+    require_office(viewer, message("action.record_decisions"))
     initiative = await visible_initiative(
         connection, viewer, values["initiative"], field="initiative"
     )
@@ -48,12 +49,12 @@ async def record_council_decision(
     problems.text("summary", values.get("summary"), max_length=MAX_TEXT, required=True)
     new_state = values.get("new_state")
     if new_state is not None and new_state not in ADMITTED_STATES:
-        problems.add("newState", "must be ACTIVE, PAUSED, COMPLETED or CANCELLED.")
+        problems.add("newState", "new_state_admitted_only")
     admitted = initiative.state in ADMITTED_STATES or new_state in ADMITTED_STATES
     if values.get("new_segment") is not None and not admitted:
-        problems.add("newSegment", f"{initiative.code} is not admitted; admit it first.")
+        problems.add("newSegment", "not_admitted_admit_first", code=initiative.code)
     if new_state is not None and initiative.state not in ADMITTED_STATES:
-        problems.add("newState", f"{initiative.code} is {initiative.state}; admit it first.")
+        problems.add("newState", "state_admit_first", code=initiative.code, state=initiative.state)
     problems.check()
     meeting_id = await _meeting(connection, viewer=viewer, values=values)
     decision_id = await connection.scalar(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.auth import Viewer
 from app.domain import DeliveryStatus, TrafficLight
+from app.messages import Message, message
 from app.repository import Row
 from app.tables import (
     delivery_table,
@@ -22,9 +23,8 @@ from app.tables import (
 from app.validation import (
     MAX_NAME,
     MAX_TEXT,
-    Invalid,
-    Problem,
     Problems,
+    invalid,
 )
 from app.writes import (
     audit,
@@ -40,13 +40,13 @@ async def _owned_item(
     table: Any,
     initiative_code: str,
     code: str,
-    what: str,
+    what: Message,
 ) -> tuple[Row, Row | None]:
     """The initiative (checked for ownership) and the existing item with ``code``, if any."""
     initiative = await owned_initiative(connection, viewer, initiative_code, field="initiative")
     existing = (await connection.execute(sa.select(table).where(table.c.code == code))).first()
     if existing is not None and existing.initiative_id != initiative.id:
-        refuse(Invalid((Problem("code", f"{code!r} is already a {what} of another initiative."),)))
+        refuse(invalid("code", "item_of_other_initiative", code=repr(code), what=what))
     return initiative, existing
 
 
@@ -88,7 +88,7 @@ async def upsert_delivery(
         table=delivery_table,
         initiative_code=values["initiative"],
         code=values["code"],
-        what="delivery",
+        what=message("noun.delivery"),
     )
     problems = Problems()
     problems.code("code", values["code"])
@@ -101,17 +101,14 @@ async def upsert_delivery(
     ):
         problems.date_in_range(name, values.get(key))
     if values.get("delivered_date") is not None and values["status"] != DeliveryStatus.DELIVERED:
-        problems.add("deliveredDate", "may be given only when the status is DELIVERED.")
+        problems.add("deliveredDate", "delivered_date_when_delivered")
     if (
         existing is not None
         and existing.baseline_date is not None
         and values.get("baseline_date") != existing.baseline_date
         and not viewer.is_admin
     ):
-        problems.add(
-            "baselineDate",
-            "only the portfolio office can move a baseline; report the new date as forecastDate.",
-        )
+        problems.add("baselineDate", "baseline_office_only")
     problems.check()
     columns = {
         key: values.get(key)
@@ -146,7 +143,7 @@ async def upsert_risk(
         table=risk_table,
         initiative_code=values["initiative"],
         code=values["code"],
-        what="risk",
+        what=message("noun.risk"),
     )
     problems = Problems()
     problems.code("code", values["code"])
@@ -156,7 +153,9 @@ async def upsert_risk(
     problems.between("probability", values.get("probability"), 1, 5)
     problems.between("consequence", values.get("consequence"), 1, 5)
     if values["level"] in {TrafficLight.YELLOW, TrafficLight.RED} and not values.get("mitigation"):
-        problems.add("mitigation", f"is required when the risk level is {values['level']}.")
+        problems.add(
+            "mitigation", "required_when_risk_level", level=TrafficLight(values["level"]).value
+        )
     problems.check()
     columns = {
         key: values.get(key)

@@ -13,16 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import repository
 from app.auth import Viewer
+from app.messages import message
 from app.repository import Row
 from app.tables import (
     period_table,
 )
 from app.validation import (
     MAX_NAME,
-    Invalid,
     NotFound,
-    Problem,
     Problems,
+    invalid,
 )
 from app.writes import (
     audit,
@@ -35,7 +35,7 @@ async def open_reporting_period(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
 ) -> Row:
     """Open a reporting round: a new period with its opening day and deadline."""
-    require_office(viewer, "open reporting periods")
+    require_office(viewer, message("action.open_periods"))
     problems = Problems()
     problems.code("code", values["code"])
     problems.text("name", values.get("name"), max_length=MAX_NAME, required=True)
@@ -43,7 +43,7 @@ async def open_reporting_period(
     problems.date_in_range("deadline", values["deadline"])
     problems.order(("opens", values["opens"]), ("deadline", values["deadline"]))
     if await repository.period_by_code(connection, values["code"]) is not None:
-        problems.add("code", f"a reporting period {values['code']!r} already exists.")
+        problems.add("code", "period_exists", code=repr(values["code"]))
     problems.check()
     await connection.execute(
         period_table.insert().values(
@@ -69,12 +69,12 @@ async def open_reporting_period(
 
 async def close_reporting_period(connection: AsyncConnection, *, viewer: Viewer, code: str) -> Row:
     """Close a period: its reports become read-only."""
-    require_office(viewer, "close reporting periods")
+    require_office(viewer, message("action.close_periods"))
     current = await repository.period_by_code(connection, code)
     if current is None:
-        refuse(NotFound("code", code, "reporting period"))
+        refuse(NotFound("code", code, message("noun.reporting_period")))
     if current.closed:
-        refuse(Invalid((Problem("code", f"«{current.name}» is already closed."),)))
+        refuse(invalid("code", "period_already_closed", name=current.name))
     await connection.execute(
         period_table.update().where(period_table.c.id == current.id).values(closed=True)
     )

@@ -18,6 +18,7 @@ from app import models, repository
 from app.auth import EVERYTHING, Viewer
 from app.domain import Segment, TrafficLight
 from app.events import StatusReportSubmitted, broadcaster
+from app.messages import message
 from app.repository import Row
 from app.tables import (
     initiative_table,
@@ -26,11 +27,11 @@ from app.tables import (
 from app.validation import (
     MAX_NAME,
     MAX_TEXT,
-    Invalid,
+    REPORT_RULE_KEYS,
     NotFound,
-    Problem,
     Problems,
     check_report_rules,
+    invalid,
 )
 from app.writes import (
     REPORTING_STATES,
@@ -51,13 +52,29 @@ class SubmittedReport:
     previous_status: TrafficLight | None
 
 
-REPORT_TEXTS = (
-    ("status_reason", "statusReason"),
-    ("main_risk_areas", "mainRiskAreas"),
-    ("planned_mitigations", "plannedMitigations"),
-    ("implemented_mitigations", "implementedMitigations"),
-    ("benefits", "benefits"),
-    ("benefit_prerequisites", "benefitPrerequisites"),
+INPUT_FIELDS = {
+    "status_reason": "statusReason",
+    "risk_level": "riskLevel",
+    "main_risk_areas": "mainRiskAreas",
+    "planned_mitigations": "plannedMitigations",
+    "implemented_mitigations": "implementedMitigations",
+    "investment_nok": "investmentNok",
+    "annual_operating_cost_nok": "annualOperatingCostNok",
+    "benefits": "benefits",
+    "benefit_prerequisites": "benefitPrerequisites",
+}
+"""The input field of ``submitStatusReport`` that holds each report value."""
+
+REPORT_TEXTS = tuple(
+    (key, INPUT_FIELDS[key])
+    for key in (
+        "status_reason",
+        "main_risk_areas",
+        "planned_mitigations",
+        "implemented_mitigations",
+        "benefits",
+        "benefit_prerequisites",
+    )
 )
 
 
@@ -65,12 +82,12 @@ async def _reporting_period(connection: AsyncConnection, *, code: str | None, to
     if code is not None:
         period = await repository.period_by_code(connection, code)
         if period is None:
-            refuse(NotFound("period", code, "reporting period"))
+            refuse(NotFound("period", code, message("noun.reporting_period")))
         return period
     periods = await repository.list_reporting_periods(connection)
     current = repository.pick_current_period(periods, today=today)
     if current is None:
-        refuse(Invalid((Problem("period", "is required: no reporting period exists."),)))
+        refuse(invalid("period", "no_period_exists"))
     return current
 
 
@@ -85,13 +102,12 @@ async def submit_status_report(
     problems = Problems()
     if initiative.state not in REPORTING_STATES:
         problems.add(
-            "initiative",
-            f"{initiative.code} is {initiative.state}; only ACTIVE or PAUSED initiatives report.",
+            "initiative", "initiative_not_reporting", code=initiative.code, state=initiative.state
         )
     if period.closed:
-        problems.add("period", f"«{period.name}» is closed; its reports are read-only.")
+        problems.add("period", "period_closed", name=period.name)
     elif period.opens > today:
-        problems.add("period", f"«{period.name}» opens on {period.opens.isoformat()}.")
+        problems.add("period", "period_not_open", name=period.name, opens=period.opens.isoformat())
     for key, name in REPORT_TEXTS:
         problems.text(name, values.get(key), max_length=MAX_TEXT)
     problems.money("investmentNok", values.get("investment_nok"))
@@ -101,12 +117,14 @@ async def submit_status_report(
         ("plannedStart", initiative.planned_start), ("forecastEnd", values.get("forecast_end"))
     )
     segment = Segment(initiative.segment) if initiative.segment is not None else Segment.OBSERVE
+    rules = Problems()
     check_report_rules(
-        problems,
+        rules,
         segment=segment,
         status=TrafficLight(values["status"]),
-        values={key: values.get(key) for key in _RULE_KEYS},
+        values={key: values.get(key) for key in REPORT_RULE_KEYS},
     )
+    problems.merge(rules, fields=INPUT_FIELDS)
     problems.check()
     previous = (
         await repository.latest_reports_for(
@@ -199,19 +217,6 @@ def _publish(submitted: SubmittedReport) -> None:
             previous_status=submitted.previous_status,
         )
     )
-
-
-_RULE_KEYS = (
-    "status_reason",
-    "risk_level",
-    "main_risk_areas",
-    "planned_mitigations",
-    "implemented_mitigations",
-    "investment_nok",
-    "annual_operating_cost_nok",
-    "benefits",
-    "benefit_prerequisites",
-)
 
 
 def _whole(value: float | None) -> int | None:

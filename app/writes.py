@@ -34,6 +34,7 @@ from app import models, repository
 from app.auth import Viewer, Visibility
 from app.data_version import bump_data_version
 from app.domain import LifecycleState
+from app.messages import Message, message
 from app.repository import Row
 from app.tables import audit_table
 from app.validation import (
@@ -228,16 +229,17 @@ def refuse(refusal: Refusal) -> NoReturn:
 def require_writer(viewer: Viewer) -> None:
     """The caller holds a token that may change the portfolio."""
     if not viewer.is_authenticated:
-        refuse(Denied("Sign in with an API token to make changes."))
+        refuse(Denied(message("sign_in_to_write")))
     if not viewer.can_write:
-        refuse(Denied("A READER token can read but not change the portfolio."))
+        refuse(Denied(message("reader_cannot_write")))
 
 
-def require_office(viewer: Viewer, doing: str) -> None:
-    """The caller is a writer of the portfolio office (ADMIN); ``doing`` names the refused act."""
+def require_office(viewer: Viewer, action: Message) -> None:
+    """The caller is a writer of the portfolio office (ADMIN); ``action`` names the refused act
+    (an ``action.…`` message)."""
     require_writer(viewer)
     if not viewer.is_admin:
-        refuse(Denied(f"Only the portfolio office (ADMIN) can {doing}."))
+        refuse(Denied(message("office_only", action=action)))
 
 
 def require_owner(viewer: Viewer, initiative: Row) -> None:
@@ -246,8 +248,11 @@ def require_owner(viewer: Viewer, initiative: Row) -> None:
     if not viewer.may_write_for(initiative.owner_id):
         refuse(
             Denied(
-                f"{initiative.code} belongs to another organisation; a REPORTER token of "
-                f"{viewer.organisation_code} can change only its own organisation's initiatives."
+                message(
+                    "other_organisation",
+                    code=initiative.code,
+                    organisation=viewer.organisation_code,
+                )
             )
         )
 
@@ -258,7 +263,7 @@ async def visible_initiative(
     """The initiative ``code`` names; one the viewer may not see is refused as unknown."""
     initiative = await initiative_by_code(connection, code, visibility=viewer.visibility)
     if initiative is None:
-        refuse(NotFound(field, code, "initiative"))
+        refuse(NotFound(field, code, message("noun.initiative")))
     return initiative
 
 
@@ -277,9 +282,8 @@ def require_version(row: Row, expected_version: int | None) -> None:
         refuse(
             Conflict(
                 current_version=row.version,
-                message=(
-                    f"{row.code} is at version {row.version}, not {expected_version}: someone "
-                    "changed it since you read it. Read it again and reapply your change."
+                text=message(
+                    "stale_version", code=row.code, current=row.version, expected=expected_version
                 ),
             )
         )

@@ -1,6 +1,9 @@
 """The import's checks: every row against the others in the file and what is stored.
 
-Problems are said in bokmål, like the rest of the exchange (docs/exchange.md).
+The checks on single values and the segment rules are the write API's own
+(``app.validation``); like every problem here they name their message by a code of the
+catalogue (``app.messages``), and the import says them in bokmål, like the rest of the
+exchange (docs/exchange.md), each without its closing full stop.
 """
 
 from __future__ import annotations
@@ -15,15 +18,12 @@ from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
 from app.exchange.reading import ImportProblem, ParsedFile, SheetRow
 from app.exchange.sheets import DELIVERIES, DEPENDENCIES, INITIATIVES, STATUS_REPORTS
 from app.exchange.stored import Stored
+from app.messages import BOKMAL, Message, message
 from app.repository import Row
 from app.validation import (
-    CODE_PATTERN,
-    EARLIEST_DATE,
-    LATEST_DATE,
-    MAX_CODE,
     MAX_NAME,
-    MAX_NOK,
     MAX_TEXT,
+    REPORT_RULE_KEYS,
     Problems,
     check_report_rules,
 )
@@ -53,17 +53,11 @@ SHEET_ORDER = {
         for index, sheet in enumerate((INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS))
     },
 }
-RULE_COLUMNS = {
-    "statusReason": "status_reason",
-    "riskLevel": "risk_level",
-    "mainRiskAreas": "main_risk_areas",
-    "plannedMitigations": "planned_mitigations",
-    "implementedMitigations": "implemented_mitigations",
-    "investmentNok": "investment_nok",
-    "annualOperatingCostNok": "annual_operating_cost_nok",
-    "benefits": "benefits",
-    "benefitPrerequisites": "benefit_prerequisites",
-}
+
+
+def said(text: Message) -> str:
+    """A message as the import's list of problems says it: in bokmål, without a full stop."""
+    return text.render(BOKMAL).removesuffix(".")
 
 
 class Checker:
@@ -84,69 +78,69 @@ class Checker:
             if row.values.get("code")
         }
 
-    def add(self, row: SheetRow, column: str | None, message: str) -> None:
-        self.problems.append(ImportProblem(row.sheet, row.number, column, message))
+    def add(self, row: SheetRow, column: str | None, code: str, /, **params: Any) -> None:
+        """A problem with ``row``: the catalogue message ``code``, said in bokmål."""
+        self.problems.append(
+            ImportProblem(row.sheet, row.number, column, said(message(code, **params)))
+        )
+
+    def _take(self, row: SheetRow, problems: Problems) -> None:
+        """The problems the API's checks found in ``row``, but not in cells already refused."""
+        for problem in problems.found:
+            if problem.field not in row.invalid:
+                self.problems.append(
+                    ImportProblem(row.sheet, row.number, problem.field, said(problem.text))
+                )
 
     def _required(self, row: SheetRow, *columns: str) -> None:
+        problems = Problems()
         for column in columns:
-            if row.values.get(column) is None and column not in row.invalid:
-                self.add(row, column, "må fylles ut")
+            problems.required(column, row.values.get(column))
+        self._take(row, problems)
 
     def _text(self, row: SheetRow, column: str, limit: int) -> None:
-        value = row.values.get(column)
-        if value is not None and len(value) > limit:
-            self.add(row, column, f"er {len(value)} tegn; høyst {limit} er tillatt")
+        problems = Problems()
+        problems.text(column, row.values.get(column), max_length=limit)
+        self._take(row, problems)
 
     def _code(self, row: SheetRow, column: str, seen: dict[str, int]) -> None:
         value = row.values.get(column)
+        problems = Problems()
+        problems.code(column, value)
+        self._take(row, problems)
         if value is None:
-            self._required(row, column)
             return
-        if len(value) > MAX_CODE or not CODE_PATTERN.match(value):
-            self.add(
-                row,
-                column,
-                f"ugyldig kode {value!r}; bruk bokstaver, sifre, '.', '-' og '_' "
-                f"(høyst {MAX_CODE} tegn)",
-            )
         if value in seen:
-            self.add(row, column, f"koden {value!r} står også i rad {seen[value]}")
+            self.add(row, column, "import.code_in_row", code=repr(value), row=seen[value])
         seen.setdefault(value, row.number)
 
     def _dates(self, row: SheetRow, *columns: str) -> None:
+        problems = Problems()
         for column in columns:
-            value = row.values.get(column)
-            if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-                self.add(
-                    row,
-                    column,
-                    f"datoen {value.isoformat()} ligger utenfor {EARLIEST_DATE.isoformat()}–"
-                    f"{LATEST_DATE.isoformat()}",
-                )
+            problems.date_in_range(column, row.values.get(column))
+        self._take(row, problems)
 
     def _order(self, row: SheetRow, first: str, then: str, first_value: date | None) -> None:
-        value = row.values.get(then)
-        if first_value is not None and value is not None and value < first_value:
-            self.add(row, then, f"er før {first} ({first_value.isoformat()})")
+        problems = Problems()
+        problems.order((first, first_value), (then, row.values.get(then)))
+        self._take(row, problems)
 
     def _money(self, row: SheetRow, column: str) -> None:
-        value = row.values.get(column)
-        if value is not None and value < 0:
-            self.add(row, column, "beløpet kan ikke være negativt")
-        elif value is not None and value > MAX_NOK:
-            self.add(row, column, f"beløpet kan ikke overstige {MAX_NOK} kroner")
+        problems = Problems()
+        problems.money(column, row.values.get(column))
+        self._take(row, problems)
 
     def reference_data(self) -> None:
         """One problem naming the command to run, instead of an unknown code on every row."""
         stored = self.stored
         missing = [
-            name
-            for name, known in (
-                ("organisasjoner", stored.organisations),
-                ("nasjonale løsninger", stored.solutions),
-                ("strategimål", stored.goals),
-                ("bærekraftsmål", stored.sdgs),
-                ("rapporteringsrunder", stored.periods),
+            message(noun)
+            for noun, known in (
+                ("noun.organisations", stored.organisations),
+                ("noun.national_solutions", stored.solutions),
+                ("noun.strategic_goals", stored.goals),
+                ("noun.sdgs", stored.sdgs),
+                ("noun.reporting_periods", stored.periods),
             )
             if not known
         ]
@@ -156,8 +150,13 @@ class Checker:
                     DATABASE,
                     None,
                     None,
-                    f"mangler referansedata ({', '.join(missing)}); kjør "
-                    f"«{REFERENCE_COMMAND}» før import",
+                    said(
+                        message(
+                            "import.reference_data_missing",
+                            missing=missing,
+                            command=REFERENCE_COMMAND,
+                        )
+                    ),
                 )
             )
 
@@ -173,7 +172,7 @@ class Checker:
             values = row.values
             self._code(row, "code", seen)
             if values.get("code") in stored.solutions:
-                self.add(row, "code", f"{values['code']!r} er koden til en nasjonal løsning")
+                self.add(row, "code", "import.code_is_solution", code=repr(values["code"]))
             self._required(row, "name", "kind", "owner", "phase", "state")
             self._text(row, "name", MAX_NAME)
             self._text(row, "contact_person", MAX_NAME)
@@ -181,7 +180,7 @@ class Checker:
                 self._text(row, column, MAX_TEXT)
             owner = values.get("owner")
             if owner is not None and _unknown(owner, stored.organisations):
-                self.add(row, "owner", f"ukjent organisasjon {owner!r}")
+                self.add(row, "owner", "no_organisation", code=repr(owner))
             if values.get("state") in ADMITTED_STATES and values.get("segment") is None:
                 self._required(row, "segment")
             self._dates(row, "planned_start", "planned_end", "forecast_end")
@@ -189,16 +188,16 @@ class Checker:
             self._order(row, "planned_start", "forecast_end", values.get("planned_start"))
             main_goal = values.get("main_goal")
             if main_goal is not None and _unknown(main_goal, stored.goals):
-                self.add(row, "main_goal", f"det finnes ikke noe strategimål {main_goal}")
+                self.add(row, "main_goal", "no_strategic_goal", number=main_goal)
             for number in values.get("supporting_goals") or ():
                 if _unknown(number, stored.goals):
-                    self.add(row, "supporting_goals", f"det finnes ikke noe strategimål {number}")
+                    self.add(row, "supporting_goals", "no_strategic_goal", number=number)
             for number in values.get("sdgs") or ():
                 if _unknown(number, stored.sdgs):
-                    self.add(row, "sdgs", f"bærekraftsmål {number} er ikke et av porteføljens")
+                    self.add(row, "sdgs", "no_sdg", number=number)
             for code in values.get("develops") or ():
                 if _unknown(code, stored.solutions):
-                    self.add(row, "develops", f"ukjent nasjonal løsning {code!r}")
+                    self.add(row, "develops", "no_national_solution", code=repr(code))
 
     def deliveries(self) -> None:
         seen: dict[str, int] = {}
@@ -208,7 +207,7 @@ class Checker:
             self._required(row, "initiative", "name", "status")
             initiative = values.get("initiative")
             if initiative is not None and not self.is_initiative(initiative):
-                self.add(row, "initiative", f"ukjent tiltak {initiative!r}")
+                self.add(row, "initiative", "import.unknown_initiative", code=repr(initiative))
             existing = self.stored.deliveries.get(values.get("code") or "")
             stored_initiative = self.stored.initiatives.get(initiative or "")
             if (
@@ -216,7 +215,7 @@ class Checker:
                 and stored_initiative is not None
                 and existing.initiative_id != stored_initiative.id
             ):
-                self.add(row, "initiative", "leveransen hører til et annet tiltak")
+                self.add(row, "initiative", "import.delivery_of_other_initiative")
             self._text(row, "name", MAX_NAME)
             self._text(row, "description", MAX_TEXT)
             self._dates(row, "baseline_date", "forecast_date", "delivered_date")
@@ -225,7 +224,7 @@ class Checker:
                 and values.get("status") is not None
                 and values["status"] != DeliveryStatus.DELIVERED
             ):
-                self.add(row, "delivered_date", "kan bare fylles ut når status er DELIVERED")
+                self.add(row, "delivered_date", "delivered_date_when_delivered")
 
     def _delivery_owner(self, code: str) -> str | None:
         if code in self.file_deliveries:
@@ -246,34 +245,36 @@ class Checker:
             self._required(row, "dependant", "supplier", "criticality", "type")
             dependant, supplier = values.get("dependant"), values.get("supplier")
             if dependant is not None and not self.is_initiative(dependant):
-                self.add(row, "dependant", f"ukjent tiltak {dependant!r}")
+                self.add(row, "dependant", "import.unknown_initiative", code=repr(dependant))
             if (
                 supplier is not None
                 and not self.is_initiative(supplier)
                 and _unknown(supplier, self.stored.solutions)
             ):
-                self.add(row, "supplier", f"ukjent tiltak eller nasjonal løsning {supplier!r}")
+                self.add(row, "supplier", "import.unknown_supplier", code=repr(supplier))
             if dependant is not None and dependant == supplier:
-                self.add(row, "supplier", "et tiltak kan ikke avhenge av seg selv")
+                self.add(row, "supplier", "self_dependency")
             if dependant is not None and supplier is not None:
                 if (dependant, supplier) in seen:
                     self.add(
                         row,
                         "supplier",
-                        f"{dependant} avhenger av {supplier} også i rad "
-                        f"{seen[dependant, supplier]}",
+                        "import.dependency_in_row",
+                        dependant=dependant,
+                        supplier=supplier,
+                        row=seen[dependant, supplier],
                     )
                 seen.setdefault((dependant, supplier), row.number)
             delivery = values.get("supplier_delivery")
             if delivery is not None:
                 owner = self._delivery_owner(delivery)
                 if owner is None:
-                    self.add(row, "supplier_delivery", f"ukjent leveranse {delivery!r}")
+                    self.add(row, "supplier_delivery", "no_delivery", code=repr(delivery))
                 elif owner != supplier:
-                    self.add(row, "supplier_delivery", f"er ikke en leveranse fra {supplier}")
-            lag = values.get("lag_days")
-            if lag is not None and not -3650 <= lag <= 3650:
-                self.add(row, "lag_days", "må være mellom -3650 og 3650")
+                    self.add(row, "supplier_delivery", "not_delivery_of", supplier=supplier)
+            lag = Problems()
+            lag.between("lag_days", values.get("lag_days"), -3650, 3650)
+            self._take(row, lag)
             self._dates(row, "needed_by")
             self._text(row, "description", MAX_TEXT)
 
@@ -323,8 +324,12 @@ class Checker:
                 new_edges.setdefault(edge, row)
         for position, cycle in graph.refused_edges(stored_graph, edges, removed=removed):
             row, column = sources[position]
-            closing = f"å utvikle {edges[position][1]}" if column == "develops" else "avhengigheten"
-            message = f"{closing} ville lukke en syklus: " + " → ".join(cycle)
+            subject = (
+                message("import.subject.developing", solution=edges[position][1])
+                if column == "develops"
+                else message("import.subject.dependency")
+            )
+            path = " → ".join(cycle)
             # The cycle ends with the refused edge; the rows of the file behind the others.
             others = sorted(
                 {
@@ -335,10 +340,19 @@ class Checker:
                 key=lambda where: (SHEET_ORDER[where[0]], where[1]),
             )
             if others:
-                message += "; syklusen bruker også " + ", ".join(
-                    f"{sheet} rad {number}" for sheet, number in others
+                rows = [
+                    message("import.sheet_row", sheet=sheet, row=number) for sheet, number in others
+                ]
+                self.add(
+                    row,
+                    column,
+                    "import.closes_cycle_with_rows",
+                    subject=subject,
+                    path=path,
+                    rows=rows,
                 )
-            self.add(row, column, message)
+            else:
+                self.add(row, column, "import.closes_cycle", subject=subject, path=path)
 
     def reports(self) -> None:
         for row in self.parsed.rows[STATUS_REPORTS.name]:
@@ -346,13 +360,13 @@ class Checker:
             self._required(row, "initiative", "period", "segment", "phase", "status")
             initiative = values.get("initiative")
             if initiative is not None and not self.is_initiative(initiative):
-                self.add(row, "initiative", f"ukjent tiltak {initiative!r}")
+                self.add(row, "initiative", "import.unknown_initiative", code=repr(initiative))
             period = self.stored.periods.get(values.get("period") or "")
             if values.get("period") is not None and _unknown(values["period"], self.stored.periods):
-                self.add(row, "period", f"ukjent rapporteringsrunde {values['period']!r}")
+                self.add(row, "period", "import.unknown_period", code=repr(values["period"]))
             revision = values.get("revision")
             if revision is not None and revision < 1:
-                self.add(row, "revision", "må være 1 eller mer")
+                self.add(row, "revision", "import.revision_positive")
             for column in (
                 "status_reason",
                 "main_risk_areas",
@@ -372,12 +386,9 @@ class Checker:
                     rules,
                     segment=Segment(values["segment"]),
                     status=TrafficLight(values["status"]),
-                    values={column: values.get(column) for column in RULE_COLUMNS.values()},
+                    values={key: values.get(key) for key in REPORT_RULE_KEYS},
                 )
-                for problem in rules.found:
-                    column = RULE_COLUMNS.get(problem.field, problem.field)
-                    if column not in row.invalid:
-                        self.add(row, column, _norwegian_rule(problem.message))
+                self._take(row, rules)
             stored = self.stored.initiatives.get(initiative or "")
             if period is not None and period.closed and stored is not None:
                 existing = self.stored.reports.get((stored.id, period.id), [])
@@ -385,26 +396,15 @@ class Checker:
                     self.add(
                         row,
                         "period",
-                        f"«{period.name}» er lukket og har alt rapport fra {initiative}; "
-                        "en lukket runde får ikke nye revisjoner",
+                        "import.closed_period_reported",
+                        name=period.name,
+                        initiative=initiative,
                     )
 
 
 def _unknown(code: Any, known: Iterable[Any]) -> bool:
     """An unknown code; with no reference data at all, the one problem about that says it."""
     return bool(known) and code not in known
-
-
-def _norwegian_rule(message: str) -> str:
-    """The segment rules' English messages (app.validation), said in Norwegian."""
-    for english, norwegian in (
-        ("is required when the status is ", "må fylles ut når status er "),
-        ("is required when the risk is ", "må fylles ut når risiko er "),
-        ("is required for the ", "må fylles ut for segmentet "),
-    ):
-        if message.startswith(english):
-            return norwegian + message[len(english) :].removesuffix(".").removesuffix(" segment")
-    return message
 
 
 def same_report(stored: Row, values: dict[str, Any]) -> bool:
