@@ -101,11 +101,6 @@ def speaking(language: Language) -> Iterator[None]:
         _language.reset(token)
 
 
-def set_language(language: Language) -> None:
-    """Render messages in ``language`` for the rest of the running task (a request)."""
-    _language.set(language)
-
-
 _RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([^\s,;]*))?")
 
 
