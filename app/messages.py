@@ -489,4 +489,44 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     "import.subject.dependency": {"en": "the dependency", "nb": "avhengigheten"},
     "import.subject.developing": {"en": "developing {solution}", "nb": "å utvikle {solution}"},
     "import.sheet_row": {"en": "{sheet} row {row}", "nb": "{sheet} rad {row}"},
+    # the import: files, sheets and cells that cannot be read
+    "import.not_a_workbook": {
+        "en": "{path} is neither an xlsx workbook nor a zip of CSV files.",
+        "nb": "{path} er verken en xlsx-arbeidsbok eller en zip med CSV-filer.",
+    },
+    "import.csv_not_utf8": {
+        "en": "The CSV files in {path} are not UTF-8.",
+        "nb": "CSV-filene i {path} er ikke UTF-8.",
+    },
+    "import.sheet_missing": {
+        "en": "the sheet is missing from the file.",
+        "nb": "arket mangler i filen.",
+    },
+    "import.unknown_sheet": {
+        "en": "unknown sheet; allowed: {allowed}.",
+        "nb": "ukjent ark; tillatt: {allowed}.",
+    },
+    "import.unknown_column": {"en": "unknown column.", "nb": "ukjent kolonne."},
+    "import.column_missing": {"en": "the column is missing.", "nb": "kolonnen mangler."},
+    "import.bad_value": {
+        "en": "invalid value {value}; allowed: {allowed}.",
+        "nb": "ugyldig verdi {value}; tillatt: {allowed}.",
+    },
+    "import.date_with_time": {
+        "en": "invalid date {value}; expected a date only.",
+        "nb": "ugyldig dato {value}; ventet bare dato.",
+    },
+    "import.bad_date": {
+        "en": "invalid date {value}; use YYYY-MM-DD.",
+        "nb": "ugyldig dato {value}; bruk ÅÅÅÅ-MM-DD.",
+    },
+    "import.bad_timestamp": {
+        "en": "invalid timestamp {value}; use YYYY-MM-DDThh:mm:ss+00:00.",
+        "nb": "ugyldig tidspunkt {value}; bruk ÅÅÅÅ-MM-DDTtt:mm:ss+00:00.",
+    },
+    "import.bad_integer": {"en": "invalid integer {value}.", "nb": "ugyldig heltall {value}."},
+    "import.bad_boolean": {
+        "en": "invalid truth value {value}; use true or false.",
+        "nb": "ugyldig sannhetsverdi {value}; bruk true eller false.",
+    },
 }

@@ -16,9 +16,9 @@ from typing import Any
 import graph
 from app.domain import ADMITTED_STATES, DeliveryStatus, Segment, TrafficLight
 from app.exchange.reading import ImportProblem, ParsedFile, SheetRow
-from app.exchange.sheets import DELIVERIES, DEPENDENCIES, INITIATIVES, STATUS_REPORTS
+from app.exchange.sheets import DELIVERIES, DEPENDENCIES, INITIATIVES, STATUS_REPORTS, said
 from app.exchange.stored import Stored
-from app.messages import BOKMAL, Message, message
+from app.messages import message
 from app.repository import Row
 from app.validation import (
     MAX_NAME,
@@ -53,11 +53,6 @@ SHEET_ORDER = {
         for index, sheet in enumerate((INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS))
     },
 }
-
-
-def said(text: Message) -> str:
-    """A message as the import's list of problems says it: in bokmål, without a full stop."""
-    return text.render(BOKMAL).removesuffix(".")
 
 
 class Checker:
