@@ -14,11 +14,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import models
-from app.governance import Role
-
-token_table = models.table_of(models.ApiToken)
-organisation_table = models.table_of(models.Organisation)
+from app.domain import Role
+from app.tables import organisation_table, token_table
 
 TOKEN_BYTES = 32
 

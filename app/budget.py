@@ -22,10 +22,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.auth import Viewer
-from app.models import CallerBudget, table_of
 from app.settings import Settings
-
-budget_table = table_of(CallerBudget)
+from app.tables import budget_table
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,7 +136,7 @@ def _seed(arguments: argparse.Namespace, settings: Settings) -> int:
 
 def _token_create(arguments: argparse.Namespace, settings: Settings) -> int:
     from app.auth import TokenError, create_token
-    from app.governance import Role
+    from app.domain import Role
 
     migrate(settings)
     engine = create_sync_engine(settings)
@@ -175,7 +175,7 @@ def _token_revoke(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report(arguments: argparse.Namespace, settings: Settings) -> int:
-    from app.report.command import run_report
+    from app.portfolio_report.command import run_report
 
     return run_report(arguments, settings)
 

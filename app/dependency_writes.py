@@ -14,17 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 import graph
 from app import repository
 from app.auth import EVERYTHING, Viewer
+from app.messages import message
 from app.repository import Row
+from app.tables import (
+    dependency_table,
+    developed_table,
+    initiative_table,
+    solution_table,
+)
 from app.validation import MAX_TEXT, Cycle, NotFound, Problems
 from app.writes import (
     audit,
-    dependency_table,
-    developed_table,
     initiative_by_code,
-    initiative_table,
     owned_initiative,
     refuse,
-    solution_table,
 )
 
 
@@ -96,7 +99,8 @@ async def development_cycle(
         cycle = graph.would_create_cycle(dependency_graph, supplier=initiative, dependant=solution)
         if cycle is not None:
             return Cycle(
-                await _as_seen_by(connection, cycle, viewer), subject=f"Developing {solution}"
+                await _as_seen_by(connection, cycle, viewer),
+                subject=message("cycle.developing", solution=solution),
             )
         graph.add_dependency_edge(
             dependency_graph,
@@ -167,18 +171,16 @@ async def add_dependency(
     dependant = await owned_initiative(connection, viewer, values["dependant"], field="dependant")
     supplier = await _supplier(connection, values["supplier"], viewer)
     if supplier is None:
-        refuse(NotFound("supplier", values["supplier"], "initiative or solution"))
+        refuse(NotFound("supplier", values["supplier"], message("noun.initiative_or_solution")))
     problems = Problems()
     problems.between("lagDays", values.get("lag_days"), -3650, 3650)
     problems.date_in_range("neededBy", values.get("needed_by"))
     problems.text("description", values.get("description"), max_length=MAX_TEXT)
     if supplier.initiative_id == dependant.id:
-        problems.add("supplier", "an initiative cannot depend on itself.")
+        problems.add("supplier", "self_dependency")
     elif await _existing_dependency(connection, dependant.id, supplier) is not None:
         problems.add(
-            "supplier",
-            f"{dependant.code} already depends on {supplier.code}; change or remove that "
-            "dependency instead.",
+            "supplier", "already_depends", dependant=dependant.code, supplier=supplier.code
         )
     delivery_id = None
     if values.get("supplier_delivery") is not None:
@@ -186,11 +188,9 @@ async def add_dependency(
             connection, values["supplier_delivery"], visibility=viewer.visibility
         )
         if delivery is None:
-            problems.add(
-                "supplierDelivery", f"there is no delivery {values['supplier_delivery']!r}."
-            )
+            problems.add("supplierDelivery", "no_delivery", code=repr(values["supplier_delivery"]))
         elif delivery.initiative_id != supplier.initiative_id:
-            problems.add("supplierDelivery", f"is not a delivery of {supplier.code}.")
+            problems.add("supplierDelivery", "not_delivery_of", supplier=supplier.code)
         else:
             delivery_id = delivery.id
     problems.check()
@@ -240,7 +240,11 @@ async def remove_dependency(
         else None
     )
     if existing is None:
-        refuse(NotFound("supplier", supplier_code, f"dependency of {dependant_code} on"))
+        refuse(
+            NotFound(
+                "supplier", supplier_code, message("noun.dependency_of", dependant=dependant_code)
+            )
+        )
     await connection.execute(dependency_table.delete().where(dependency_table.c.id == existing.id))
     await audit(
         viewer=viewer,

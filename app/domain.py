@@ -1,4 +1,8 @@
-"""The portfolio's vocabulary: enumerations and their Norwegian (bokmål) labels."""
+"""The portfolio's vocabulary: every enumeration and its Norwegian (bokmål) labels.
+
+The one table of labels, :data:`LABELS`, covers every enum the API shows, the roles,
+councils and kinds of decision included; ``labels(enum:)`` reads it.
+"""
 
 from __future__ import annotations
 
@@ -96,6 +100,26 @@ class RiskStatus(StrEnum):
     CLOSED = "CLOSED"
 
 
+class Role(StrEnum):
+    """What an API token may do."""
+
+    ADMIN = "ADMIN"
+    REPORTER = "REPORTER"
+    READER = "READER"
+
+
+class Council(StrEnum):
+    NUIT = "NUIT"
+    NUFA = "NUFA"
+    E_HEALTH_COUNCIL = "E_HEALTH_COUNCIL"
+
+
+class DecisionKind(StrEnum):
+    DECISION = "DECISION"
+    REPRIORITISATION = "REPRIORITISATION"
+    COURSE_CHANGE = "COURSE_CHANGE"
+
+
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     OrganisationKind: {
         "DIRECTORATE": "Direktorat",
@@ -150,6 +174,17 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "MITIGATED": "Redusert",
         "ACCEPTED": "Akseptert",
         "CLOSED": "Lukket",
+    },
+    Role: {"ADMIN": "Porteføljekontoret", "REPORTER": "Tiltakseier", "READER": "Leser"},
+    Council: {
+        "NUIT": "Prioriteringsutvalget (NUIT)",
+        "NUFA": "Fagutvalget (NUFA)",
+        "E_HEALTH_COUNCIL": "Nasjonalt e-helseråd",
+    },
+    DecisionKind: {
+        "DECISION": "Vedtak",
+        "REPRIORITISATION": "Omprioritering",
+        "COURSE_CHANGE": "Kursendring",
     },
 }
 

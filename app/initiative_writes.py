@@ -14,29 +14,32 @@ from app import models, repository
 from app.auth import EVERYTHING, Viewer
 from app.dependency_writes import development_cycle
 from app.domain import ADMITTED_STATES, LifecycleState, Segment
+from app.messages import message
 from app.repository import Row
+from app.tables import (
+    developed_table,
+    goal_table,
+    initiative_sdg_table,
+    initiative_table,
+    sdg_table,
+    solution_table,
+    supporting_goal_table,
+)
 from app.validation import (
     MAX_NAME,
     MAX_TEXT,
     Denied,
     Problems,
-    entry_criteria_flags,
+    entry_criteria_problems,
 )
 from app.writes import (
     audit,
-    developed_table,
-    goal_table,
     initiative_by_code,
-    initiative_sdg_table,
-    initiative_table,
     owned_initiative,
     refuse,
     require_office,
     require_version,
     require_writer,
-    sdg_table,
-    solution_table,
-    supporting_goal_table,
     visible_initiative,
 )
 
@@ -76,9 +79,7 @@ async def _check_initiative(
     if "code" in values:
         problems.code("code", values["code"])
         if values["code"] and await _code_taken(connection, values["code"]):
-            problems.add(
-                "code", f"{values['code']!r} is already used by an initiative or solution."
-            )
+            problems.add("code", "code_taken", code=repr(values["code"]))
     if "name" in values:
         problems.text("name", values["name"], max_length=MAX_NAME, required=True)
     for key, name, limit in (
@@ -90,7 +91,7 @@ async def _check_initiative(
             problems.text(name, values[key], max_length=limit)
     for key, name in (("kind", "kind"), ("phase", "phase")):
         if key in values and values[key] is None:
-            problems.add(name, "is required.")
+            problems.add(name, "required")
     dates = {
         key: values.get(key, getattr(current, key, None))
         for key in ("planned_start", "planned_end", "forecast_end")
@@ -106,21 +107,21 @@ async def _check_initiative(
     problems.order(("plannedStart", dates["planned_start"]), ("forecastEnd", dates["forecast_end"]))
     goals = await _numbers(connection, goal_table)
     if values.get("main_goal") is not None and values["main_goal"] not in goals:
-        problems.add("mainGoal", f"there is no strategic goal {values['main_goal']}.")
+        problems.add("mainGoal", "no_strategic_goal", number=values["main_goal"])
     for index, number in enumerate(values.get("supporting_goals") or ()):
         if number not in goals:
-            problems.add(f"supportingGoals[{index}]", f"there is no strategic goal {number}.")
+            problems.add(f"supportingGoals[{index}]", "no_strategic_goal", number=number)
     sdgs = await _numbers(connection, sdg_table)
     for index, number in enumerate(values.get("sdgs") or ()):
         if number not in sdgs:
-            problems.add(f"sdgs[{index}]", f"goal {number} is not one the portfolio names.")
+            problems.add(f"sdgs[{index}]", "no_sdg", number=number)
     developed = values.get("developed_solutions") or ()
     if developed:
         known = await repository.solutions_by_codes(connection, list(set(developed)))
         for index, code in enumerate(developed):
             if code not in known:
                 problems.add(
-                    f"developedSolutions[{index}]", f"there is no national solution {code!r}."
+                    f"developedSolutions[{index}]", "no_national_solution", code=repr(code)
                 )
 
 
@@ -206,20 +207,17 @@ async def _insert_initiative(
     owner_code = values.get("owner") or viewer.organisation_code
     owner = None
     if owner_code is None:
-        problems.add("owner", "is required.")
+        problems.add("owner", "required")
     else:
         owner = await _organisation(connection, owner_code)
         if owner is None:
-            problems.add("owner", f"there is no organisation {owner_code!r}.")
+            problems.add("owner", "no_organisation", code=repr(owner_code))
     if state is LifecycleState.ACTIVE and values.get("segment") is None:
-        problems.add("segment", "is required for an admitted initiative.")
+        problems.add("segment", "segment_required_when_admitted")
     await _check_initiative(connection, problems, values, current=None)
     if owner is not None and not viewer.may_write_for(owner.id):
         refuse(
-            Denied(
-                f"A REPORTER token of {viewer.organisation_code} can propose initiatives only "
-                "for its own organisation."
-            )
+            Denied(message("propose_for_own_organisation", organisation=viewer.organisation_code))
         )
     problems.check()
     assert owner is not None  # no problems means the owner was found
@@ -269,7 +267,7 @@ async def create_initiative(
     connection: AsyncConnection, *, viewer: Viewer, values: Mapping[str, Any]
 ) -> Row:
     """The portfolio office registers an initiative, admitted (ACTIVE) at once."""
-    require_office(viewer, "create admitted initiatives")
+    require_office(viewer, message("action.create_admitted"))
     return await _insert_initiative(
         connection,
         viewer=viewer,
@@ -288,25 +286,28 @@ async def _decide(
     reason: str | None,
     admit_into: Segment | None,
 ) -> Row:
-    verb = "admit" if admit_into is not None else "decline"
-    require_office(viewer, f"{verb} proposals")
+    admitting = admit_into is not None
+    require_office(
+        viewer, message("action.admit_proposals" if admitting else "action.decline_proposals")
+    )
     current = await visible_initiative(connection, viewer, code, field="code")
     require_version(current, expected_version)
     problems = Problems()
     if current.state != LifecycleState.PROPOSED:
         problems.add(
-            "code", f"{code} is {current.state}; only a PROPOSED initiative can be {verb}d."
+            "code",
+            "only_proposed_admitted" if admitting else "only_proposed_declined",
+            code=code,
+            state=current.state,
         )
-    flags = entry_criteria_flags(
+    flags = entry_criteria_problems(
         digitalisation_essential=current.digitalisation_essential,
         coordination_or_strategy=current.coordination_or_strategy,
     )
     if (admit_into is None or flags) and not (reason and reason.strip()):
         problems.add(
             "reason",
-            "is required to decline a proposal."
-            if admit_into is None
-            else "is required to admit a proposal that fails the entry criteria.",
+            "reason_to_decline" if admit_into is None else "reason_to_admit_failing",
         )
     else:
         problems.text("reason", reason, max_length=MAX_TEXT)
@@ -328,7 +329,7 @@ async def _decide(
     row = await initiative_by_code(connection, code, visibility=EVERYTHING)
     await audit(
         viewer=viewer,
-        action=f"initiative.{verb}",
+        action="initiative.admit" if admitting else "initiative.decline",
         entity_type="Initiative",
         entity_code=code,
         before=current,
@@ -389,26 +390,26 @@ async def update_initiative(
     current = await owned_initiative(connection, viewer, code, field="code")
     office_fields = sorted(OFFICE_ONLY_FIELDS[key] for key in changes if key in OFFICE_ONLY_FIELDS)
     if office_fields:
-        require_office(viewer, f"change {', '.join(office_fields)}")
+        require_office(viewer, message("action.change_fields", fields=", ".join(office_fields)))
     require_version(current, expected_version)
     problems = Problems()
     if not changes:
-        problems.add("input", "names no field to change.")
+        problems.add("input", "no_change")
     await _check_initiative(connection, problems, changes, current=current)
     values = dict(changes)
     if "owner" in changes:
         owner = await _organisation(connection, changes["owner"] or "")
         if owner is None:
-            problems.add("owner", f"there is no organisation {changes['owner']!r}.")
+            problems.add("owner", "no_organisation", code=repr(changes["owner"]))
         else:
             values["owner_id"] = owner.id
     state = changes.get("state", current.state)
     if "state" in changes and state not in ADMITTED_STATES:
-        problems.add("state", "must be ACTIVE, PAUSED, COMPLETED or CANCELLED; use admit/decline.")
+        problems.add("state", "state_admitted_only")
     if "state" in changes and current.state not in ADMITTED_STATES:
-        problems.add("state", f"{code} is {current.state}; admit or decline it first.")
+        problems.add("state", "admit_or_decline_first", code=code, state=current.state)
     if "segment" in changes and changes["segment"] is None and current.state in ADMITTED_STATES:
-        problems.add("segment", "an admitted initiative must have a segment.")
+        problems.add("segment", "segment_stays")
     problems.check()
     columns = _initiative_columns(values)
     updated = await connection.execute(

@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.domain import (
+    Council,
     Criticality,
+    DecisionKind,
     DeliveryStatus,
     DependencyType,
     InitiativeKind,
@@ -23,11 +25,11 @@ from app.domain import (
     OrganisationKind,
     Phase,
     RiskStatus,
+    Role,
     Segment,
     SolutionCategory,
     TrafficLight,
 )
-from app.governance import Council, DecisionKind, Role
 
 CODE_LENGTH = 40
 NAME_LENGTH = 300

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from app import reporting, repository
+from app import repository
 from app.domain import LABELS, TRAFFIC_LIGHT_ORDER, Phase, Segment, TrafficLight
 from app.repository import Row
 
@@ -121,16 +121,16 @@ async def round_summary(read: Read, *, period: Row, periods: Sequence[Row]) -> R
     position = [row.id for row in periods].index(period.id)
     previous = periods[position + 1] if position + 1 < len(periods) else None
     following = periods[position - 1] if position > 0 else None
-    initiatives = await read(reporting.admitted_initiatives)
-    latest = await read(reporting.latest_reports, period_opens=period.opens)
+    initiatives = await read(repository.admitted_initiatives)
+    latest = await read(repository.latest_reports, period_opens=period.opens)
     before = (
-        await read(reporting.latest_reports, period_opens=previous.opens)
+        await read(repository.latest_reports, period_opens=previous.opens)
         if previous is not None
         else {}
     )
-    reported = await read(reporting.initiatives_reported_in, period_id=period.id)
-    deliveries = await read(reporting.open_deliveries)
-    supporting, sdg_links = await read(reporting.goal_links)
+    reported = await read(repository.initiatives_reported_in, period_id=period.id)
+    deliveries = await read(repository.open_deliveries)
+    supporting, sdg_links = await read(repository.goal_links)
     goals = await read(repository.list_strategic_goals)
     sdgs = await read(repository.list_sustainable_development_goals)
 
@@ -182,14 +182,14 @@ async def round_summary(read: Read, *, period: Row, periods: Sequence[Row]) -> R
         ),
         by_phase=tuple(counts([row.phase for row in initiatives], LABELS[Phase], keys=list(Phase))),
         by_owner=tuple(counts([row.owner_code for row in initiatives], owners, keys=[])),
-        missing_reports=tuple(reporting.missing_reports(initiatives, reported)),
+        missing_reports=tuple(repository.missing_reports(initiatives, reported)),
         improved=tuple(improved),
         worsened=tuple(worsened),
         newly_red=tuple(newly_red),
         deliveries=deliveries,
         deliveries_due_before=horizon,
         deliveries_due=due,
-        slipped_deliveries=tuple(reporting.slipped_deliveries(deliveries)),
+        slipped_deliveries=tuple(repository.slipped_deliveries(deliveries)),
         goal_coverage=tuple(
             GoalCoverage(goal, main_counts[goal.number], supporting_counts[goal.number])
             for goal in goals

@@ -1,7 +1,8 @@
 """The one write path: transaction, data version, audit and refusals, and the guards.
 
 The writes themselves are in ``app.initiative_writes`` (intake, creation, update),
-``app.dependency_writes`` and ``app.reporting_writes``. Every write runs in one transaction
+``app.dependency_writes``, ``app.delivery_and_risk_writes``, ``app.status_report_writes``,
+``app.round_writes`` and ``app.council_writes``. Every write runs in one transaction
 opened by :func:`run_write`, which first moves the data version: that statement takes the
 write lock (SQLite) or the version row's lock (PostgreSQL), so writes are serialised and
 each one sees the data as its predecessor left it — cycle checks and version checks read
@@ -31,8 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import models, repository
 from app.auth import Viewer, Visibility
+from app.data_version import bump_data_version
 from app.domain import LifecycleState
+from app.messages import Message, message
 from app.repository import Row
+from app.tables import audit_table
 from app.validation import (
     MAX_NAME,
     REFUSALS,
@@ -45,23 +49,6 @@ from app.validation import (
 
 T = TypeVar("T")
 
-initiative_table = repository.initiative_table
-organisation_table = repository.organisation_table
-solution_table = repository.solution_table
-dependency_table = repository.dependency_table
-delivery_table = repository.delivery_table
-risk_table = repository.risk_table
-period_table = repository.period_table
-report_table = repository.report_table
-goal_table = repository.goal_table
-sdg_table = repository.sdg_table
-supporting_goal_table = repository.supporting_goal_table
-initiative_sdg_table = repository.initiative_sdg_table
-developed_table = repository.developed_table
-version_table = repository.version_table
-audit_table = models.table_of(models.AuditEvent)
-meeting_table = models.table_of(models.CouncilMeeting)
-decision_table = models.table_of(models.CouncilDecision)
 
 REPORTING_STATES = frozenset({LifecycleState.ACTIVE, LifecycleState.PAUSED})
 
@@ -144,26 +131,6 @@ async def run_write(
     for hook in hooks:
         hook()
     return outcome
-
-
-async def bump_data_version(connection: AsyncConnection) -> None:
-    """Move the data version on by one (creating the row on first use)."""
-    updated = await connection.execute(
-        version_table.update()
-        .where(version_table.c.id == 1)
-        .values(version=version_table.c.version + 1)
-    )
-    if updated.rowcount == 0:
-        try:
-            async with connection.begin_nested():
-                await connection.execute(version_table.insert().values(id=1, version=1))
-        except sa.exc.IntegrityError:
-            # A concurrent first write created the row; wait for its lock and move on.
-            await connection.execute(
-                version_table.update()
-                .where(version_table.c.id == 1)
-                .values(version=version_table.c.version + 1)
-            )
 
 
 def _plain(value: Any) -> Any:
@@ -262,16 +229,17 @@ def refuse(refusal: Refusal) -> NoReturn:
 def require_writer(viewer: Viewer) -> None:
     """The caller holds a token that may change the portfolio."""
     if not viewer.is_authenticated:
-        refuse(Denied("Sign in with an API token to make changes."))
+        refuse(Denied(message("sign_in_to_write")))
     if not viewer.can_write:
-        refuse(Denied("A READER token can read but not change the portfolio."))
+        refuse(Denied(message("reader_cannot_write")))
 
 
-def require_office(viewer: Viewer, doing: str) -> None:
-    """The caller is a writer of the portfolio office (ADMIN); ``doing`` names the refused act."""
+def require_office(viewer: Viewer, action: Message) -> None:
+    """The caller is a writer of the portfolio office (ADMIN); ``action`` names the refused act
+    (an ``action.…`` message)."""
     require_writer(viewer)
     if not viewer.is_admin:
-        refuse(Denied(f"Only the portfolio office (ADMIN) can {doing}."))
+        refuse(Denied(message("office_only", action=action)))
 
 
 def require_owner(viewer: Viewer, initiative: Row) -> None:
@@ -280,8 +248,11 @@ def require_owner(viewer: Viewer, initiative: Row) -> None:
     if not viewer.may_write_for(initiative.owner_id):
         refuse(
             Denied(
-                f"{initiative.code} belongs to another organisation; a REPORTER token of "
-                f"{viewer.organisation_code} can change only its own organisation's initiatives."
+                message(
+                    "other_organisation",
+                    code=initiative.code,
+                    organisation=viewer.organisation_code,
+                )
             )
         )
 
@@ -292,7 +263,7 @@ async def visible_initiative(
     """The initiative ``code`` names; one the viewer may not see is refused as unknown."""
     initiative = await initiative_by_code(connection, code, visibility=viewer.visibility)
     if initiative is None:
-        refuse(NotFound(field, code, "initiative"))
+        refuse(NotFound(field, code, message("noun.initiative")))
     return initiative
 
 
@@ -311,9 +282,8 @@ def require_version(row: Row, expected_version: int | None) -> None:
         refuse(
             Conflict(
                 current_version=row.version,
-                message=(
-                    f"{row.code} is at version {row.version}, not {expected_version}: someone "
-                    "changed it since you read it. Read it again and reapply your change."
+                text=message(
+                    "stale_version", code=row.code, current=row.version, expected=expected_version
                 ),
             )
         )

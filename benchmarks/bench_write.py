@@ -56,7 +56,7 @@ def mutation_available() -> str | None:
 def admin_token(database_url: str) -> str:
     from app.auth import create_token
     from app.database import create_sync_engine
-    from app.governance import Role
+    from app.domain import Role
     from app.settings import Settings
 
     engine = create_sync_engine(Settings(database_url=database_url))

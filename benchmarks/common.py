@@ -177,11 +177,11 @@ def database(backend: str, size: int) -> str:
 
 def bump_version(database_url: str) -> None:
     """Simulate a write: move the data version on in its own transaction."""
-    from seeds.portfolio import bump_data_version
+    from app.data_version import move_data_version
 
     engine = create_sync_engine(Settings(database_url=database_url))
     with engine.begin() as connection:
-        bump_data_version(connection)
+        move_data_version(connection)
     engine.dispose()
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from app import reporting
+from app import repository
 from app.repository import Row
 from schema.bounds import AUDIT_PAGE
 from schema.context import Info
@@ -114,7 +114,7 @@ class AuditQuery:
                 raise UserInputError(f"{after!r} is not a valid cursor.", argument="after")
             before_id = int(key)
         rows = await info.context.read(
-            reporting.page_audit_events,
+            repository.page_audit_events,
             entity_code=entity_code,
             before_id=before_id,
             limit=first + 1,

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from app import reporting
-from app.governance import Council
+from app import repository
+from app.domain import Council
 from schema.context import Info
 from schema.types import CouncilDecision
 
@@ -35,7 +35,7 @@ class CouncilQuery:
         ] = None,
     ) -> list[CouncilMeeting]:
         meetings, decisions = await info.context.read(
-            reporting.list_council_meetings, council=council, visibility=info.context.visibility
+            repository.list_council_meetings, council=council, visibility=info.context.visibility
         )
         return [
             CouncilMeeting(

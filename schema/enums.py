@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types.enum import has_enum_definition
 
 import graph
-from app import domain, governance
+from app import domain
 from app.domain import LABELS, PUBLIC_RISK_LABELS, PUBLIC_STATUS_LABELS
 
 # The domain enums are the GraphQL enums: registering them keeps one set of names.
@@ -25,9 +25,9 @@ Criticality = domain.Criticality
 DependencyType = domain.DependencyType
 DeliveryStatus = domain.DeliveryStatus
 RiskStatus = domain.RiskStatus
-Role = governance.Role
-Council = governance.Council
-DecisionKind = governance.DecisionKind
+Role = domain.Role
+Council = domain.Council
+DecisionKind = domain.DecisionKind
 
 DESCRIPTIONS: dict[type[StrEnum], str] = {
     OrganisationKind: "Kind of organisation.",

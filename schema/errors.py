@@ -1,34 +1,48 @@
-"""Errors the client caused: reported as GraphQL errors naming the argument, never masked."""
+"""Errors the client caused: reported as GraphQL errors naming the argument, never masked.
+
+Their messages come from the catalogue (``app.messages``) in the request's language;
+``extensions.code`` and the other extensions never change with it.
+"""
 
 from __future__ import annotations
 
 from graphql import GraphQLError
 
+from app.messages import Message, message
+
 
 class UserInputError(GraphQLError):
-    """A bad argument: the message says what is wrong and ``extensions`` names the field."""
+    """A bad argument: the message says what is wrong and ``extensions`` names the field.
 
-    def __init__(self, message: str, *, argument: str) -> None:
-        super().__init__(message, extensions={"code": "BAD_USER_INPUT", "argument": argument})
+    ``text`` is the catalogue message to say instead of ``message`` (the English wording
+    of a caller that has no code for it yet) in the request's language.
+    """
+
+    def __init__(self, message: str, *, argument: str, text: Message | None = None) -> None:
+        self.text = text
+        super().__init__(
+            text.render() if text is not None else message,
+            extensions={"code": "BAD_USER_INPUT", "argument": argument},
+        )
 
 
 class DatabaseUnavailableError(GraphQLError):
     """The database could not be reached in time; the request can be retried."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "The portfolio database is unavailable right now; please try again shortly.",
-            extensions={"code": "DATABASE_UNAVAILABLE"},
-        )
+        self.text = message("database_unavailable")
+        super().__init__(self.text.render(), extensions={"code": "DATABASE_UNAVAILABLE"})
 
 
 class RateLimitedError(GraphQLError):
     """The caller's budget of query points cannot carry this document yet."""
 
     def __init__(self, *, cost: int, remaining: int, retry_after_seconds: int) -> None:
+        self.text = message(
+            "rate_limited", cost=cost, remaining=remaining, seconds=retry_after_seconds
+        )
         super().__init__(
-            f"This query costs {cost:,} points and {remaining:,} are left of your budget; "
-            f"try again in {retry_after_seconds} seconds.",
+            self.text.render(),
             extensions={
                 "code": "RATE_LIMITED",
                 "cost": cost,

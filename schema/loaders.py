@@ -15,7 +15,7 @@ from typing import Any, TypeAlias, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import reporting, repository
+from app import repository
 from app.auth import Visibility
 from app.repository import Row
 from schema.batch_loader import NOT_LOADED, BatchLoader
@@ -134,7 +134,7 @@ class Loaders:
         self.dependencies_by_dependant = grouped(repository.dependencies_of)
         self.dependants_by_initiative = grouped(repository.dependants_of_initiatives)
         self.dependants_by_solution = grouped(repository.dependants_of_solutions)
-        self.decisions_by_initiative = grouped(reporting.decisions_for)
+        self.decisions_by_initiative = grouped(repository.decisions_for)
         self._latest_report_by_period: dict[date | None, BatchLoader[int, Row | None]] = {}
         self._report_status_by_period: dict[str | None, BatchLoader[int, ReportStatus]] = {}
         self._built: dict[tuple[Callable[[Row], Any], Hashable], Any] = {}

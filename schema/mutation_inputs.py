@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 
-from app.domain import TrafficLight
-from app.governance import Council, DecisionKind
+from app.domain import Council, DecisionKind, TrafficLight
 from schema.enums import (
     Criticality,
     DeliveryStatus,

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import strawberry
 
-from app import dependency_writes, initiative_writes, reporting_writes
+from app import (
+    council_writes,
+    delivery_and_risk_writes,
+    dependency_writes,
+    initiative_writes,
+    round_writes,
+    status_report_writes,
+)
 from app.repository import Row
 from schema.context import Info
 from schema.enums import (
@@ -330,7 +337,7 @@ class Mutation:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
             info,
-            lambda connection: reporting_writes.upsert_delivery(
+            lambda connection: delivery_and_risk_writes.upsert_delivery(
                 connection, viewer=viewer, values=values
             ),
             lambda row: DeliveryPayload(delivery=Delivery.from_row(row)),
@@ -350,7 +357,7 @@ class Mutation:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
             info,
-            lambda connection: reporting_writes.upsert_risk(
+            lambda connection: delivery_and_risk_writes.upsert_risk(
                 connection, viewer=viewer, values=values
             ),
             lambda row: RiskPayload(risk=Risk.from_row(row)),
@@ -371,7 +378,7 @@ class Mutation:
         viewer, values, today = info.context.viewer, values_of(input), info.context.today
         return await mutate(
             info,
-            lambda connection: reporting_writes.submit_status_report(
+            lambda connection: status_report_writes.submit_status_report(
                 connection, viewer=viewer, today=today, values=values
             ),
             lambda submitted: StatusReportPayload(
@@ -396,7 +403,7 @@ class Mutation:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
             info,
-            lambda connection: reporting_writes.open_reporting_period(
+            lambda connection: round_writes.open_reporting_period(
                 connection, viewer=viewer, values=values
             ),
             _period_payload,
@@ -416,7 +423,7 @@ class Mutation:
         viewer = info.context.viewer
         return await mutate(
             info,
-            lambda connection: reporting_writes.close_reporting_period(
+            lambda connection: round_writes.close_reporting_period(
                 connection, viewer=viewer, code=code
             ),
             _period_payload,
@@ -436,7 +443,7 @@ class Mutation:
         viewer, values = info.context.viewer, values_of(input)
         return await mutate(
             info,
-            lambda connection: reporting_writes.record_council_decision(
+            lambda connection: council_writes.record_council_decision(
                 connection, viewer=viewer, values=values
             ),
             lambda row: CouncilDecisionPayload(decision=CouncilDecision.from_row(row)),

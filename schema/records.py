@@ -17,8 +17,7 @@ from typing import Self
 import strawberry
 
 import graph
-from app.domain import LifecycleState, Segment
-from app.governance import Council, DecisionKind
+from app.domain import Council, DecisionKind, LifecycleState, Segment
 from app.repository import Row
 from schema.arguments import NodeKind, level_of
 from schema.bounds import PATH_LIST, FirstPath, check_first, first_page

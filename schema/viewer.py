@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from app import repository
-from app.governance import Role
+from app.domain import Role
 from schema.context import Info
 from schema.reference_types import Organisation
 

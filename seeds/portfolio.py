@@ -14,7 +14,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app import models
+from app.data_version import move_data_version
+from app.tables import (
+    delivery_table,
+    dependency_table,
+    developed_table,
+    goal_table,
+    initiative_sdg_table,
+    initiative_table,
+    organisation_table,
+    period_table,
+    report_table,
+    risk_table,
+    sdg_table,
+    solution_table,
+    supporting_goal_table,
+)
 
 CHUNK = 2_000
 
@@ -83,23 +98,22 @@ def write_portfolio(connection: sa.Connection, data: PortfolioData) -> SeedResul
     """Insert every part of ``data`` not already present; bump the data version if any was."""
     inserted: dict[str, int] = {}
     inserted["strategic_goals"] = _insert_missing_by_key(
-        connection, models.table_of(models.StrategicGoal), data.strategic_goals, key="number"
+        connection, goal_table, data.strategic_goals, key="number"
     )
     inserted["sustainable_development_goals"] = _insert_missing_by_key(
         connection,
-        models.table_of(models.SustainableDevelopmentGoal),
+        sdg_table,
         data.sustainable_development_goals,
         key="number",
     )
     inserted["organisations"] = _insert_missing_by_key(
-        connection, models.table_of(models.Organisation), data.organisations, key="code"
+        connection, organisation_table, data.organisations, key="code"
     )
-    organisations = _codes(connection, models.table_of(models.Organisation))
-    solutions_table = models.table_of(models.Solution)
-    existing_solutions = _codes(connection, solutions_table)
+    organisations = _codes(connection, organisation_table)
+    existing_solutions = _codes(connection, solution_table)
     inserted["solutions"] = _insert(
         connection,
-        solutions_table,
+        solution_table,
         [
             {
                 "code": solution["code"],
@@ -119,11 +133,11 @@ def write_portfolio(connection: sa.Connection, data: PortfolioData) -> SeedResul
         ],
     )
     inserted["reporting_periods"] = _insert_missing_by_key(
-        connection, models.table_of(models.ReportingPeriod), data.reporting_periods, key="code"
+        connection, period_table, data.reporting_periods, key="code"
     )
     inserted.update(_write_initiatives(connection, data.initiatives, organisations))
     if any(inserted.values()):
-        bump_data_version(connection)
+        move_data_version(connection)
     return SeedResult(inserted=inserted)
 
 
@@ -140,20 +154,10 @@ def _insert_missing_by_key(
     return _insert(connection, table, missing)
 
 
-def bump_data_version(connection: sa.Connection) -> None:
-    """Move the data version on by one (creating the row on first use)."""
-    table = models.table_of(models.DataVersion)
-    updated = connection.execute(
-        table.update().where(table.c.id == 1).values(version=table.c.version + 1)
-    )
-    if updated.rowcount == 0:
-        connection.execute(table.insert().values(id=1, version=1))
-
-
 def _write_initiatives(
     connection: sa.Connection, specs: Sequence[Row], organisations: dict[Any, int]
 ) -> dict[str, int]:
-    table = models.table_of(models.Initiative)
+    table = initiative_table
     existing = _codes(connection, table)
     new_specs = [spec for spec in specs if spec["code"] not in existing]
     now = datetime.now(UTC)
@@ -163,8 +167,8 @@ def _write_initiatives(
         [_initiative_row(spec, organisations, now) for spec in new_specs],
     )
     initiatives = _codes(connection, table)
-    solutions = _codes(connection, models.table_of(models.Solution))
-    periods = _codes(connection, models.table_of(models.ReportingPeriod))
+    solutions = _codes(connection, solution_table)
+    periods = _codes(connection, period_table)
 
     supporting: list[Row] = []
     sdgs: list[Row] = []
@@ -198,24 +202,20 @@ def _write_initiatives(
         ]
     counts = {
         "initiatives": len(new_specs),
-        "supporting_goals": _insert(
-            connection, models.table_of(models.InitiativeSupportingGoal), supporting
-        ),
-        "sdgs": _insert(connection, models.table_of(models.InitiativeSdg), sdgs),
-        "developed_solutions": _insert(
-            connection, models.table_of(models.DevelopedSolution), developed
-        ),
-        "deliveries": _insert(connection, models.table_of(models.Delivery), deliveries),
-        "risks": _insert(connection, models.table_of(models.Risk), risks),
-        "status_reports": _insert(connection, models.table_of(models.StatusReport), reports),
+        "supporting_goals": _insert(connection, supporting_goal_table, supporting),
+        "sdgs": _insert(connection, initiative_sdg_table, sdgs),
+        "developed_solutions": _insert(connection, developed_table, developed),
+        "deliveries": _insert(connection, delivery_table, deliveries),
+        "risks": _insert(connection, risk_table, risks),
+        "status_reports": _insert(connection, report_table, reports),
     }
-    delivery_ids = _codes(connection, models.table_of(models.Delivery))
+    delivery_ids = _codes(connection, delivery_table)
     dependencies = [
         _dependency_row(item, spec["code"], initiatives, solutions, delivery_ids)
         for spec in new_specs
         for item in spec.get("dependencies") or ()
     ]
-    counts["dependencies"] = _insert(connection, models.table_of(models.Dependency), dependencies)
+    counts["dependencies"] = _insert(connection, dependency_table, dependencies)
     return counts
 
 

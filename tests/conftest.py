@@ -189,7 +189,7 @@ def make_token(database_url: str, role: str, organisation: str | None = None) ->
     """Create an API token in the database and return its secret."""
     from app.auth import create_token
     from app.database import create_sync_engine
-    from app.governance import Role
+    from app.domain import Role
 
     engine = create_sync_engine(Settings(database_url=database_url))
     try:

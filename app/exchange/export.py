@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import repository
+from app import repository, tables
 from app.auth import EVERYTHING
 from app.exchange.sheets import (
     DELIVERIES,
@@ -38,8 +38,8 @@ CSV_ENCODING = "utf-8-sig"  # the byte-order mark makes Excel read UTF-8
 
 async def read_records(connection: AsyncConnection) -> Records:
     """Every exported row as plain values, keyed by sheet name, in a stable order."""
-    initiative = repository.initiative_table
-    organisation = repository.organisation_table
+    initiative = tables.initiative_table
+    organisation = tables.organisation_table
     initiatives = (
         await connection.execute(
             sa.select(initiative, organisation.c.code.label("owner_code"))
@@ -54,7 +54,7 @@ async def read_records(connection: AsyncConnection) -> Records:
     developed = await repository.developed_solutions_for(connection, ids, visibility=EVERYTHING)
     deliveries = (
         await connection.execute(
-            sa.select(repository.delivery_table).order_by(repository.delivery_table.c.code)
+            sa.select(tables.delivery_table).order_by(tables.delivery_table.c.code)
         )
     ).all()
     delivery_codes = {row.id: row.code for row in deliveries}

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from app.exchange.export import CSV_ENCODING
-from app.exchange.sheets import SHEETS, CellError, Sheet, parse_cell, unescape_formula
+from app.exchange.sheets import SHEETS, CellError, Sheet, parse_cell, said, unescape_formula
+from app.messages import BOKMAL, message
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +85,14 @@ def open_tables(path: Path) -> dict[str, Iterator[tuple[Any, ...]]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise UnreadableFile(
-            f"{path} er verken en xlsx-arbeidsbok eller en zip med CSV-filer."
-        ) from None
+        raise UnreadableFile(message("import.not_a_workbook", path=path).render(BOKMAL)) from None
     with archive:
         if "[Content_Types].xml" in archive.namelist():
             return _xlsx_tables(data)
         try:
             return _csv_tables(archive)
         except UnicodeDecodeError:
-            raise UnreadableFile(f"CSV-filene i {path} er ikke UTF-8.") from None
+            raise UnreadableFile(message("import.csv_not_utf8", path=path).render(BOKMAL)) from None
 
 
 def parse_tables(tables: dict[str, Iterator[tuple[Any, ...]]]) -> ParsedFile:
@@ -102,7 +101,9 @@ def parse_tables(tables: dict[str, Iterator[tuple[Any, ...]]]) -> ParsedFile:
     for sheet in SHEETS:
         parsed.rows[sheet.name] = []
         if sheet.name not in tables:
-            parsed.problems.append(ImportProblem(sheet.name, None, None, "arket mangler i filen"))
+            parsed.problems.append(
+                ImportProblem(sheet.name, None, None, said(message("import.sheet_missing")))
+            )
             continue
         _parse_sheet(sheet, tables[sheet.name], parsed)
     for name in sorted(set(tables) - {sheet.name for sheet in SHEETS}):
@@ -111,7 +112,12 @@ def parse_tables(tables: dict[str, Iterator[tuple[Any, ...]]]) -> ParsedFile:
                 name,
                 None,
                 None,
-                "ukjent ark; tillatt: " + ", ".join(sheet.name for sheet in SHEETS),
+                said(
+                    message(
+                        "import.unknown_sheet",
+                        allowed=", ".join(sheet.name for sheet in SHEETS),
+                    )
+                ),
             )
         )
     return parsed
@@ -127,11 +133,15 @@ def _parse_sheet(sheet: Sheet, table: Iterator[tuple[Any, ...]], parsed: ParsedF
     for position, name in enumerate(header, start=1):
         if name not in known:
             problems.append(
-                ImportProblem(sheet.name, 1, name or f"nr. {position}", "ukjent kolonne")
+                ImportProblem(
+                    sheet.name, 1, name or f"nr. {position}", said(message("import.unknown_column"))
+                )
             )
     for name in sheet.header:
         if name not in header:
-            problems.append(ImportProblem(sheet.name, 1, name, "kolonnen mangler"))
+            problems.append(
+                ImportProblem(sheet.name, 1, name, said(message("import.column_missing")))
+            )
     if any(problem.sheet == sheet.name for problem in problems):
         return
     index = {name: header.index(name) for name in sheet.header}

@@ -25,6 +25,7 @@ from app.domain import (
     Segment,
     TrafficLight,
 )
+from app.messages import BOKMAL, Message, message
 
 LIST_SEPARATOR = ";"
 # A spreadsheet reads text starting with one of these as a formula (OWASP, CSV injection).
@@ -143,8 +144,17 @@ TRUE_WORDS = {"true", "ja", "yes", "1", "sann"}
 FALSE_WORDS = {"false", "nei", "no", "0", "usann"}
 
 
+def said(text: Message) -> str:
+    """A message as the import's list of problems says it: in bokmål, without a full stop."""
+    return text.render(BOKMAL).removesuffix(".")
+
+
 class CellError(ValueError):
-    """A cell cannot be read as its column's type; the message is in Norwegian."""
+    """A cell cannot be read as its column's type; ``str()`` says why, in bokmål."""
+
+    def __init__(self, text: Message) -> None:
+        super().__init__(said(text))
+        self.text = text
 
 
 def _text(value: Any) -> str:
@@ -163,7 +173,9 @@ def parse_cell(column: Column, value: Any) -> Any:
             return column.enum(text)
         except ValueError:
             allowed = ", ".join(member.value for member in column.enum)
-            raise CellError(f"ugyldig verdi {text!r}; tillatt: {allowed}") from None
+            raise CellError(
+                message("import.bad_value", value=repr(text), allowed=allowed)
+            ) from None
     if column.kind is Kind.TEXT:
         return _text(value)
     if column.kind is Kind.DATE:
@@ -188,7 +200,7 @@ def _items(value: Any) -> list[str]:
 def _parse_date(value: Any) -> date:
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise CellError(f"ugyldig dato {value.isoformat()!r}; ventet bare dato")
+            raise CellError(message("import.date_with_time", value=repr(value.isoformat())))
         return value.date()
     if isinstance(value, date):
         return value
@@ -198,7 +210,7 @@ def _parse_date(value: Any) -> date:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise CellError(f"ugyldig dato {text!r}; bruk ÅÅÅÅ-MM-DD") from None
+        raise CellError(message("import.bad_date", value=repr(text))) from None
 
 
 def _parse_datetime(value: Any) -> datetime:
@@ -208,13 +220,13 @@ def _parse_datetime(value: Any) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise CellError(f"ugyldig tidspunkt {text!r}; bruk ÅÅÅÅ-MM-DDTtt:mm:ss+00:00") from None
+        raise CellError(message("import.bad_timestamp", value=repr(text))) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _parse_integer(value: Any) -> int:
     if isinstance(value, bool):
-        raise CellError(f"ugyldig heltall {value!r}")
+        raise CellError(message("import.bad_integer", value=repr(value)))
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -223,7 +235,7 @@ def _parse_integer(value: Any) -> int:
     try:
         return int(text)
     except ValueError:
-        raise CellError(f"ugyldig heltall {_text(value)!r}") from None
+        raise CellError(message("import.bad_integer", value=repr(_text(value)))) from None
 
 
 def _parse_boolean(value: Any) -> bool:
@@ -234,7 +246,7 @@ def _parse_boolean(value: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise CellError(f"ugyldig sannhetsverdi {_text(value)!r}; bruk true eller false")
+    raise CellError(message("import.bad_boolean", value=repr(_text(value))))
 
 
 def _formula_like(text: str) -> bool:

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -14,11 +15,14 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
 from app.budget import CallerBudgets
+from app.messages import ENGLISH, accepted_language, current_language, message, speaking
 from app.settings import Settings
 from app.web.graphiql import graphiql_html
 from app.web.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
@@ -41,7 +45,33 @@ CONTEXT_STATE_KEY = "portfolio_context"
 NO_ACK_PAYLOAD: UnsetType = UNSET
 """``connection_ack`` goes out without a payload."""
 
-UNKNOWN_TOKEN = "The API token is unknown or has been revoked."
+
+def localise(error: GraphQLError) -> None:
+    """Say ``error`` from the catalogue by its ``extensions.code`` and the figures beside it.
+
+    Errors of our own that hold a message (``text``) were rendered in the request's
+    language when they were raised; this covers the rest by their code, which never changes.
+    """
+    if getattr(error.original_error, "text", None) is not None or getattr(error, "text", None):
+        return
+    extensions = error.extensions or {}
+    code = extensions.get("code")
+    if code == "QUERY_TOO_COMPLEX" and isinstance(extensions.get("cost"), dict):
+        cost = extensions["cost"]
+        text = message(
+            "query_too_complex",
+            points=cost["requested"],
+            limit=cost["limit"],
+            nodes=cost["nodeCount"],
+            node_limit=cost["nodeLimit"],
+        )
+    elif code == "INTERNAL_SERVER_ERROR" and "correlationId" in extensions:
+        text = message("unexpected_error", reference=extensions["correlationId"])
+    elif code == "BAD_USER_INPUT" and "argument" in extensions:
+        text = message("bad_argument", argument=extensions["argument"])
+    else:
+        return
+    error.message = text.render()
 
 
 async def _viewer_named_by(context: Context, authorization: str | None) -> Viewer | None:
@@ -75,6 +105,12 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         )
 
     async def run(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """Answer in the language the request accepts (``Accept-Language``, English by
+        default): every message rendered while it runs speaks it."""
+        with speaking(accepted_language(request.headers.get("accept-language"))):
+            return await self._run(request, *args, **kwargs)
+
+    async def _run(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         """Serve repeated read-only requests from the response cache (with ETag / 304)."""
         if isinstance(request, WebSocket):
             try:
@@ -84,7 +120,10 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         key = await self._cache_key(request) if self.response_cache is not None else None
         if key is None or self.response_cache is None:
             return await super().run(request, *args, **kwargs)
-        headers = {"Cache-Control": "private, no-cache", "Vary": "Accept, Authorization"}
+        headers = {
+            "Cache-Control": "private, no-cache",
+            "Vary": "Accept, Accept-Language, Authorization",
+        }
         cached = self.response_cache.get(key)
         if cached is not None:
             headers["ETag"] = cached.etag
@@ -122,8 +161,18 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             variables=operation.variables,
             operation_name=operation.operation_name,
             caller=f"{viewer.role}:{viewer.organisation_code}",
-            media_type=media_type or "",
+            # The language is part of the representation, as the media type is.
+            media_type=f"{media_type or ''}; lang={current_language()}",
         )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """Errors raised where no message code reached them, said in the request's language."""
+        if result.errors and current_language() != ENGLISH:
+            for error in result.errors:
+                localise(error)
+        return await super().process_result(request, result)
 
     async def render_graphql_ide(self, _request: Request) -> Response:
         """Our GraphiQL page: its scripts and styles come from this service, not a CDN."""
@@ -188,7 +237,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         except DatabaseUnavailableError as error:
             raise HTTPException(503, error.message) from error
         if viewer is None:
-            raise HTTPException(401, UNKNOWN_TOKEN)
+            raise HTTPException(401, message("unknown_token").render())
         request.state.viewer = viewer
         return viewer
 
@@ -211,7 +260,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             # Before strawberry answers: neither an idle socket nor a refused one keeps it.
             await context.release()
         if viewer is None:
-            raise ConnectionRejectionError({"message": UNKNOWN_TOKEN})
+            raise ConnectionRejectionError({"message": message("unknown_token").render()})
         if viewer.is_authenticated:
             context.viewer = viewer
         return NO_ACK_PAYLOAD

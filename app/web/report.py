@@ -7,7 +7,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from app.report import gather_report, render_html
+from app.portfolio_report import gather_report, render_html
 
 
 async def report_page(request: Request) -> Response:

@@ -16,10 +16,10 @@ from starlette.testclient import TestClient
 
 from app import models
 from app.cli import seed_database
+from app.data_version import move_data_version
 from app.database import create_sync_engine
 from app.main import create_app
 from app.settings import Settings
-from seeds.portfolio import bump_data_version
 
 DOWNSTREAM = '{ initiative(code: "LMR") { downstream { code } } }'
 
@@ -45,7 +45,7 @@ def add_dependency_on_lmr(database_url: str, dependant: str) -> None:
                 "lag_days": 0,
             },
         )
-        bump_data_version(connection)
+        move_data_version(connection)
     engine.dispose()
 
 

@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 import websockets
 
+from app.data_version import bump_data_version
 from app.database import create_engine, create_sync_engine
 from app.domain import TrafficLight
 from app.events import (
@@ -28,7 +29,6 @@ from app.events import (
     store_event,
 )
 from app.settings import Settings
-from app.writes import bump_data_version
 from tests.conftest import Callers, make_token
 from tests.load.harness import Service, running_service
 from tests.schema.writes import COORDINATE_REPORT, SUBMIT

@@ -41,7 +41,9 @@ def banned_imports(path: str, source: str) -> list[str]:
 
 
 @pytest.mark.parametrize("module", WEB_STACK)
-@pytest.mark.parametrize("path", ["app/probe.py", "app/report/probe.py", "app/exchange/main.py"])
+@pytest.mark.parametrize(
+    "path", ["app/probe.py", "app/portfolio_report/probe.py", "app/exchange/main.py"]
+)
 def test_domain_side_of_app_may_not_import_the_web_stack(path: str, module: str) -> None:
     findings = banned_imports(path, f"import {module}\n")
 

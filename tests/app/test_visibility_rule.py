@@ -6,18 +6,21 @@ tests show where that comes from — the repository's reads, whatever their call
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import AsyncIterator, Callable
+from types import ModuleType
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import reporting, repository
+from app import repository, tables
 from app.auth import ADMITTED_ONLY, EVERYTHING, Viewer, Visibility
 from app.database import create_engine
-from app.governance import Role
+from app.domain import Role
 from app.settings import Settings
 from tests.conftest import Callers
 
@@ -36,11 +39,11 @@ mutation($input: UpsertDeliveryInput!) { upsertDelivery(input: $input) { __typen
 ADMITTED_FOR_EVERYONE = {
     repository.graph_rows,
     repository.latest_statuses,
-    reporting.admitted_initiatives,
-    reporting.latest_reports,
-    reporting.initiatives_reported_in,
-    reporting.open_deliveries,
-    reporting.goal_links,
+    repository.admitted_initiatives,
+    repository.latest_reports,
+    repository.initiatives_reported_in,
+    repository.open_deliveries,
+    repository.goal_links,
 }
 INITIATIVE_TABLES = (
     "initiative_table",
@@ -58,9 +61,16 @@ INITIATIVE_TABLES = (
 )
 
 
+def _repository_modules() -> list[ModuleType]:
+    return [
+        importlib.import_module(f"{repository.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(repository.__path__)
+    ]
+
+
 def _reads_of_initiatives() -> list[Callable[..., Any]]:
     found = []
-    for module in (repository, reporting):
+    for module in _repository_modules():
         for _, function in inspect.getmembers(module, inspect.iscoroutinefunction):
             if function.__module__ != module.__name__ or function in ADMITTED_FOR_EVERYONE:
                 continue
@@ -113,14 +123,14 @@ async def proposal(callers: Callers) -> AsyncIterator[tuple[AsyncConnection, dic
     engine = create_engine(Settings(database_url=callers.database_url))
     try:
         async with engine.connect() as connection:
-            table = repository.initiative_table
+            table = tables.initiative_table
             ids = {
                 row.code: row.id
                 for row in await connection.execute(
                     sa.select(table.c.code, table.c.id).where(table.c.code.in_(["HID-P", "PLL"]))
                 )
             }
-            organisation = repository.organisation_table
+            organisation = tables.organisation_table
             ids["HDIR"] = int(
                 await connection.scalar(
                     sa.select(organisation.c.id).where(organisation.c.code == "HDIR")

@@ -10,10 +10,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app import writes
+from app import tables, writes
 from app.auth import Viewer
 from app.database import create_engine
-from app.governance import Role
+from app.domain import Role
+from app.messages import message
 from app.settings import Settings
 from app.validation import Conflict, Denied, Invalid, Problems, Refused
 
@@ -34,7 +35,7 @@ async def engine(empty_database_url: str) -> AsyncIterator[AsyncEngine]:
 async def _version_and_audits(engine: AsyncEngine) -> tuple[int, int]:
     async with engine.connect() as connection:
         version = await connection.scalar(sa.text("SELECT version FROM data_version"))
-        audits = await connection.scalar(sa.select(sa.func.count()).select_from(writes.audit_table))
+        audits = await connection.scalar(sa.select(sa.func.count()).select_from(tables.audit_table))
     return int(version or 0), int(audits or 0)
 
 
@@ -67,17 +68,17 @@ async def test_run_write_returns_a_raised_refusal_and_rolls_everything_back(
 
     async def refused_after_auditing(connection: AsyncConnection) -> str:
         await _audited_write(connection)
-        writes.refuse(Denied("no"))
+        writes.refuse(Denied(message("sign_in_to_write")))
 
     outcome = await writes.run_write(engine, refused_after_auditing)
 
-    assert outcome == Denied("no")
+    assert outcome == Denied(message("sign_in_to_write"))
     assert await _version_and_audits(engine) == (1, 1)
 
 
 def test_problems_check_refuses_with_every_problem_found() -> None:
     problems = Problems()
-    problems.add("name", "is required.")
+    problems.add("name", "required")
 
     with pytest.raises(Refused) as raised:
         problems.check()
@@ -92,22 +93,23 @@ async def test_audit_outside_a_write_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("viewer", "message"),
+    ("viewer", "expected"),
     [
         (Viewer(), "Sign in with an API token to make changes."),
         (READER, "A READER token can read but not change the portfolio."),
         (REPORTER, "Only the portfolio office (ADMIN) can open reporting periods."),
     ],
 )
-def test_require_office_refuses_everyone_but_the_office(viewer: Viewer, message: str) -> None:
+def test_require_office_refuses_everyone_but_the_office(viewer: Viewer, expected: str) -> None:
     with pytest.raises(Refused) as raised:
-        writes.require_office(viewer, "open reporting periods")
+        writes.require_office(viewer, message("action.open_periods"))
 
-    assert raised.value.refusal == Denied(message)
+    assert isinstance(raised.value.refusal, Denied)
+    assert raised.value.refusal.message == expected
 
 
 def test_require_office_lets_the_office_through() -> None:
-    writes.require_office(OFFICE, "open reporting periods")
+    writes.require_office(OFFICE, message("action.open_periods"))
 
 
 def test_require_owner_refuses_a_reporter_of_another_organisation() -> None:
@@ -140,7 +142,7 @@ async def test_after_commit_runs_only_once_the_write_has_committed(engine: Async
 
     async def refused(_connection: AsyncConnection) -> None:
         writes.after_commit(lambda: calls.append("refused"))
-        writes.refuse(Denied("no"))
+        writes.refuse(Denied(message("sign_in_to_write")))
 
     await writes.run_write(engine, refused)
     await writes.run_write(engine, committed)

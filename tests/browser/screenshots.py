@@ -29,7 +29,7 @@ def reporter_token(database_url: str, *, organisation: str) -> str:
     """A REPORTER token of ``organisation`` in the scratch database."""
     from app.auth import create_token
     from app.database import create_sync_engine
-    from app.governance import Role
+    from app.domain import Role
 
     engine = create_sync_engine(Settings(database_url=database_url))
     try:

@@ -372,7 +372,7 @@ def test_audit_log_is_for_the_portfolio_office_only(
 def test_write_is_all_or_nothing_when_it_fails_midway(
     callers: Callers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import reporting_writes
+    from app import status_report_writes
 
     version = data_version(callers.database_url)
     audits = audit_count(callers.database_url)
@@ -381,7 +381,7 @@ def test_write_is_all_or_nothing_when_it_fails_midway(
     async def failing_audit(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(reporting_writes, "audit", failing_audit)
+    monkeypatch.setattr(status_report_writes, "audit", failing_audit)
     body = callers.admin.execute(SUBMIT, {"input": COORDINATE_REPORT})
 
     assert body["errors"]

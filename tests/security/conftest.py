@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from app.auth import create_token, revoke_token
 from app.database import create_sync_engine
-from app.governance import Role
+from app.domain import Role
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import Databases, copy_database, make_token

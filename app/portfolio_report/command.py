@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from app.database import create_engine
-from app.report.data import PortfolioReport, gather_report
-from app.report.render import PdfUnavailable, render_html, render_pdf
+from app.portfolio_report.data import PortfolioReport, gather_report
+from app.portfolio_report.render import PdfUnavailable, render_html, render_pdf
 from app.settings import Settings
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from app.report.data import LevelCounts, Period
+from app.portfolio_report.data import LevelCounts, Period
 
 COLOURS = {"GREEN": "#2e7d32", "YELLOW": "#f0b400", "RED": "#c62828", "NONE": "#b8c0c8"}
 TEXT_ON = {"GREEN": "#ffffff", "YELLOW": "#1d1d1b", "RED": "#ffffff", "NONE": "#1d1d1b"}

@@ -5,8 +5,8 @@ Its page handler is in the HTTP layer (``app.web.report``).
 
 from __future__ import annotations
 
-from app.report.data import PortfolioReport, gather_report
-from app.report.render import PdfUnavailable, render_html, render_pdf
+from app.portfolio_report.data import PortfolioReport, gather_report
+from app.portfolio_report.render import PdfUnavailable, render_html, render_pdf
 
 __all__ = [
     "PdfUnavailable",

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import graph
-from app import reporting, repository, summary
+from app import repository, summary
 from app.analysis import AnalysisCache
 from app.domain import LABELS, Segment, TrafficLight
 from app.repository import Row
@@ -286,7 +286,7 @@ async def _gather(
         reports = (
             latest
             if row.id == period.id
-            else await read(reporting.latest_reports, period_opens=row.opens)
+            else await read(repository.latest_reports, period_opens=row.opens)
         )
         trend.append(
             (

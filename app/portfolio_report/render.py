@@ -9,8 +9,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from app.domain import LABELS, DeliveryStatus
-from app.report import charts
-from app.report.data import PortfolioReport
+from app.portfolio_report import charts
+from app.portfolio_report.data import PortfolioReport
 
 TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = (
@@ -79,7 +79,7 @@ def render_html(report: PortfolioReport) -> str:
     }
     return template.render(
         report=report,
-        # The charts escape every text they draw (app.report.charts).
+        # The charts escape every text they draw (app.portfolio_report.charts).
         charts={key: Markup(value) for key, value in chart_markup.items()},
         names=report.names,
     )

@@ -1,0 +1,25 @@
+"""The Core table of every SQLModel table, named once for the statements of the service."""
+
+from __future__ import annotations
+
+from app import models
+
+initiative_table = models.table_of(models.Initiative)
+organisation_table = models.table_of(models.Organisation)
+solution_table = models.table_of(models.Solution)
+dependency_table = models.table_of(models.Dependency)
+delivery_table = models.table_of(models.Delivery)
+risk_table = models.table_of(models.Risk)
+period_table = models.table_of(models.ReportingPeriod)
+report_table = models.table_of(models.StatusReport)
+goal_table = models.table_of(models.StrategicGoal)
+sdg_table = models.table_of(models.SustainableDevelopmentGoal)
+supporting_goal_table = models.table_of(models.InitiativeSupportingGoal)
+initiative_sdg_table = models.table_of(models.InitiativeSdg)
+developed_table = models.table_of(models.DevelopedSolution)
+version_table = models.table_of(models.DataVersion)
+audit_table = models.table_of(models.AuditEvent)
+meeting_table = models.table_of(models.CouncilMeeting)
+decision_table = models.table_of(models.CouncilDecision)
+token_table = models.table_of(models.ApiToken)
+budget_table = models.table_of(models.CallerBudget)
