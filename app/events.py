@@ -31,14 +31,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app import models
 from app.domain import TrafficLight
+from app.tables import event_table, version_table
 
 logger = logging.getLogger("portfolio")
 
 QUEUE_SIZE = 256
 CHANNEL = "portfolio_events"
-
-event_table = models.table_of(models.EventRecord)
-_version_table = models.table_of(models.DataVersion)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +95,7 @@ async def store_event(connection: AsyncConnection, event: Event) -> int:
         await connection.execute(
             event_table.insert()
             .values(
-                version=sa.select(_version_table.c.version).scalar_subquery(),
+                version=sa.select(version_table.c.version).scalar_subquery(),
                 kind=type(event).__name__,
                 occurred_at=models.utcnow(),
                 payload=event_payload(event),

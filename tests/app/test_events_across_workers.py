@@ -24,11 +24,11 @@ from app.domain import TrafficLight
 from app.events import (
     Broadcaster,
     StatusReportSubmitted,
-    event_table,
     postgres_relay,
     store_event,
 )
 from app.settings import Settings
+from app.tables import event_table
 from tests.conftest import Callers, make_token
 from tests.load.harness import Service, running_service
 from tests.schema.writes import COORDINATE_REPORT, SUBMIT
