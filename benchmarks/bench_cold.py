@@ -5,8 +5,9 @@ database) that does what the first requests after a write do, timing each step:
 read the graph rows, build the analysis (graph, cycle check and, where the build has
 them, its arrays), read the statuses, red-status propagation (levels of every node),
 per-source reach, the critical-path schedule, the critical set and one what-if (a
-30-day slip of the initiative that ends last, called as the service calls it). The
-process's peak RSS (VmHWM) is reported too. Medians over the rounds with [min–max].
+30-day slip of the initiative that ends last, called as the service calls it), with the
+garbage collector tuned as the service tunes it. The process's peak RSS (VmHWM) is
+reported too. Medians over the rounds with [min–max].
 
     python benchmarks/bench_cold.py --sizes 10000 100000 --backend sqlite --rounds 5
     python benchmarks/bench_cold.py --quick   # 1,000, two rounds
@@ -105,7 +106,10 @@ async def main(url):
                       "hwm": hwm}))
 
 
-asyncio.run(main(sys.argv[1]))
+from app.collector import tuned_for_large_heaps
+
+with tuned_for_large_heaps():  # the garbage collector as the service sets it
+    asyncio.run(main(sys.argv[1]))
 """
 
 
