@@ -131,31 +131,30 @@ def build_dependency_graph(
         }
 
     graph = nx.DiGraph()
-    graph.add_nodes_from(
-        (
-            code,
-            {
-                "kind": NodeKind.INITIATIVE
-                if isinstance(records[code], InitiativeNode)
-                else NodeKind.SOLUTION,
-                "data": records[code],
-            },
-        )
-        for code in sorted(records)
-    )
-    _add_edges(graph, edges)
+    _fill(graph, records, edges)
     return graph
 
 
-def _add_edges(graph: nx.DiGraph, edges: dict[tuple[str, str], dict[str, Any]]) -> None:
-    """Add ``edges`` (between existing nodes) in key order, each with its own attribute dict.
+def _fill(
+    graph: nx.DiGraph,
+    records: dict[str, InitiativeNode | SolutionNode],
+    edges: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    """Put the nodes in code order and the edges in key order into an empty graph.
 
-    ``add_edges_from`` copies every attribute dict into a new one; on a graph that has
-    only its nodes (so no edge to merge with and nothing cached about it) the result is
-    the same as storing each dict under both ends, which is what this does, at a third
-    of the cost (tests/graph/test_build.py compares the two).
+    ``add_nodes_from`` and ``add_edges_from`` copy every attribute dict into a new one
+    and check each node and edge against what is there; into an empty graph, with every
+    code distinct and every edge between known nodes, the result is the same as storing
+    one dict per node and per edge in networkx's adjacency, which is what this does, at
+    a fraction of the cost (tests/graph/test_build.py compares the two).
     """
-    successors, predecessors = graph._succ, graph._pred
+    nodes, successors, predecessors = graph._node, graph._succ, graph._pred
+    for code in sorted(records):
+        record = records[code]
+        kind = NodeKind.INITIATIVE if isinstance(record, InitiativeNode) else NodeKind.SOLUTION
+        nodes[code] = {"kind": kind, "data": record}
+        successors[code] = {}
+        predecessors[code] = {}
     for key in sorted(edges):
         supplier, dependant = key
         successors[supplier][dependant] = predecessors[dependant][supplier] = edges[key]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 __all__ = [
     "Criticality",
@@ -130,9 +131,12 @@ class SolutionNode:
     category: str
 
 
-@dataclass(frozen=True, slots=True)
-class DependencyEdge:
-    """The *dependant* initiative needs the *supplier* (an initiative or a solution)."""
+class DependencyEdge(NamedTuple):
+    """The *dependant* initiative needs the *supplier* (an initiative or a solution).
+
+    A named tuple rather than a frozen dataclass: a portfolio of 100,000 initiatives has
+    300,000 of them, made for every rebuild, and a tuple is made several times faster.
+    """
 
     supplier: str
     dependant: str

@@ -49,7 +49,10 @@ async def chain_page(
     first: int,
 ) -> Sequence[graph.ChainNode]:
     check_first(first, PORTFOLIO_LIST)  # before the walk, which a bad page need not cost
-    return (await chain(info, code, direction, max_depth, kind))[:first]
+    walked = await chain(info, code, direction, max_depth, kind)
+    # The page's paths are rebuilt off the event loop too: a page of 100 chains of 100
+    # nodes is 10,000 paths.
+    return await run_cancellable(walked.__getitem__, slice(0, first))
 
 
 async def upstream_count(

@@ -117,6 +117,7 @@ async def latest_statuses(
         latest_id = latest_id.where(period_table.c.opens <= period_opens)
     query = (
         sa.select(initiative_table.c.code, report_table.c.status, report_table.c.risk_level)
+        .select_from(initiative_table)
         .join(report_table, report_table.c.id == latest_id.scalar_subquery())
         .where(admitted())
     )
