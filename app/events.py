@@ -37,6 +37,8 @@ logger = logging.getLogger("portfolio")
 
 QUEUE_SIZE = 256
 CHANNEL = "portfolio_events"
+RELAY_APPLICATION_NAME = "portfolio-event-relay"
+"""How the relay's connection is named in ``pg_stat_activity``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +110,6 @@ async def store_event(connection: AsyncConnection, event: Event) -> int:
     return int(event_id)
 
 
-async def events_after(connection: AsyncConnection, last_id: int) -> list[tuple[int, Event]]:
-    """Stored events with an id above ``last_id``, in id order."""
-    rows = await connection.execute(
-        sa.select(event_table.c.id, event_table.c.kind, event_table.c.payload)
-        .where(event_table.c.id > last_id)
-        .order_by(event_table.c.id)
-    )
-    return [(row.id, event_from_record(row.kind, row.payload)) for row in rows]
-
-
 async def reported_only(
     connection: AsyncConnection, *, after: int, up_to: int
 ) -> frozenset[str] | None:
@@ -139,11 +131,6 @@ async def reported_only(
     if any(row.kind != "StatusReportSubmitted" or row.payload.get("dates_changed") for row in rows):
         return None
     return frozenset(row.payload["initiative_code"] for row in rows)
-
-
-async def last_event_id(connection: AsyncConnection) -> int:
-    found = await connection.scalar(sa.select(sa.func.max(event_table.c.id)))
-    return int(found or 0)
 
 
 class Broadcaster:
@@ -185,22 +172,21 @@ def delivers_locally(engine_or_connection: AsyncEngine | AsyncConnection) -> boo
 class PostgresRelay:
     """Listens for ``NOTIFY portfolio_events`` and delivers the new events to a broadcaster.
 
-    ``connect`` opens the listening connection (a psycopg ``AsyncConnection`` in
-    autocommit mode); events are read back through ``engine``. After a lost connection
-    the relay waits ``retry_seconds`` (doubling up to ``max_retry_seconds``), reconnects
-    and delivers everything after the last event it delivered.
+    ``connect`` opens the relay's one connection (a psycopg ``AsyncConnection`` in
+    autocommit mode): it listens there, and between notifications reads the new rows
+    there too, so the relay never takes a connection from the service's pool. After a
+    lost connection it waits ``retry_seconds`` (doubling up to ``max_retry_seconds``),
+    reconnects and delivers everything after the last event it delivered.
     """
 
     def __init__(
         self,
-        engine: AsyncEngine,
         target: Broadcaster,
         *,
         connect: Callable[[], Any],
         retry_seconds: float = 0.2,
         max_retry_seconds: float = 10.0,
     ) -> None:
-        self._engine = engine
         self._target = target
         self._connect = connect
         self._retry_seconds = retry_seconds
@@ -228,13 +214,17 @@ class PostgresRelay:
                 async with await self._connect() as listener:
                     await listener.execute(f"LISTEN {CHANNEL}")
                     if self.last_delivered is None:  # events from now on, none from before
-                        async with self._engine.connect() as connection:
-                            self.last_delivered = await last_event_id(connection)
+                        cursor = await listener.execute(_LAST_EVENT)
+                        self.last_delivered = (await cursor.fetchone())[0]
                     self.listening.set()
                     delay = self._retry_seconds
-                    await self._deliver_new()  # what committed while nobody listened
-                    async for _ in listener.notifies():
-                        await self._deliver_new()
+                    await self._deliver_new(listener)  # what committed while nobody listened
+                    while True:
+                        # Notifications that arrive while the rows are read wait in
+                        # psycopg's backlog for the next round.
+                        async for _ in listener.notifies(stop_after=1):
+                            pass
+                        await self._deliver_new(listener)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # any failure: reconnect, never stop relaying
@@ -247,24 +237,30 @@ class PostgresRelay:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._max_retry_seconds)
 
-    async def _deliver_new(self) -> None:
+    async def _deliver_new(self, listener: Any) -> None:
         assert self.last_delivered is not None  # set before listening starts
-        async with self._engine.connect() as connection:
-            new = await events_after(connection, self.last_delivered)
-        for event_id, event in new:
-            self._target.publish(event)
+        cursor = await listener.execute(_EVENTS_AFTER, (self.last_delivered,))
+        for event_id, kind, payload in await cursor.fetchall():
+            self._target.publish(event_from_record(kind, payload))
             self.last_delivered = event_id
+
+
+# The relay's own statements, on its psycopg connection (the table is ``models.EventRecord``).
+_LAST_EVENT = "SELECT coalesce(max(id), 0) FROM event"
+_EVENTS_AFTER = "SELECT id, kind, payload FROM event WHERE id > %s ORDER BY id"
 
 
 def postgres_relay(
     engine: AsyncEngine, target: Broadcaster, *, retry_seconds: float = 0.2
 ) -> PostgresRelay:
-    """A relay listening on the engine's database with psycopg."""
+    """A relay with its own psycopg connection to the engine's database."""
     import psycopg
 
     conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
     async def connect() -> psycopg.AsyncConnection[Any]:
-        return await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
+        return await psycopg.AsyncConnection.connect(
+            conninfo, autocommit=True, application_name=RELAY_APPLICATION_NAME
+        )
 
-    return PostgresRelay(engine, target, connect=connect, retry_seconds=retry_seconds)
+    return PostgresRelay(target, connect=connect, retry_seconds=retry_seconds)

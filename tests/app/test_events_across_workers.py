@@ -22,6 +22,7 @@ from app.data_version import bump_data_version
 from app.database import create_engine, create_sync_engine
 from app.domain import TrafficLight
 from app.events import (
+    RELAY_APPLICATION_NAME,
     Broadcaster,
     StatusReportSubmitted,
     postgres_relay,
@@ -173,8 +174,9 @@ async def test_a_relay_that_lost_its_connection_delivers_what_it_missed(
                 terminated = await connection.scalar(
                     sa.text(
                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND query LIKE 'LISTEN%'"
-                    )
+                        "WHERE datname = current_database() AND application_name = :name"
+                    ),
+                    {"name": RELAY_APPLICATION_NAME},
                 )
             for _ in range(200):
                 if not relay.listening.is_set():
