@@ -17,6 +17,7 @@ from typing import Self
 import strawberry
 
 import graph
+from app.analysis import run_cancellable
 from app.domain import Council, DecisionKind, LifecycleState, Segment
 from app.repository import Row
 from schema.arguments import NodeKind, level_of
@@ -421,20 +422,25 @@ class PropagatedRiskRecord:
     level: TrafficLight = strawberry.field(description="The level it inherits: RED or YELLOW.")
     result: strawberry.Private[graph.PropagatedRisk]
 
+    # Sources and paths are searches over the graph: they run off the event loop, so a
+    # page of flagged initiatives does not hold it for all of them in one go.
     @strawberry.field(description="Codes of the sources, sorted.")
-    def source_codes(self, first: FirstPath = PATH_LIST.default) -> list[str]:
-        return list(first_page(self.result.sources, first, PATH_LIST))
+    async def source_codes(self, first: FirstPath = PATH_LIST.default) -> list[str]:
+        sources = await run_cancellable(lambda: self.result.sources)
+        return list(first_page(sources, first, PATH_LIST))
 
     @strawberry.field(description="How many red initiatives reach this one at `level`.")
-    def source_count(self) -> int:
-        return len(self.result.sources)
+    async def source_count(self) -> int:
+        return len(await run_cancellable(lambda: self.result.sources))
 
     @strawberry.field(
         description="One path per source (same order), from the source to the initiative."
     )
-    def paths(self, first: FirstPath = PATH_LIST.default) -> list[list[str]]:
+    async def paths(self, first: FirstPath = PATH_LIST.default) -> list[list[str]]:
         # Only the paths of the page are worked out: each one is a search.
-        return [list(path) for path in self.result.first_paths(check_first(first, PATH_LIST))]
+        count = check_first(first, PATH_LIST)
+        found = await run_cancellable(self.result.first_paths, count)
+        return [list(path) for path in found]
 
     @classmethod
     def from_result(cls, result: graph.PropagatedRisk) -> Self:

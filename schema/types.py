@@ -20,6 +20,7 @@ from typing import Annotated
 import strawberry
 
 import graph
+from app.analysis import run_cancellable
 from app.repository import Row
 from schema import analysis_resolvers as analysis
 from schema import portfolio_resolvers as portfolio
@@ -480,7 +481,8 @@ class PropagatedRisk(PropagatedRiskRecord):
 
     @strawberry.field(description="The red initiatives that reach this one at `level`.")
     async def sources(self, info: Info, first: FirstPath = PATH_LIST.default) -> list[Initiative]:
-        return await load_initiatives(info, first_page(self.result.sources, first, PATH_LIST))
+        sources = await run_cancellable(lambda: self.result.sources)
+        return await load_initiatives(info, first_page(sources, first, PATH_LIST))
 
 
 @strawberry.type(description="An activity's dates from the critical path method.")
