@@ -93,6 +93,8 @@ async def main(url):
         options = {}
         if "arrays" in inspect.signature(graph.slip_impact).parameters:
             options = {"arrays": analysis.arrays, "before": schedule}
+            if "before_slack" in inspect.signature(graph.slip_impact).parameters:
+                options["before_slack"] = await analysis.slack()
         started = time.perf_counter()
         graph.slip_impact(analysis.graph, code=last.code, slip_days=30, **options)
         timed("what-if (slip)", started)

@@ -7,6 +7,7 @@ dependency lateness (see :mod:`graph.slack`) before and after.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,7 +17,7 @@ from graph.arrays import GraphArrays, graph_arrays
 from graph.build import require_node
 from graph.errors import DeliveryNotFound, NodeNotScheduled
 from graph.schedule import Schedule, compute_schedule
-from graph.slack import dependency_slack
+from graph.slack import Slack, dependency_slack
 
 __all__ = ["Impact", "LateDependency", "MovedInitiative", "slip_impact"]
 
@@ -63,6 +64,7 @@ def slip_impact(
     slip_days: int,
     arrays: GraphArrays | None = None,
     before: Schedule | None = None,
+    before_slack: Mapping[tuple[str, str], Slack] | None = None,
 ) -> Impact:
     """Return what moves when an initiative's end, or a delivery, slips by ``slip_days``.
 
@@ -81,6 +83,8 @@ def slip_impact(
         ``graph`` as arrays, when the caller keeps them (see :func:`graph.graph_arrays`).
     before : Schedule, optional
         ``compute_schedule(graph)``, when the caller has it already.
+    before_slack : mapping, optional
+        ``dependency_slack(graph, before)``, when the caller has it already.
 
     Raises
     ------
@@ -135,7 +139,9 @@ def slip_impact(
             delivery_forecasts={delivery: forecast + timedelta(days=slip_days)},
             arrays=arrays,
         )
-    return _compare(graph, before, after)
+    if before_slack is None:
+        before_slack = dependency_slack(graph, before)
+    return _compare(graph, before, after, before_slack)
 
 
 def _delivery_forecast(graph: nx.DiGraph, schedule: Schedule, delivery: str) -> date:
@@ -161,7 +167,12 @@ def _delivery_forecast(graph: nx.DiGraph, schedule: Schedule, delivery: str) -> 
     return item.earliest_finish
 
 
-def _compare(graph: nx.DiGraph, before: Schedule, after: Schedule) -> Impact:
+def _compare(
+    graph: nx.DiGraph,
+    before: Schedule,
+    after: Schedule,
+    slack_before: Mapping[tuple[str, str], Slack],
+) -> Impact:
     moved = [
         MovedInitiative(
             code=code,
@@ -171,7 +182,6 @@ def _compare(graph: nx.DiGraph, before: Schedule, after: Schedule) -> Impact:
         for code, item in before.items.items()
         if after.items[code].earliest_finish != item.earliest_finish
     ]
-    slack_before = dependency_slack(graph, before)
     newly_late = [
         LateDependency(
             supplier=supplier,

@@ -268,6 +268,7 @@ async def _impact(
             slip_days=slip_days,
             arrays=analysis.arrays,
             before=await analysis.schedule(),
+            before_slack=await analysis.slack(),
         )
     except graph.DeliveryNotFound:
         # A delivery no dependency names moves nothing; an unknown code is the caller's.
