@@ -327,6 +327,12 @@ class Analysis:
         )
         return result
 
+    async def red_status_trace(
+        self, read: Read, period_opens: date | None, *, include_risk_level: bool
+    ) -> RedStatusTrace:
+        """Where red status reaches as of a period (shared with the propagation queries)."""
+        return await self._trace(read, period_opens, include_risk_level)
+
     async def propagation(
         self, read: Read, period_opens: date | None, *, include_risk_level: bool
     ) -> dict[str, graph.PropagatedRisk]:

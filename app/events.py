@@ -23,8 +23,9 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any, get_args, get_origin, get_type_hints
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -61,13 +62,113 @@ class StatusReportSubmitted:
         return self.previous_status != self.status
 
 
-Event = StatusReportSubmitted
+@dataclass(frozen=True, slots=True)
+class PropagatedRiskChanged:
+    """An initiative's propagated level changed because something upstream changed.
 
-_KINDS: dict[str, type[Event]] = {"StatusReportSubmitted": StatusReportSubmitted}
+    Derived after commit by comparing the propagation of the current period (red status
+    as the source) at ``from_version`` and at ``version`` (``app.event_derivation``).
+    """
+
+    initiative_id: int
+    initiative_code: str
+    owner_id: int
+    owner_code: str
+    before: TrafficLight | None
+    after: TrafficLight | None
+    sources: tuple[str, ...]
+    """The first sources (by code) that reach the initiative at ``after``; empty when cleared."""
+    source_count: int
+    period_code: str | None
+    version: int
+    from_version: int
+    causes: tuple[str, ...]
+    """The writes of the versions after ``from_version`` up to ``version``: action, entity."""
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyBecameLate:
+    """A dependency's supplier date moved past its ``neededBy`` (see ``lateDependencies``).
+
+    Derived after commit like :class:`PropagatedRiskChanged`; told to the dependant's owner.
+    """
+
+    supplier_code: str
+    dependant_id: int
+    dependant_code: str
+    owner_id: int
+    owner_code: str
+    needed_by: date
+    supplier_date: date
+    slack_days: int
+    version: int
+    from_version: int
+    causes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportingPeriodOpened:
+    """The portfolio office opened a reporting round."""
+
+    period_id: int
+    period_code: str
+    name: str
+    opens: date
+    deadline: date
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportingPeriodClosed:
+    """The portfolio office closed a reporting round: its reports are read-only."""
+
+    period_id: int
+    period_code: str
+    name: str
+    opens: date
+    deadline: date
+    actor: str
+
+
+Event = (
+    StatusReportSubmitted
+    | PropagatedRiskChanged
+    | DependencyBecameLate
+    | ReportingPeriodOpened
+    | ReportingPeriodClosed
+)
+
+_KINDS: dict[str, type[Event]] = {
+    kind.__name__: kind
+    for kind in (
+        StatusReportSubmitted,
+        PropagatedRiskChanged,
+        DependencyBecameLate,
+        ReportingPeriodOpened,
+        ReportingPeriodClosed,
+    )
+}
+
+DERIVED_KINDS = frozenset({"PropagatedRiskChanged", "DependencyBecameLate"})
+"""Kinds stored after commit from the analysis, with the version they derive from: no
+write of their own, so ``reported_only`` passes over them."""
+
+GRAPH_NEUTRAL_KINDS = frozenset({"ReportingPeriodOpened", "ReportingPeriodClosed"})
+"""Kinds of writes that change no input of the dependency graph and no status."""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, TrafficLight):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 def event_payload(event: Event) -> dict[str, Any]:
-    """The event as JSON-ready values (enums by value).
+    """The event as JSON-ready values (enums by value, dates in ISO form, tuples as lists).
 
     Examples
     --------
@@ -75,29 +176,59 @@ def event_payload(event: Event) -> dict[str, Any]:
     >>> event_payload(event)["status"], event_from_record("StatusReportSubmitted",
     ...     event_payload(event)) == event
     ('RED', True)
+    >>> opened = ReportingPeriodOpened(4, "2026-3", "august 2026", date(2026, 8, 1),
+    ...     date(2026, 9, 1), "admin")
+    >>> event_from_record("ReportingPeriodOpened", event_payload(opened)) == opened
+    True
     """
-    return {
-        name: value.value if isinstance(value, TrafficLight) else value
-        for name, value in asdict(event).items()
-    }
+    return {field.name: _plain(getattr(event, field.name)) for field in fields(event)}
+
+
+def _readers(kind: type[Event]) -> dict[str, Callable[[Any], Any]]:
+    """How each field of ``kind`` is read back from its JSON value, by its annotation."""
+    readers: dict[str, Callable[[Any], Any]] = {}
+    for name, hint in get_type_hints(kind).items():
+        types = get_args(hint) or (hint,)
+        if TrafficLight in types:
+            readers[name] = TrafficLight
+        elif date in types:
+            readers[name] = date.fromisoformat
+        elif hint is tuple or get_origin(hint) is tuple:
+            readers[name] = tuple
+    return readers
+
+
+_READERS = {name: _readers(kind) for name, kind in _KINDS.items()}
 
 
 def event_from_record(kind: str, payload: dict[str, Any]) -> Event:
     """The event a stored row holds."""
-    fields = dict(payload)
-    fields["status"] = TrafficLight(fields["status"])
-    if fields.get("previous_status") is not None:
-        fields["previous_status"] = TrafficLight(fields["previous_status"])
-    return _KINDS[kind](**fields)
+    event_type, readers = _KINDS[kind], _READERS[kind]
+    return event_type(
+        **{
+            name: value if value is None or name not in readers else readers[name](value)
+            for name, value in payload.items()
+        }
+    )
 
 
-async def store_event(connection: AsyncConnection, event: Event) -> int:
-    """Write ``event`` in the connection's transaction; on PostgreSQL, notify on commit."""
+async def store_event(
+    connection: AsyncConnection, event: Event, *, version: int | None = None
+) -> int:
+    """Write ``event`` in the connection's transaction; on PostgreSQL, notify on commit.
+
+    The event belongs to the data version of the running write, or to ``version`` when
+    given (a derived event names the version it was derived from).
+    """
     event_id = (
         await connection.execute(
             event_table.insert()
             .values(
-                version=sa.select(version_table.c.version).scalar_subquery(),
+                version=(
+                    sa.select(version_table.c.version).scalar_subquery()
+                    if version is None
+                    else version
+                ),
                 kind=type(event).__name__,
                 occurred_at=models.utcnow(),
                 payload=event_payload(event),
@@ -116,21 +247,29 @@ async def reported_only(
     """The initiatives whose status the writes after data version ``after`` reported.
 
     None unless every write of the versions ``after + 1 … up_to`` was a status report
-    that left the graph's inputs as they were: then the dependency graph of ``after``
-    is still the graph of ``up_to``, and only those initiatives' statuses moved.
+    that left the graph's inputs as they were, or a write that touched neither graph nor
+    statuses (``GRAPH_NEUTRAL_KINDS``): then the dependency graph of ``after`` is still
+    the graph of ``up_to``, and only those initiatives' statuses moved. Derived events
+    (``DERIVED_KINDS``) are no write's own and are passed over: a version is accounted
+    for only by an event its write stored.
     """
     rows = (
         await connection.execute(
             sa.select(event_table.c.version, event_table.c.kind, event_table.c.payload).where(
-                event_table.c.version > after, event_table.c.version <= up_to
+                event_table.c.version > after,
+                event_table.c.version <= up_to,
+                event_table.c.kind.not_in(DERIVED_KINDS),
             )
         )
     ).all()
     if {row.version for row in rows} != set(range(after + 1, up_to + 1)):
         return None  # some write stored no event: it may have changed anything
-    if any(row.kind != "StatusReportSubmitted" or row.payload.get("dates_changed") for row in rows):
+    reports = [row for row in rows if row.kind not in GRAPH_NEUTRAL_KINDS]
+    if any(
+        row.kind != "StatusReportSubmitted" or row.payload.get("dates_changed") for row in reports
+    ):
         return None
-    return frozenset(row.payload["initiative_code"] for row in rows)
+    return frozenset(row.payload["initiative_code"] for row in reports)
 
 
 class Broadcaster:

@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from app.budget import caller_budgets
 from app.collector import tuned_for_large_heaps
 from app.database import create_engine
+from app.event_derivation import EventDeriver
 from app.events import broadcaster, delivers_locally, postgres_relay
 from app.settings import Settings
 from app.web.dashboard import STATIC_DIRECTORY, dashboard_page, reporting_page
@@ -45,10 +46,14 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if not delivers_locally(engine_holder["engine"]):
             relay = postgres_relay(engine_holder["engine"], broadcaster)
             await relay.start()
+        deriver = EventDeriver(engine_holder["engine"], graphql_app.analysis_cache)
+        await deriver.start()
+        _app.state.event_deriver = deriver
         try:
             with tuned_for_large_heaps():
                 yield
         finally:
+            await deriver.stop()
             if relay is not None:
                 await relay.stop()
             if owns_engine:

@@ -350,6 +350,9 @@ class AuditEvent(SQLModel, table=True):
     entity_code: str = Field(max_length=CODE_LENGTH * 2, index=True)
     before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    # The data version of the write (null on rows older than the column); derived events
+    # name the writes that caused them by it.
+    version: int | None = Field(default=None, sa_type=sa.BigInteger, index=True)
 
 
 class EventRecord(SQLModel, table=True):
@@ -367,6 +370,25 @@ class EventRecord(SQLModel, table=True):
     kind: str = Field(max_length=80)
     occurred_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     payload: dict[str, Any] = Field(sa_type=sa.JSON)
+
+
+class EventDerivation(SQLModel, table=True):
+    """How far events derived from the analysis have been stored, and what they compared.
+
+    One row: the data version whose propagated levels and late dependencies were last
+    compared (null before the first comparison), the initiatives flagged then (code to
+    level) and the dependencies late then (``supplier>dependant``). Moving it and storing
+    the events it derives happen in one transaction, so each version's derived events are
+    stored once (see ``app.event_derivation``).
+    """
+
+    __tablename__ = "event_derivation"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    version: int | None = Field(default=None, sa_type=sa.BigInteger)
+    levels: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    late: list[str] = Field(default_factory=list, sa_type=sa.JSON)
 
 
 class DataVersion(SQLModel, table=True):

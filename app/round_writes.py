@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import repository
 from app.auth import Viewer
+from app.events import ReportingPeriodClosed, ReportingPeriodOpened
 from app.messages import message
 from app.repository import Row
 from app.tables import (
@@ -26,6 +27,7 @@ from app.validation import (
 )
 from app.writes import (
     audit,
+    record_event,
     refuse,
     require_office,
 )
@@ -64,6 +66,7 @@ async def open_reporting_period(
         before=None,
         after=row,
     )
+    await record_event(ReportingPeriodOpened(**_period_fields(row, viewer)))
     return row
 
 
@@ -88,4 +91,16 @@ async def close_reporting_period(connection: AsyncConnection, *, viewer: Viewer,
         before=current,
         after=row,
     )
+    await record_event(ReportingPeriodClosed(**_period_fields(row, viewer)))
     return row
+
+
+def _period_fields(row: Row, viewer: Viewer) -> dict[str, Any]:
+    return {
+        "period_id": row.id,
+        "period_code": row.code,
+        "name": row.name,
+        "opens": row.opens,
+        "deadline": row.deadline,
+        "actor": viewer.actor,
+    }

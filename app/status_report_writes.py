@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from app import models, repository
 from app.auth import EVERYTHING, Viewer
 from app.domain import Segment, TrafficLight
-from app.events import StatusReportSubmitted, broadcaster, delivers_locally, store_event
+from app.events import StatusReportSubmitted
 from app.messages import message
 from app.repository import Row
 from app.tables import (
@@ -35,10 +35,10 @@ from app.validation import (
 )
 from app.writes import (
     REPORTING_STATES,
-    after_commit,
     audit,
     initiative_by_code,
     owned_initiative,
+    record_event,
     refuse,
 )
 
@@ -198,10 +198,7 @@ async def submit_status_report(
         initiative=updated,
         previous_status=TrafficLight(previous.status) if previous is not None else None,
     )
-    event = _submitted_event(submitted, dates_changed="forecast_end" in changes)
-    await store_event(connection, event)
-    if delivers_locally(connection):
-        after_commit(lambda: broadcaster.publish(event))
+    await record_event(_submitted_event(submitted, dates_changed="forecast_end" in changes))
     return submitted
 
 

@@ -34,9 +34,10 @@ from app import models, repository
 from app.auth import Viewer, Visibility
 from app.data_version import bump_data_version
 from app.domain import LifecycleState
+from app.events import Event, broadcaster, delivers_locally, store_event
 from app.messages import Message, message
 from app.repository import Row
-from app.tables import audit_table
+from app.tables import audit_table, version_table
 from app.validation import (
     MAX_NAME,
     REFUSALS,
@@ -82,6 +83,11 @@ async def _one_writer_at_a_time(engine: AsyncEngine) -> AsyncIterator[None]:
         yield
 
 
+def writer_turn(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[None]:
+    """Wait for this process's turn to write (SQLite), for a transaction outside ``run_write``."""
+    return _one_writer_at_a_time(engine)
+
+
 # The connection of the write running in this task, which ``audit`` records into. A context
 # variable rather than a parameter so that a write states only what changed; run_write sets
 # and resets it, so an audit outside a write fails instead of landing in no transaction.
@@ -89,6 +95,18 @@ _running_write: ContextVar[AsyncConnection | None] = ContextVar("running_write",
 _committed_hooks: ContextVar[list[Callable[[], None]] | None] = ContextVar(
     "committed_hooks", default=None
 )
+
+
+_commit_listeners: list[Callable[[], None]] = []
+
+
+def listen_to_commits(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call ``listener`` after every write of this process commits; returns how to stop.
+
+    The events derived from the analysis listen here (``app.event_derivation``).
+    """
+    _commit_listeners.append(listener)
+    return lambda: _commit_listeners.remove(listener)
 
 
 def after_commit(hook: Callable[[], None]) -> None:
@@ -130,6 +148,8 @@ async def run_write(
             return outcome
     for hook in hooks:
         hook()
+    for listener in tuple(_commit_listeners):
+        listener()
     return outcome
 
 
@@ -177,6 +197,20 @@ async def audit(
     )
 
 
+async def record_event(event: Event) -> None:
+    """Store ``event`` in the running write's transaction (the outbox) and deliver it on commit.
+
+    On SQLite this process's broadcaster gets it once the write commits; on PostgreSQL every
+    worker's relay reads it from the table when the commit notifies them.
+    """
+    connection = _running_write.get()
+    if connection is None:
+        raise RuntimeError("record_event() belongs to a write; run the write with run_write")
+    await store_event(connection, event)
+    if delivers_locally(connection):
+        after_commit(lambda: broadcaster.publish(event))
+
+
 async def insert_audit(
     connection: AsyncConnection,
     *,
@@ -197,6 +231,7 @@ async def insert_audit(
             entity_code=entity_code,
             before=snapshot(before),
             after=snapshot(after),
+            version=sa.select(version_table.c.version).scalar_subquery(),
         )
     )
 

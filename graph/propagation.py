@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 
 from graph.arrays import GraphArrays, TransmittingGraph, graph_arrays
 from graph.cancellation import checkpoint
@@ -287,6 +288,23 @@ class RedStatusTrace:
             codes[position]: Level.RED if red[position] else Level.YELLOW
             for position in np.flatnonzero(wanted).tolist()
         }
+
+    def level_array(self) -> npt.NDArray[np.int8]:
+        """Every node's level as a number in position (code) order: 0 none, 1 YELLOW, 2 RED.
+
+        Two traces over one :class:`~graph.arrays.GraphArrays` compare elementwise, so
+        what changed between two sets of statuses is one vectorised comparison.
+
+        >>> graph = nx.DiGraph()
+        >>> graph.add_nodes_from("ABC", kind=NodeKind.INITIATIVE)
+        >>> graph.add_edge("A", "B", criticality=Criticality.HIGH)
+        >>> graph.add_edge("B", "C", criticality=Criticality.MEDIUM)
+        >>> RedStatusTrace(graph, ("A",)).level_array().tolist()
+        [0, 2, 1]
+        """
+        levels: npt.NDArray[np.int8] = self._red_nodes.astype(np.int8) * 2
+        levels += self._yellow_nodes
+        return levels
 
     def flagged(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, PropagatedRisk]:
         """:meth:`levels` with each node's sources and paths, worked out when first read."""

@@ -1,23 +1,42 @@
-"""Live updates over graphql-transport-ws: submitted status reports and status changes.
+"""Live updates over graphql-transport-ws: reports, status and propagated risk, late
+dependencies and reporting rounds.
 
-Events come from this process's broadcaster (``app.events``), published after commit.
+Events come from this process's broadcaster (``app.events``): on SQLite published after
+commit, on PostgreSQL relayed from the event table, so every worker's subscribers see
+every event.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Annotated
+from collections.abc import AsyncGenerator, Callable
+from datetime import date
+from typing import Annotated, TypeVar
 
 import strawberry
 
 from app import repository
-from app.events import StatusReportSubmitted, broadcaster
+from app.events import (
+    DependencyBecameLate,
+    Event,
+    PropagatedRiskChanged,
+    ReportingPeriodClosed,
+    ReportingPeriodOpened,
+    StatusReportSubmitted,
+    broadcaster,
+)
 from schema.context import Info
 from schema.enums import TrafficLight
+from schema.reference_types import ReportingPeriod
 from schema.types import Initiative, StatusReport
+
+E = TypeVar("E", bound=Event)
 
 InitiativeFilter = Annotated[
     str | None, strawberry.argument(description="Only events of this initiative code.")
+]
+OwnerFilter = Annotated[
+    str | None,
+    strawberry.argument(description="Only events told to this owner (organisation code)."),
 ]
 
 
@@ -63,14 +82,99 @@ class StatusChangedEvent:
         return Initiative.from_row(row) if row is not None else None
 
 
+def _causes() -> list[str]:
+    field: list[str] = strawberry.field(
+        description=(
+            "The writes since the version compared last, as `action entity` from the audit"
+            " log (e.g. `status_report.submit HP@2026-3#2`); usually one."
+        )
+    )
+    return field
+
+
+@strawberry.type(
+    description=(
+        "An initiative's propagated level (red status inherited over its dependencies, in"
+        " the current period) changed because something upstream changed."
+    )
+)
+class PropagatedRiskChangedEvent:
+    initiative_code: str = strawberry.field(description="Code of the initiative.")
+    owner_code: str = strawberry.field(description="Code of the initiative's owner.")
+    before: TrafficLight | None = strawberry.field(
+        description="Propagated level before; null when it carried none."
+    )
+    after: TrafficLight | None = strawberry.field(
+        description="Propagated level now; null when it carries none any more."
+    )
+    source_codes: list[str] = strawberry.field(
+        description="The first sources (by code) that reach it at its new level."
+    )
+    source_count: int = strawberry.field(description="How many sources reach it now.")
+    period_code: str | None = strawberry.field(
+        description="The period whose statuses were compared; null when there is none."
+    )
+    version: int = strawberry.field(description="The data version the change was seen at.")
+    from_version: int = strawberry.field(description="The data version compared with.")
+    causes: list[str] = _causes()
+    initiative_id: strawberry.Private[int]
+
+    @strawberry.field(description="The initiative; null when the caller may not see it.")
+    async def initiative(self, info: Info) -> Initiative | None:
+        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
+        return Initiative.from_row(row) if row is not None else None
+
+
+@strawberry.type(
+    description="A dependency became late: its supplier's date is now after its neededBy."
+)
+class DependencyBecameLateEvent:
+    supplier_code: str = strawberry.field(description="Code of the supplier.")
+    dependant_code: str = strawberry.field(description="Code of the dependant initiative.")
+    owner_code: str = strawberry.field(description="Code of the dependant's owner.")
+    needed_by: date = strawberry.field(description="When the dependant needs the supplier.")
+    supplier_date: date = strawberry.field(
+        description="The supplier's date: its delivery's forecast, else its scheduled finish."
+    )
+    slack_days: int = strawberry.field(description="neededBy minus supplierDate (negative).")
+    version: int = strawberry.field(description="The data version it became late at.")
+    from_version: int = strawberry.field(description="The data version compared with.")
+    causes: list[str] = _causes()
+    dependant_id: strawberry.Private[int]
+
+    @strawberry.field(description="The dependant; null when the caller may not see it.")
+    async def dependant(self, info: Info) -> Initiative | None:
+        row = await info.context.loaders.initiative_by_id.load(self.dependant_id)
+        return Initiative.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="A reporting round was opened or closed.")
+class ReportingPeriodEvent:
+    period_code: str = strawberry.field(description="Code of the period.")
+    name: str = strawberry.field(description="Name of the round.")
+    opens: date = strawberry.field(description="The day the round opens for reports.")
+    deadline: date = strawberry.field(description="The last day to report.")
+
+    @strawberry.field(description="The period as it is now.")
+    async def period(self, info: Info) -> ReportingPeriod | None:
+        row = await info.context.read(repository.period_by_code, self.period_code)
+        return ReportingPeriod.from_row(row) if row is not None else None
+
+
+def _period_event(event: ReportingPeriodOpened | ReportingPeriodClosed) -> ReportingPeriodEvent:
+    return ReportingPeriodEvent(
+        period_code=event.period_code, name=event.name, opens=event.opens, deadline=event.deadline
+    )
+
+
 async def _events(
-    info: Info, initiative: str | None
-) -> AsyncGenerator[StatusReportSubmitted, None]:
+    info: Info, kind: type[E], accept: Callable[[E], bool] = lambda _: True
+) -> AsyncGenerator[E, None]:
     try:
         async with broadcaster.subscribe() as queue:
             while True:
                 event = await queue.get()
-                if initiative is not None and event.initiative_code != initiative:
+                if not isinstance(event, kind) or not accept(event):
                     continue
                 # A subscription lives long: read each event's fields fresh, and give the
                 # connection back to the pool while waiting for the next one.
@@ -88,7 +192,7 @@ class Subscription:
     async def status_report_submitted(
         self, info: Info, initiative: InitiativeFilter = None
     ) -> AsyncGenerator[StatusReportSubmittedEvent, None]:
-        async for event in _events(info, initiative):
+        async for event in _events(info, StatusReportSubmitted, _of(initiative)):
             yield StatusReportSubmittedEvent(
                 initiative_code=event.initiative_code,
                 period_code=event.period_code,
@@ -103,7 +207,7 @@ class Subscription:
     async def status_changed(
         self, info: Info, initiative: InitiativeFilter = None
     ) -> AsyncGenerator[StatusChangedEvent, None]:
-        async for event in _events(info, initiative):
+        async for event in _events(info, StatusReportSubmitted, _of(initiative)):
             if not event.status_changed:
                 continue
             yield StatusChangedEvent(
@@ -113,3 +217,69 @@ class Subscription:
                 status=event.status,
                 initiative_id=event.initiative_id,
             )
+
+    @strawberry.subscription(
+        description=(
+            "Every change of an initiative's propagated level from now on, told after the"
+            " write that caused it has committed."
+        )
+    )
+    async def propagated_risk_changed(
+        self, info: Info, owner: OwnerFilter = None, initiative: InitiativeFilter = None
+    ) -> AsyncGenerator[PropagatedRiskChangedEvent, None]:
+        def accept(event: PropagatedRiskChanged) -> bool:
+            return _of(initiative)(event) and owner in (None, event.owner_code)
+
+        async for event in _events(info, PropagatedRiskChanged, accept):
+            yield PropagatedRiskChangedEvent(
+                initiative_code=event.initiative_code,
+                owner_code=event.owner_code,
+                before=event.before,
+                after=event.after,
+                source_codes=list(event.sources),
+                source_count=event.source_count,
+                period_code=event.period_code,
+                version=event.version,
+                from_version=event.from_version,
+                causes=list(event.causes),
+                initiative_id=event.initiative_id,
+            )
+
+    @strawberry.subscription(description="Every dependency that becomes late from now on.")
+    async def dependency_became_late(
+        self, info: Info, owner: OwnerFilter = None
+    ) -> AsyncGenerator[DependencyBecameLateEvent, None]:
+        async for event in _events(
+            info, DependencyBecameLate, lambda event: owner in (None, event.owner_code)
+        ):
+            yield DependencyBecameLateEvent(
+                supplier_code=event.supplier_code,
+                dependant_code=event.dependant_code,
+                owner_code=event.owner_code,
+                needed_by=event.needed_by,
+                supplier_date=event.supplier_date,
+                slack_days=event.slack_days,
+                version=event.version,
+                from_version=event.from_version,
+                causes=list(event.causes),
+                dependant_id=event.dependant_id,
+            )
+
+    @strawberry.subscription(description="Every reporting round opened from now on.")
+    async def reporting_period_opened(
+        self, info: Info
+    ) -> AsyncGenerator[ReportingPeriodEvent, None]:
+        async for event in _events(info, ReportingPeriodOpened):
+            yield _period_event(event)
+
+    @strawberry.subscription(description="Every reporting round closed from now on.")
+    async def reporting_period_closed(
+        self, info: Info
+    ) -> AsyncGenerator[ReportingPeriodEvent, None]:
+        async for event in _events(info, ReportingPeriodClosed):
+            yield _period_event(event)
+
+
+def _of(initiative: str | None) -> Callable[[StatusReportSubmitted | PropagatedRiskChanged], bool]:
+    """Accepts the events of ``initiative`` (every event when None)."""
+    return lambda event: initiative in (None, event.initiative_code)

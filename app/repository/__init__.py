@@ -17,7 +17,7 @@ initiatives only, the same for every caller.
 
 from __future__ import annotations
 
-from app.repository.audit import page_audit_events
+from app.repository.audit import page_audit_events, writes_between
 from app.repository.councils import decision_by_id, decisions_for, list_council_meetings
 from app.repository.deliveries import (
     deliveries_by_ids,
@@ -40,6 +40,7 @@ from app.repository.initiatives import (
     developers_of,
     initiatives_by_codes,
     initiatives_by_ids,
+    owners_of,
     page_initiatives,
     sdgs_for,
     supporting_goals_for,
@@ -115,6 +116,7 @@ __all__ = [
     "open_deliveries",
     "organisations_by_codes",
     "organisations_by_ids",
+    "owners_of",
     "page_audit_events",
     "page_initiatives",
     "period_by_code",
@@ -130,4 +132,5 @@ __all__ = [
     "solutions_by_ids",
     "supporting_goals_for",
     "visible_initiatives",
+    "writes_between",
 ]

@@ -23,3 +23,20 @@ async def page_audit_events(
     if before_id is not None:
         query = query.where(audit_table.c.id < before_id)
     return (await connection.execute(query)).all()
+
+
+async def writes_between(
+    connection: AsyncConnection, *, after: int, up_to: int, limit: int
+) -> list[str]:
+    """The writes of the data versions ``after + 1 … up_to`` as ``action entity``, in order.
+
+    Each audited change counts once (a write that changed several things names each);
+    at most ``limit`` are returned.
+    """
+    result = await connection.execute(
+        sa.select(audit_table.c.action, audit_table.c.entity_code)
+        .where(audit_table.c.version > after, audit_table.c.version <= up_to)
+        .order_by(audit_table.c.id)
+        .limit(limit)
+    )
+    return [f"{row.action} {row.entity_code}" for row in result]

@@ -219,3 +219,22 @@ async def developers_of(
         .order_by(initiative_table.c.code)
     )
     return grouped(result, "solution_id")
+
+
+async def owners_of(connection: AsyncConnection, codes: Collection[str]) -> dict[str, Row]:
+    """Each initiative's id, code, owner id and owner code, by code (every initiative).
+
+    For events, which name the owner they are told to; who may see one is decided when
+    it is delivered.
+    """
+    result: sa.CursorResult[Any] = await connection.execute(
+        sa.select(
+            initiative_table.c.id,
+            initiative_table.c.code,
+            initiative_table.c.owner_id,
+            organisation_table.c.code.label("owner_code"),
+        )
+        .join(organisation_table, organisation_table.c.id == initiative_table.c.owner_id)
+        .where(initiative_table.c.code.in_(codes))
+    )
+    return {row.code: row for row in result}
