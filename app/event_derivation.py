@@ -212,6 +212,8 @@ class EventDeriver:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stop_listening: Callable[[], None] | None = None
+        self._busy = False
+        self._stopping = False
         self.stored = 0
         """Events stored by this deriver so far."""
 
@@ -242,19 +244,29 @@ class EventDeriver:
             self._wake.set()
         self._task = asyncio.create_task(self._run(), name="event-derivation")
 
-    async def stop(self) -> None:
+    async def stop(self, *, grace_seconds: float = 10.0) -> None:
+        """Stop deriving: a comparison under way may finish first (cancelling one in the
+        middle of a statement would leave its connection to the garbage collector)."""
         if self._stop_listening is not None:
             self._stop_listening()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._task is None:
+            return
+        self._stopping = True
+        if self._busy:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._task), grace_seconds)
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
 
     async def _run(self) -> None:
         delay = 0.2
-        while True:
+        while not self._stopping:
             await self._wake.wait()
             self._wake.clear()
+            if self._stopping:
+                return
+            self._busy = True
             try:
                 await self.derive()
                 delay = 0.2
@@ -265,6 +277,8 @@ class EventDeriver:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
                 self._wake.set()
+            finally:
+                self._busy = False
 
     async def derive(self) -> list[Event]:
         """Compare the current version with the one compared last; store what changed."""

@@ -69,15 +69,13 @@ def test_a_stored_report_is_one_event_row_and_a_refused_one_none(callers: Caller
 # --- PostgreSQL: several workers on one database ---------------------------------------------
 
 
-async def _subscribe(base_url: str) -> Any:
+async def _subscribe(base_url: str, query: str = SUBMITTED) -> Any:
     connection = await websockets.connect(
         base_url.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
     )
     await connection.send(json.dumps({"type": "connection_init"}))
     assert json.loads(await connection.recv())["type"] == "connection_ack"
-    await connection.send(
-        json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBMITTED}})
-    )
+    await connection.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
     return connection
 
 
@@ -192,3 +190,70 @@ async def test_a_relay_that_lost_its_connection_delivers_what_it_missed(
 
     assert terminated == 1
     assert [event.revision for event in (first, *later)] == [1, 2, 3]
+
+
+PROPAGATED = """
+subscription { propagatedRiskChanged(initiative: "PLL") { after sourceCodes causes } }
+"""
+SFM_REPORT = {
+    "initiative": "SFM-UTV",
+    "riskLevel": "GREEN",
+    "mainRiskAreas": "Utprøving i kommunene.",
+    "statusReason": "Endret.",
+}
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.slow
+async def test_propagated_risk_derived_by_one_worker_reaches_the_subscribers_of_every_worker(
+    two_servers: tuple[str, list[Service]],
+) -> None:
+    database_url, services = two_servers
+    token = make_token(database_url, "ADMIN")
+    subscribers = []
+    for service in services:
+        for _ in range(3):
+            connection = await _subscribe(service.base_url, PROPAGATED)
+            subscribers.append(connection)
+
+    async def changes(connection: Any, count: int) -> list[Any]:
+        seen = []
+        while len(seen) < count:
+            message = json.loads(await asyncio.wait_for(connection.recv(), timeout=30))
+            assert message["type"] == "next", message
+            event = message["payload"]["data"]["propagatedRiskChanged"]
+            seen.append((event["after"], event["sourceCodes"], event["causes"][0].split("@")[0]))
+        return seen
+
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as client:
+
+        async def report(through: Service, status: str) -> None:
+            answer = await client.post(
+                through.base_url + "/graphql",
+                json={"query": SUBMIT, "variables": {"input": {**SFM_REPORT, "status": status}}},
+            )
+            payload = answer.json()["data"]["submitStatusReport"]
+            assert payload["__typename"] == "StatusReportPayload", payload
+
+        # Subscriptions start asynchronously: once each has seen a first change, all listen.
+        await report(services[0], "RED")
+        firsts = await asyncio.gather(*(changes(subscriber, 1) for subscriber in subscribers))
+        await report(services[1], "GREEN")
+        await report(services[0], "YELLOW")  # YELLOW is no source: nothing changes
+        await report(services[1], "RED")
+
+    received = await asyncio.gather(*(changes(subscriber, 2) for subscriber in subscribers))
+    for subscriber in subscribers:
+        await subscriber.close()
+
+    red = ("RED", ["SFM-UTV"], "status_report.submit SFM-UTV")
+    assert firsts == [[red]] * len(subscribers)
+    assert received == [[(None, [], "status_report.submit SFM-UTV"), red]] * len(subscribers)
+    stored = [payload for kind, payload in stored_events(database_url) if kind.startswith("Prop")]
+    pll = [
+        (payload["version"], payload["after"])
+        for payload in stored
+        if payload["initiative_code"] == "PLL"
+    ]
+    assert [after for _, after in pll] == ["RED", None, "RED"]
+    assert len({version for version, _ in pll}) == 3

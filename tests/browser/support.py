@@ -52,8 +52,8 @@ def running_service(database_url: str) -> Iterator[str]:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    # No websockets: the dashboard needs none, and it keeps their library out of the run.
-    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on")
+    # WebSocket too: the dashboard listens to the service's subscriptions.
+    config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="dashboard-service"

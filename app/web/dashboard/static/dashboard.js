@@ -3,6 +3,7 @@
 
 import { fill, formatDate, h, plural, s } from "./common.js";
 import { GraphView, graphToolbar } from "./graph.js";
+import { LiveConnection } from "./live.js";
 
 const ENDPOINT = "/graphql";
 
@@ -107,6 +108,43 @@ const IMPACT_QUERY = `query DashboardImpact($code: String!, $slipDays: Int!, $fi
     ... on DependencyCycleError { message cycle }
   }
 }`;
+
+// One initiative's row as the table shows it (the fields of INITIATIVES_QUERY's nodes),
+// read again when an event names it.
+const ROW_QUERY = `query DashboardRow($code: String!, $includeRiskLevel: Boolean!) {
+  initiative(code: $code) {
+    code name state segment status riskLevel reportIsStale
+    owner { code name }
+    propagatedRisk(includeRiskLevel: $includeRiskLevel) { level sourceCount sourceCodes }
+  }
+  lateDependencyCount
+}`;
+
+// What the dashboard listens to over graphql-transport-ws; each event names what to read.
+const LIVE_SUBSCRIPTIONS = {
+  statusReportSubmitted: {
+    query: "subscription DashboardReports { statusReportSubmitted { initiativeCode } }",
+  },
+  propagatedRiskChanged: {
+    query: "subscription DashboardPropagation { propagatedRiskChanged { initiativeCode } }",
+  },
+  dependencyBecameLate: {
+    query: "subscription DashboardLate { dependencyBecameLate { dependantCode } }",
+  },
+  reportingPeriodOpened: {
+    query: "subscription DashboardOpened { reportingPeriodOpened { periodCode } }",
+  },
+  reportingPeriodClosed: {
+    query: "subscription DashboardClosed { reportingPeriodClosed { periodCode } }",
+  },
+};
+const LIVE_STATES = {
+  connecting: "Direkte oppdatering: kobler til …",
+  open: "Direkte oppdatering: på",
+  waiting: "Direkte oppdatering: forbindelsen er brutt, prøver igjen …",
+};
+// More changed initiatives than this at once: read the whole portfolio again instead.
+const LIVE_BATCH = 25;
 
 // The graph and the what-if ask for up to the API's maximum page (1,000 items) and say
 // how many more there are; other lists show the API's default page and their count.
@@ -903,7 +941,122 @@ function renderImpact(impact) {
   ];
 }
 
+// ---------------------------------------------------------------- live updates
+
+const live = { codes: new Set(), graph: false, everything: false, period: false, timer: null };
+
+function heard(name, event) {
+  if (!event) return;
+  if (name === "statusReportSubmitted") {
+    live.codes.add(event.initiativeCode);
+    // With red risk as a source, any report may move what others inherit.
+    if (state.includeRiskLevel) live.everything = true;
+  } else if (name === "propagatedRiskChanged") {
+    live.codes.add(event.initiativeCode);
+  } else if (name === "dependencyBecameLate") {
+    live.codes.add(event.dependantCode);
+    live.graph = true;
+  } else {
+    live.period = true;
+  }
+  // Events of one write arrive together: read once they have.
+  clearTimeout(live.timer);
+  live.timer = setTimeout(applyLive, 150);
+}
+
+function replaceRow(row) {
+  let known = false;
+  for (const rows of [state.allRows, state.rows]) {
+    const index = rows.findIndex((candidate) => candidate.code === row.code);
+    if (index >= 0) {
+      rows[index] = row;
+      known = true;
+    }
+  }
+  return known;
+}
+
+function updateGraphNodes(rows) {
+  if (!state.graph) return;
+  let changed = false;
+  for (const row of rows) {
+    const node = state.graph.nodes.find((candidate) => candidate.code === row.code);
+    if (!node) continue;
+    node.status = row.status;
+    node.riskLevel = row.riskLevel;
+    node.propagatedLevel = row.propagatedRisk?.level ?? null;
+    changed = true;
+  }
+  if (changed) graphView().setData(state.graph, { root: state.selected?.code ?? null, moved: state.moved });
+}
+
+function markUpdated(codes) {
+  for (const code of codes) {
+    const row = document.querySelector(`[data-testid="initiative-row"][data-code="${CSS.escape(code)}"]`);
+    if (row) row.classList.add("updated");
+  }
+}
+
+async function applyLive() {
+  const codes = [...live.codes];
+  const { graph, everything, period } = live;
+  Object.assign(live, { codes: new Set(), graph: false, everything: false, period: false });
+  try {
+    if (period) await loadPeriod();
+    if (everything || codes.length > LIVE_BATCH) {
+      await refreshAll();
+      markUpdated(codes);
+      return;
+    }
+    if (!codes.length) return;
+    const answers = await Promise.all(
+      codes.map((code) => gql(ROW_QUERY, { code, includeRiskLevel: state.includeRiskLevel })),
+    );
+    const rows = answers.map((answer) => answer.initiative).filter(Boolean);
+    if (!rows.every(replaceRow)) {
+      await refreshAll(); // an initiative the dashboard has not seen yet
+      markUpdated(codes);
+      return;
+    }
+    state.lateCount = answers.at(-1).lateDependencyCount;
+    renderSummary();
+    if (filterIsActive()) await loadRows();
+    else renderTable();
+    if (graph) await loadGraph();
+    else updateGraphNodes(rows);
+    if (state.selected && codes.includes(state.selected.code)) await loadDetail();
+    markUpdated(codes);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function listen() {
+  const status = $("live-status");
+  return new LiveConnection(ENDPOINT, LIVE_SUBSCRIPTIONS, {
+    onEvent: heard,
+    onState: (value) => {
+      status.dataset.state = value;
+      status.textContent = LIVE_STATES[value];
+    },
+    // Events sent while the connection was down were not heard: read everything again.
+    onResumed: () => {
+      loadPeriod().then(refreshAll).catch(showError);
+    },
+  }).start();
+}
+
 // ---------------------------------------------------------------- start
+
+function renderPeriod(period) {
+  $("current-period").textContent = period
+    ? `Rapporteringsrunde: ${period.name}`
+    : "Ingen åpen rapporteringsrunde";
+}
+
+async function loadPeriod() {
+  renderPeriod((await gql(START_QUERY)).currentPeriod);
+}
 
 function fillSelect(testid, enumName, values) {
   const select = $(testid);
@@ -972,9 +1125,7 @@ async function start() {
   try {
     const data = await gql(START_QUERY);
     for (const entry of data.labels) state.labels.set(`${entry.enum}.${entry.value}`, entry.label);
-    $("current-period").textContent = data.currentPeriod
-      ? `Rapporteringsrunde: ${data.currentPeriod.name}`
-      : "Ingen åpen rapporteringsrunde";
+    renderPeriod(data.currentPeriod);
     const traffic = ["GREEN", "YELLOW", "RED"];
     fillSelect("filter-segment", "Segment", ["OBSERVE", "COORDINATE", "CO_GOVERN"]);
     fillSelect("filter-status", "TrafficLight", traffic);
@@ -1001,6 +1152,7 @@ async function start() {
     showError(error);
     document.body.dataset.state = "error";
   }
+  listen();
 }
 
 start();
