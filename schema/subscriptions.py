@@ -136,7 +136,9 @@ class DependencyBecameLateEvent:
     supplier_date: date = strawberry.field(
         description="The supplier's date: its delivery's forecast, else its scheduled finish."
     )
-    slack_days: int = strawberry.field(description="neededBy minus supplierDate (negative).")
+    slack_days: int = strawberry.field(
+        description="Days from supplierDate to neededBy (negative: late by that many)."
+    )
     version: int = strawberry.field(description="The data version it became late at.")
     from_version: int = strawberry.field(description="The data version compared with.")
     causes: list[str] = _causes()
