@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 import graph
 from app import repository, writes
 from app.analysis import AnalysisCache, run_cancellable
+from app.auth import ADMITTED_ONLY
 from app.domain import TrafficLight
 from app.events import (
     DependencyBecameLate,
@@ -319,7 +320,8 @@ class EventDeriver:
             if state.version is not None:
                 codes = {code for code, *_ in compared.changed}
                 codes.update(dependant for _, dependant, _ in compared.newly_late)
-                owners = await repository.owners_of(connection, codes)
+                # The analysis holds admitted initiatives only, which everyone may see.
+                owners = await repository.owners_of(connection, codes, visibility=ADMITTED_ONLY)
                 causes = await repository.writes_between(
                     connection, after=state.version, up_to=version, limit=MAX_CAUSES
                 )

@@ -221,11 +221,12 @@ async def developers_of(
     return grouped(result, "solution_id")
 
 
-async def owners_of(connection: AsyncConnection, codes: Collection[str]) -> dict[str, Row]:
-    """Each initiative's id, code, owner id and owner code, by code (every initiative).
+async def owners_of(
+    connection: AsyncConnection, codes: Collection[str], *, visibility: Visibility
+) -> dict[str, Row]:
+    """Each initiative's id, code, owner id and owner code, by code.
 
-    For events, which name the owner they are told to; who may see one is decided when
-    it is delivered.
+    For events, which name the owner they are told to.
     """
     result: sa.CursorResult[Any] = await connection.execute(
         sa.select(
@@ -235,6 +236,6 @@ async def owners_of(connection: AsyncConnection, codes: Collection[str]) -> dict
             organisation_table.c.code.label("owner_code"),
         )
         .join(organisation_table, organisation_table.c.id == initiative_table.c.owner_id)
-        .where(initiative_table.c.code.in_(codes))
+        .where(initiative_table.c.code.in_(codes), visible_initiatives(visibility))
     )
     return {row.code: row for row in result}
