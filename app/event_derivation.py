@@ -236,10 +236,11 @@ class EventDeriver:
 
         self._stop_listening = writes.listen_to_commits(wake)
         try:
-            if (await self._read(_read_state)).version is None:
+            compared_last = (await self._read(_read_state)).version
+            if compared_last is None:
                 await self.derive()
-            else:
-                self._wake.set()
+            elif await self._read(repository.data_version) > compared_last:
+                self._wake.set()  # writes this worker did not see: catch up
         except (sa.exc.SQLAlchemyError, OSError) as error:
             logger.warning("events are derived once the database answers (%s)", error)
             self._wake.set()

@@ -116,6 +116,10 @@ SHORT_LISTS: frozenset[tuple[str, str]] = frozenset(
         ("PortfolioSummary", "sdgCoverage"),
         # The problems of one refused input.
         ("ValidationError", "problems"),
+        # Capped when an event is derived: five sources, twenty writes.
+        ("PropagatedRiskChangedEvent", "sourceCodes"),
+        ("PropagatedRiskChangedEvent", "causes"),
+        ("DependencyBecameLateEvent", "causes"),
     }
 )
 """List fields that take no ``first`` because they stay short whatever the portfolio's size.

@@ -20,9 +20,10 @@ from starlette.testclient import TestClient
 
 import graph
 from app.analysis import AnalysisCache
+from app.auth import Viewer
 from app.data_version import bump_data_version
 from app.database import create_engine
-from app.domain import TrafficLight
+from app.domain import Role, TrafficLight
 from app.event_derivation import EventDeriver, compare
 from app.events import (
     PropagatedRiskChanged,
@@ -33,7 +34,10 @@ from app.events import (
 )
 from app.main import create_app
 from app.settings import Settings
+from app.status_report_writes import submit_status_report
 from app.tables import event_table
+from app.validation import REFUSALS
+from app.writes import run_write
 from tests.conftest import Callers, settings_for
 from tests.schema.writes import ADD_DEPENDENCY, CLOSE_PERIOD, OPEN_PERIOD, SUBMIT
 
@@ -350,3 +354,44 @@ async def _derivation_version(database_url: str) -> int | None:
             return None if value is None else int(value)
     finally:
         await engine.dispose()
+
+
+def test_a_write_no_service_heard_is_derived_when_a_service_starts(
+    fresh_seeded_database_url: str,
+) -> None:
+    url = fresh_seeded_database_url
+    with TestClient(create_app(settings_for(url))):  # the first comparison, as on first start
+        pass
+
+    async def write_unheard() -> None:  # as a tool writing beside the service would
+        engine = create_engine(Settings(database_url=url))
+        try:
+            viewer = Viewer(role=Role.ADMIN, name="tool")
+            values = {
+                "initiative": "SFM-UTV",
+                "status": "RED",
+                "status_reason": "Stans.",
+                "risk_level": "GREEN",
+                "main_risk_areas": "Utprøving.",
+            }
+            written = await run_write(
+                engine,
+                lambda connection: submit_status_report(
+                    connection, viewer=viewer, today=date.today(), values=values
+                ),
+            )
+            assert not isinstance(written, REFUSALS), written
+        finally:
+            await engine.dispose()
+
+    asyncio.run(write_unheard())
+    assert stored(url, "PropagatedRiskChanged") == []
+
+    with TestClient(create_app(settings_for(url))):
+        deadline = time.monotonic() + 20
+        while not stored(url, "PropagatedRiskChanged"):
+            assert time.monotonic() < deadline, "the write was never derived"
+            time.sleep(0.05)
+
+    derived = stored(url, "PropagatedRiskChanged")
+    assert "PLL" in {payload["initiative_code"] for _, payload in derived}
