@@ -42,6 +42,24 @@ def dashboard_base_url(live_database_url: str) -> Iterator[str]:
         yield base_url
 
 
+KJ_PLO_RED = {
+    "initiative": "KJ-PLO",
+    "status": "RED",
+    "statusReason": "Stans i innføringen.",
+    "riskLevel": "GREEN",
+    "mainRiskAreas": "Innføring i kommunene.",
+}
+
+
+def submit(base_url: str, database_url: str, report: dict[str, str]) -> None:
+    answer = httpx.post(
+        base_url + "/graphql",
+        json={"query": SUBMIT, "variables": {"input": report}},
+        headers={"Authorization": f"Bearer {make_token(database_url, 'ADMIN')}"},
+    )
+    assert answer.json()["data"]["submitStatusReport"]["__typename"] == "StatusReportPayload"
+
+
 def figure(page: Page, testid: str) -> int:
     return int(page.get_by_test_id(testid).locator(".stat-value").inner_text())
 
@@ -65,12 +83,7 @@ def test_a_report_submitted_elsewhere_changes_the_open_dashboard(
     expect(sfm.get_by_test_id("row-status")).not_to_have_attribute("data-value", "RED")
     expect(pll.get_by_test_id("row-propagated")).not_to_have_attribute("data-value", "RED")
 
-    answer = httpx.post(
-        dashboard_base_url + "/graphql",
-        json={"query": SUBMIT, "variables": {"input": SFM_RED}},
-        headers={"Authorization": f"Bearer {make_token(live_database_url, 'ADMIN')}"},
-    )
-    assert answer.json()["data"]["submitStatusReport"]["__typename"] == "StatusReportPayload"
+    submit(dashboard_base_url, live_database_url, SFM_RED)
 
     expect(sfm.get_by_test_id("row-status")).to_have_attribute("data-value", "RED")
     expect(pll.get_by_test_id("row-propagated")).to_have_attribute("data-value", "RED")
@@ -83,3 +96,30 @@ def test_a_report_submitted_elsewhere_changes_the_open_dashboard(
     expect(page.locator(f'{NODES}[data-code="PLL"]')).to_have_attribute("data-propagated", "RED")
     assert page.evaluate("window.sameDocument") is True
     assert navigations == []
+
+
+def test_after_a_lost_connection_the_dashboard_listens_again_and_shows_what_changed(
+    page: Page, dashboard_base_url: str, live_database_url: str
+) -> None:
+    from playwright.sync_api import WebSocketRoute, expect
+
+    connections: list[WebSocketRoute] = []
+
+    def through_to_the_service(socket: WebSocketRoute) -> None:
+        socket.connect_to_server()
+        connections.append(socket)
+
+    page.route_web_socket(re.compile(r"/graphql$"), through_to_the_service)
+    open_dashboard(page, dashboard_base_url)
+    live = page.get_by_test_id("live-status")
+    expect(live).to_have_attribute("data-state", "open")
+    row = page.locator(f'{ROWS}[data-code="KJ-PLO"]')
+    expect(row.get_by_test_id("row-status")).to_have_attribute("data-value", "GREEN")
+
+    connections[0].close(code=1012, reason="Service restart")
+    expect(live).to_have_attribute("data-state", "waiting")
+    submit(dashboard_base_url, live_database_url, KJ_PLO_RED)  # while nobody listens
+
+    expect(live).to_have_attribute("data-state", "open")
+    expect(row.get_by_test_id("row-status")).to_have_attribute("data-value", "RED")
+    assert len(connections) == 2
