@@ -5,9 +5,11 @@ one integer; when it has moved the graph is rebuilt, so any number of workers or
 on one database agree at once. Analyses (schedule, propagation per period, rankings) are
 computed on first use and kept with the graph they belong to.
 
-Nothing heavy runs on the event loop: building the graph and every analysis run in worker
-threads (:func:`run_cancellable`), so ``/healthz`` and cheap queries are answered while
-they work (a thread gives the loop the GIL at least every switch interval, 5 ms). The
+Nothing heavy runs on the event loop: building the graph and every analysis run in the
+process's one analysis thread (:func:`run_cancellable`), so ``/healthz`` and cheap queries
+are answered while they work. One thread, not a pool: pure-Python analysis holds the GIL,
+so more threads would not add speed, only more contenders the loop must wait behind for
+the GIL (with one, the loop waits at most one switch interval, 5 ms, each time). The
 long loops of ``graph/`` have cancellation points: when the request that waits for a
 computation is cancelled (the execution timeout, a client gone), the computation stops at
 its next checkpoint. A computation shared per data version (``Analysis._once``) stops
@@ -18,8 +20,11 @@ still waits for it, it runs on for that one.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import threading
 from collections.abc import Awaitable, Callable, Collection, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ParamSpec, TypeVar
@@ -37,11 +42,16 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-async def run_cancellable(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run ``function`` in a worker thread, off the event loop.
+_ANALYSIS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+"""Where every analysis runs, one computation at a time, in the order they were asked for."""
 
-    If the awaiting task is cancelled, the caller hears it at once and the computation
-    stops at its next ``graph.checkpoint()`` instead of finishing unseen.
+
+async def run_cancellable(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run ``function`` in the analysis thread, off the event loop.
+
+    If the awaiting task is cancelled, the caller hears it at once: a computation still
+    queued never starts, a running one stops at its next ``graph.checkpoint()`` instead of
+    finishing unseen.
     """
     stop = threading.Event()
 
@@ -49,8 +59,10 @@ async def run_cancellable(function: Callable[P, T], *args: P.args, **kwargs: P.k
         with graph.cancellable(stop):
             return function(*args, **kwargs)
 
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
     try:
-        return await asyncio.to_thread(run)
+        return await loop.run_in_executor(_ANALYSIS_THREAD, functools.partial(context.run, run))
     except asyncio.CancelledError:
         stop.set()
         raise
@@ -61,12 +73,13 @@ def build_graph(rows: repository.GraphRows) -> nx.DiGraph:
 
     Rows are unpacked as tuples, in the column order of ``repository.graph_rows``:
     reading a row's fields by name costs several times more, and at 100,000 initiatives
-    there are 300,000 dependency rows.
+    there are 300,000 dependency rows. Their dates and enums come as stored (ISO text on
+    SQLite) and are converted here, in the analysis thread, not on the event loop.
     """
     return graph.build_dependency_graph(
         initiatives=[
-            graph.InitiativeNode(code, name, planned_start, planned_end, forecast_end)
-            for code, name, planned_start, planned_end, forecast_end in rows.initiatives
+            graph.InitiativeNode(code, name, _day(planned_start), _day(planned_end), _day(end))
+            for code, name, planned_start, planned_end, end in rows.initiatives
         ],
         solutions=[
             graph.SolutionNode(code=code, name=name, category=str(category))
@@ -79,9 +92,9 @@ def build_graph(rows: repository.GraphRows) -> nx.DiGraph:
                 _CRITICALITY[criticality],
                 _DEPENDENCY_TYPE[dependency_type],
                 lag_days,
-                needed_by,
+                _day(needed_by),
                 supplier_delivery,
-                supplier_delivery_forecast,
+                _day(supplier_delivery_forecast),
             )
             for (
                 supplier,
@@ -112,11 +125,19 @@ _DEPENDENCY_TYPE: dict[Any, graph.DependencyType] = {
 }
 
 
-def _snapshot(status: TrafficLight, risk: TrafficLight | None) -> graph.StatusSnapshot:
+def _snapshot(status: str, risk: str | None) -> graph.StatusSnapshot:
+    """The snapshot of a status and risk level as stored (their names)."""
     return graph.StatusSnapshot(
-        status=graph.Level(status.value),
-        risk_level=graph.Level(risk.value) if risk is not None else None,
+        status=_LEVEL[status], risk_level=_LEVEL[risk] if risk is not None else None
     )
+
+
+_LEVEL = {light.value: graph.Level(light.value) for light in TrafficLight}
+
+
+def _day(stored: date | str | None) -> date | None:
+    """A date as the driver gives it: a ``date``, or ISO text on SQLite."""
+    return stored if stored is None or isinstance(stored, date) else date.fromisoformat(stored)
 
 
 @dataclass(frozen=True, slots=True)
