@@ -26,8 +26,13 @@ async def chain(
     direction: graph.Direction,
     max_depth: int | None,
     kind: NodeKind | None,
+    nearest: int | None = None,
 ) -> Sequence[graph.ChainNode]:
-    """The walk from ``code`` in ``direction``; a list and its count field share one walk."""
+    """The walk from ``code`` in ``direction``, remembered for the request.
+
+    With ``nearest`` the walk stops at the depth that holds the first ``nearest`` nodes
+    (see ``graph.upstream``): a page needs no more. The count fields walk it all.
+    """
     check_max_depth(max_depth)
     analysis = await info.context.analysis()
     if code not in analysis.graph:
@@ -35,8 +40,10 @@ async def chain(
     walk = graph.upstream if direction == graph.Direction.UPSTREAM else graph.downstream
     # The chain builds paths only for the nodes a page takes from it.
     return await info.context.remember(
-        ("chain", direction, code, max_depth, kind),
-        lambda: run_cancellable(walk, analysis.graph, code, max_depth=max_depth, kind=kind),
+        ("chain", direction, code, max_depth, kind, nearest),
+        lambda: run_cancellable(
+            walk, analysis.graph, code, max_depth=max_depth, kind=kind, nearest=nearest
+        ),
     )
 
 
@@ -49,7 +56,7 @@ async def chain_page(
     first: int,
 ) -> Sequence[graph.ChainNode]:
     check_first(first, PORTFOLIO_LIST)  # before the walk, which a bad page need not cost
-    walked = await chain(info, code, direction, max_depth, kind)
+    walked = await chain(info, code, direction, max_depth, kind, nearest=first)
     # The page's paths are rebuilt off the event loop too: a page of 100 chains of 100
     # nodes is 10,000 paths.
     return await run_cancellable(walked.__getitem__, slice(0, first))
