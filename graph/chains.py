@@ -218,8 +218,12 @@ def downstream(
     return _chain(graph, code, reverse=False, max_depth=max_depth, kind=kind, nearest=nearest)
 
 
-def foundation_dependencies(graph: nx.DiGraph, code: str) -> FoundationChain:
+def foundation_dependencies(
+    graph: nx.DiGraph, code: str, *, nearest: int | None = None
+) -> FoundationChain:
     """Return the solutions ``code`` depends on, with category, depth and path.
+
+    ``nearest`` stops the walk as :func:`upstream` does.
 
     Returns
     -------
@@ -247,7 +251,7 @@ def foundation_dependencies(graph: nx.DiGraph, code: str) -> FoundationChain:
     ...  for dep in foundation_dependencies(graph, "HP")]
     [('KJ', 'NATIONAL_EHEALTH_SOLUTION', 2, ('HP', 'PLL', 'KJ'))]
     """
-    chain = upstream(graph, code, kind=NodeKind.SOLUTION)
+    chain = upstream(graph, code, kind=NodeKind.SOLUTION, nearest=nearest)
     return FoundationChain(chain, tuple(_category(graph, solution) for solution in chain.codes))
 
 

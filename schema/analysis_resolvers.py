@@ -80,13 +80,18 @@ async def downstream_count(
     return len(await chain(info, root.code, graph.Direction.DOWNSTREAM, max_depth, kind))
 
 
-async def foundation(info: Info, code: str) -> Sequence[graph.FoundationDependency]:
+async def foundation(
+    info: Info, code: str, nearest: int | None = None
+) -> Sequence[graph.FoundationDependency]:
+    """The solutions upstream of ``code``; with ``nearest``, walked only as far as a page."""
     analysis = await info.context.analysis()
     if code not in analysis.graph:
         return ()
     return await info.context.remember(
-        ("foundation", code),
-        lambda: run_cancellable(graph.foundation_dependencies, analysis.graph, code),
+        ("foundation", code, nearest),
+        lambda: run_cancellable(
+            graph.foundation_dependencies, analysis.graph, code, nearest=nearest
+        ),
     )
 
 
