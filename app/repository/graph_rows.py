@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.repository.rows import all_rows
+from app.repository.rows import all_rows, one_of
 from app.repository.visibility import admitted
 from app.tables import (
     delivery_table,
@@ -141,6 +141,6 @@ async def latest_statuses(
         .where(admitted())
     )
     if codes is not None:
-        query = query.where(initiative_table.c.code.in_(sorted(codes)))
+        query = query.where(one_of(initiative_table.c.code, sorted(codes)))
     result = await connection.execute(query)
     return {row.code: (row.status, row.risk_level) for row in await all_rows(result)}
