@@ -3,9 +3,11 @@ and token checks, over HTTP and WebSocket."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -173,6 +175,15 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             for error in result.errors:
                 localise(error)
         return await super().process_result(request, result)
+
+    def encode_json(self, data: object) -> bytes:
+        """The response body as UTF-8 JSON, by orjson: several times the speed of the
+        standard library on a large answer. What orjson refuses (a lone surrogate echoed
+        in an error message) the standard library writes, escaped."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:  # orjson.JSONEncodeError
+            return json.dumps(data, separators=(",", ":")).encode()
 
     async def render_graphql_ide(self, _request: Request) -> Response:
         """Our GraphiQL page: its scripts and styles come from this service, not a CDN."""
