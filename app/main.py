@@ -26,6 +26,7 @@ from app.web.graphql_view import PortfolioGraphQL
 from app.web.landing import landing_page
 from app.web.limits import BodySizeLimit
 from app.web.report import report_page
+from app.webhook_dispatch import WebhookDispatcher
 
 logger = logging.getLogger("portfolio")
 
@@ -45,10 +46,16 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if not delivers_locally(engine_holder["engine"]):
             relay = postgres_relay(engine_holder["engine"], broadcaster)
             await relay.start()
+        dispatcher = None
+        if settings.webhook_dispatch:
+            dispatcher = WebhookDispatcher(engine_holder["engine"], settings, wake_on=broadcaster)
+            await dispatcher.start()
         try:
             with tuned_for_large_heaps():
                 yield
         finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
             if relay is not None:
                 await relay.stop()
             if owns_engine:
