@@ -79,7 +79,7 @@ def running_receiver(*, answers: list[int] | None = None, port: int = 0) -> Iter
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (the base's name)
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)

@@ -54,6 +54,10 @@ query Deliveries($webhook: ID!) {
 }
 """
 
+AUDIT_OF_THE_WEBHOOK = """
+{ auditEvents(entityCode: "webhook-1") { ... on AuditEventConnection { nodes { after } } } }
+"""
+
 
 def fast_dispatch(database_url: str) -> Settings:
     return settings_for(
@@ -109,7 +113,8 @@ def test_a_refused_answer_is_retried_with_the_same_delivery_id_until_accepted(
         first, second = receiver.wait_for(2)
     assert (first.answered, second.answered) == (500, 200)
     assert first.headers["x-portfolio-delivery"] == second.headers["x-portfolio-delivery"]
-    assert first.body == second.body and second.signed_with(SECRET)
+    assert first.body == second.body
+    assert second.signed_with(SECRET)
     webhook_id = made["webhook"]["id"]
     deliveries = _delivered(admin, webhook_id)
     (delivery,) = deliveries
@@ -223,9 +228,7 @@ def test_the_secret_is_stored_encrypted_and_never_answered(callers: Callers) -> 
     finally:
         engine.dispose()
     assert SECRET not in stored
-    audit = admin.data(
-        '{ auditEvents(entityCode: "webhook-1") { ... on AuditEventConnection { nodes { after } } } }'
-    )
+    audit = admin.data(AUDIT_OF_THE_WEBHOOK)
     (created,) = audit["auditEvents"]["nodes"]
     assert created["after"]["url"] == "https://93.184.215.14/hooks"
     assert "secret" not in json.dumps(created)
