@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app import models, repository
 from app.domain import WebhookDeliveryStatus, WebhookEvent
 from app.events import Broadcaster
+from app.messages import message, render
 from app.settings import Settings
 from app.tables import (
     event_table,
@@ -119,13 +120,21 @@ def retry_delay(attempts: int, settings: Settings) -> float:
 
 async def fan_out(engine: AsyncEngine, *, settings: Settings) -> int:
     """Turn the events stored since the last fan-out into deliveries; returns how many."""
+    made = 0
+    while (batch := await _fan_out_batch(engine, settings=settings)) is not None:
+        made += batch
+    return made
+
+
+async def _fan_out_batch(engine: AsyncEngine, *, settings: Settings) -> int | None:
+    """Turn up to ``FAN_OUT_BATCH`` events in one transaction; None when none were left."""
     async with engine.connect() as connection:
         last = (
             await connection.execute(sa.select(webhook_dispatch_table.c.last_event_id))
         ).scalar()
         newest = await repository.last_event_id(connection)
     if last is not None and newest <= last:
-        return 0  # nothing new: no write at all
+        return None  # nothing new: no write at all
     async with engine.begin() as connection:
         last = await _take_dispatch_row(connection)
         events = (
@@ -137,7 +146,7 @@ async def fan_out(engine: AsyncEngine, *, settings: Settings) -> int:
             )
         ).all()
         if not events:
-            return 0
+            return None
         webhooks = (
             await connection.execute(sa.select(webhook_table).where(webhook_table.c.active))
         ).all()
@@ -320,7 +329,7 @@ async def send(claimed: Claimed, *, settings: Settings, client: httpx.AsyncClien
         return outcome(None, "the secret was encrypted with another PORTFOLIO_WEBHOOK_KEY")
     target = await check_url(claimed.url, allow_private=settings.webhook_allow_private)
     if isinstance(target, UrlProblem):
-        return outcome(None, f"refused: {target.code} {target.params}".strip())
+        return outcome(None, f"url {render(message(target.code, **target.params))}")
     url, headers, extensions = pinned(target)
     body = body_of(claimed)
     headers |= {
@@ -332,7 +341,7 @@ async def send(claimed: Claimed, *, settings: Settings, client: httpx.AsyncClien
     }
     try:
         response = await client.post(url, content=body, headers=headers, extensions=extensions)
-    except httpx.HTTPError as error:
+    except Exception as error:  # whatever stops this delivery is this delivery's failure
         return outcome(None, f"{type(error).__name__}: {error}")
     return outcome(response.status_code, None if response.is_success else response.reason_phrase)
 

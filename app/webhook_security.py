@@ -33,6 +33,9 @@ DELIVERY_HEADER = "X-Portfolio-Delivery"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+RESOLVE_SECONDS = 5.0
+"""How long a host name may take to resolve before the URL counts as unresolved."""
+
 
 @dataclass(frozen=True, slots=True)
 class UrlProblem:
@@ -82,10 +85,13 @@ def _url_problem(url: str, *, allow_private: bool) -> UrlProblem | SplitResult:
 
 async def _addresses(host: str, port: int) -> list[IPAddress]:
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+        infos = await asyncio.wait_for(
+            asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+            ),
+            RESOLVE_SECONDS,
         )
-    except (OSError, UnicodeError):
+    except (OSError, UnicodeError, TimeoutError):
         return []
     found: list[IPAddress] = []
     for info in infos:

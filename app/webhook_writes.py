@@ -153,20 +153,21 @@ async def redeliver_webhook(
     now: datetime,
     retry_window: timedelta,
 ) -> Row:
-    """Send a delivery again, with the same delivery id, retried for another window."""
+    """Send a delivery again now, with the same delivery id, retried for another window."""
     require_writer(viewer)
     before = await repository.webhook_delivery_by_id(connection, delivery_id)
     if before is None:
         refuse(NotFound("delivery", delivery_id, message("noun.webhook_delivery")))
     _require_manager(viewer, before.owner_id)
+    values: dict[str, Any] = {"give_up_at": now + retry_window}
+    # A PENDING delivery keeps its next try: it may be on its way right now (claimed by a
+    # worker), and making it due again could send it twice at once.
+    if before.status != WebhookDeliveryStatus.PENDING:
+        values |= {"status": WebhookDeliveryStatus.PENDING, "next_attempt_at": now}
     await connection.execute(
         webhook_delivery_table.update()
         .where(webhook_delivery_table.c.id == delivery_id)
-        .values(
-            status=WebhookDeliveryStatus.PENDING,
-            next_attempt_at=now,
-            give_up_at=now + retry_window,
-        )
+        .values(**values)
     )
     after = await repository.webhook_delivery_by_id(connection, delivery_id)
     assert after is not None  # updated just now

@@ -15,7 +15,7 @@ import strawberry
 from app import models, repository, webhook_writes
 from app.messages import message, render
 from app.repository import ANY_OWNER, AnyOwner, Row
-from app.webhook_security import check_url
+from app.webhook_security import UrlProblem, check_url
 from schema.bounds import WEBHOOK_PAGE, check_first
 from schema.context import Info
 from schema.enums import WebhookEvent
@@ -231,8 +231,14 @@ class WebhookMutation:
         input: Annotated[CreateWebhookInput, strawberry.argument(description="The webhook.")],
     ) -> Result[WebhookPayload]:
         viewer, settings = info.context.viewer, info.context.settings
-        # The host is resolved before the write, so a slow name server never holds the lock.
-        url_check = await check_url(input.url, allow_private=settings.webhook_allow_private)
+        # The host is resolved before the write, so a slow name server never holds the lock;
+        # and only for a caller who may write, so nobody else can make the service look up
+        # names (the write refuses such a caller before it reads the verdict).
+        url_check = (
+            await check_url(input.url, allow_private=settings.webhook_allow_private)
+            if viewer.can_write
+            else UrlProblem("webhook.url_unresolved", {"host": "?"})
+        )
         values = {
             "url": input.url,
             "events": input.events,
@@ -270,7 +276,8 @@ class WebhookMutation:
         )
 
     @strawberry.mutation(
-        description="Send a delivery again (same delivery id), retried for another window.",
+        description="Send a delivery again (same delivery id), retried for another window; "
+        "a PENDING one keeps its next try.",
         graphql_type=RedeliverWebhookResult,
     )
     async def redeliver_webhook(

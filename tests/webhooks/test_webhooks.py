@@ -123,6 +123,46 @@ def test_a_refused_answer_is_retried_with_the_same_delivery_id_until_accepted(
     assert [attempt["statusCode"] for attempt in delivery["attempts"]] == [500, 200]
 
 
+def test_a_redirect_is_not_followed_but_counted_as_a_failure(service: Callers) -> None:
+    admin = service.admin
+    with running_receiver(answers=[302]) as receiver:
+        create(admin, url=receiver.url, events=["STATUS_REPORT_SUBMITTED"], secret=SECRET)
+        admin.data(SUBMIT, {"input": COORDINATE_REPORT})
+
+        first, second = receiver.wait_for(2)
+    assert (first.answered, second.answered) == (302, 200)
+    assert first.headers["x-portfolio-delivery"] == second.headers["x-portfolio-delivery"]
+
+
+REDELIVER = """
+mutation Redeliver($delivery: ID!) {
+  redeliverWebhook(delivery: $delivery) {
+    __typename
+    ... on WebhookDeliveryPayload { delivery { id status attemptCount } }
+  }
+}
+"""
+
+
+def test_a_delivered_delivery_is_sent_again_on_request_with_the_same_id(
+    service: Callers,
+) -> None:
+    admin = service.admin
+    with running_receiver() as receiver:
+        made = create(admin, url=receiver.url, events=["STATUS_REPORT_SUBMITTED"], secret=SECRET)
+        admin.data(SUBMIT, {"input": COORDINATE_REPORT})
+        receiver.wait_for(1)
+        (delivered,) = _delivered(admin, made["webhook"]["id"])
+
+        again = admin.data(REDELIVER, {"delivery": delivered["id"]})["redeliverWebhook"]
+        first, second = receiver.wait_for(2)
+
+    assert again["__typename"] == "WebhookDeliveryPayload"
+    assert again["delivery"]["status"] == "PENDING"
+    assert first.headers["x-portfolio-delivery"] == second.headers["x-portfolio-delivery"]
+    assert second.headers["x-portfolio-delivery"] == delivered["id"]
+
+
 def _delivered(client: TokenClient, webhook_id: str) -> list[dict[str, Any]]:
     """The webhook's deliveries once every one is settled (the answer is recorded after it)."""
     import time
