@@ -82,7 +82,10 @@ def running_receiver(*, answers: list[int] | None = None, port: int = 0) -> Iter
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # dispatchers send in bursts; the default backlog is 5
+
+    server = Server(("127.0.0.1", port), Handler)
     receiver = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/hooks/portfolio")
     receiver.answers.extend(answers or [])
     thread = threading.Thread(target=server.serve_forever, daemon=True)

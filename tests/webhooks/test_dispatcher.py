@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -25,6 +26,7 @@ from app.tables import event_table, webhook_attempt_table, webhook_delivery_tabl
 from app.webhook_dispatch import (
     FAN_OUT_BATCH,
     Outcome,
+    WebhookDispatcher,
     claim_due,
     fan_out,
     hears,
@@ -162,6 +164,28 @@ async def test_two_dispatchers_never_claim_the_same_delivery(
     assert set(first).isdisjoint(second)
     assert len(first) + len(second) == 60
     assert sorted(first + second) == sorted(row.id for row in await delivery_rows(engine))
+
+
+async def test_two_dispatchers_at_work_together_send_each_delivery_once(
+    engine: AsyncEngine, fresh_seeded_database_url: str
+) -> None:
+    settings = settings_for(fresh_seeded_database_url, webhook_allow_private=True)
+    with running_receiver() as receiver:
+        await add_webhook(engine, url=receiver.url)
+        await add_events(engine, 30)
+        other = create_engine(settings)
+        try:
+            async with httpx.AsyncClient() as client:
+                first = WebhookDispatcher(engine, settings)
+                second = WebhookDispatcher(other, settings)
+                await asyncio.gather(first.run_once(client), second.run_once(client))
+        finally:
+            await other.dispose()
+
+        sent = Counter(request.headers["x-portfolio-delivery"] for request in receiver.received)
+    assert len(sent) == 30
+    assert set(sent.values()) == {1}
+    assert {row.status for row in await delivery_rows(engine)} == {WebhookDeliveryStatus.DELIVERED}
 
 
 async def test_a_claim_whose_worker_died_is_sent_again_with_the_same_id_after_its_lease(
