@@ -30,7 +30,6 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,6 +50,7 @@ from app.tables import (
     webhook_dispatch_table,
     webhook_table,
 )
+from app.webhook_events import hears, webhook_events_of
 from app.webhook_models import ERROR_LENGTH
 from app.webhook_security import (
     DELIVERY_HEADER,
@@ -68,44 +68,6 @@ logger = logging.getLogger("portfolio")
 FAN_OUT_BATCH = 500
 CLAIM_BATCH = 20
 USER_AGENT = "portfolio-webhooks/1"
-
-_BY_KIND: dict[str, WebhookEvent] = {
-    "StatusReportSubmitted": WebhookEvent.STATUS_REPORT_SUBMITTED,
-    "PropagatedRiskChanged": WebhookEvent.PROPAGATED_RISK_CHANGED,
-    "DependencyBecameLate": WebhookEvent.DEPENDENCY_BECAME_LATE,
-    "ReportingPeriodOpened": WebhookEvent.REPORTING_PERIOD_OPENED,
-    "ReportingPeriodClosed": WebhookEvent.REPORTING_PERIOD_CLOSED,
-    "ReportMissing": WebhookEvent.REPORT_MISSING,
-}
-
-
-def webhook_events_of(kind: str, payload: Mapping[str, Any]) -> tuple[WebhookEvent, ...]:
-    """What a stored event is, told as webhook events (none for kinds webhooks do not hear).
-
-    Examples
-    --------
-    >>> webhook_events_of("StatusReportSubmitted", {"status": "RED", "previous_status": "GREEN"})
-    (<WebhookEvent.STATUS_REPORT_SUBMITTED: 'STATUS_REPORT_SUBMITTED'>, \
-<WebhookEvent.STATUS_CHANGED: 'STATUS_CHANGED'>)
-    >>> webhook_events_of("SomethingElse", {})
-    ()
-    """
-    event = _BY_KIND.get(kind)
-    if event is None:
-        return ()
-    if event is WebhookEvent.STATUS_REPORT_SUBMITTED and payload.get(
-        "previous_status"
-    ) != payload.get("status"):
-        return (event, WebhookEvent.STATUS_CHANGED)
-    return (event,)
-
-
-def hears(webhook: Any, event_id: int, event: WebhookEvent, payload: Mapping[str, Any]) -> bool:
-    """Whether ``webhook`` is told of ``event``: asked for, made before it, owner in scope."""
-    if event.value not in webhook.events or event_id <= webhook.after_event_id:
-        return False
-    owner = payload.get("owner_id")
-    return webhook.owner_id is None or owner is None or owner == webhook.owner_id
 
 
 def retry_delay(attempts: int, settings: Settings) -> float:

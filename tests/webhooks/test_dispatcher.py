@@ -29,12 +29,11 @@ from app.webhook_dispatch import (
     WebhookDispatcher,
     claim_due,
     fan_out,
-    hears,
     record,
     retry_delay,
     send,
-    webhook_events_of,
 )
+from app.webhook_events import hears, webhook_events_of
 from app.webhook_security import encrypt_secret
 from tests.conftest import TEST_WEBHOOK_KEY, settings_for
 from tests.webhooks.receiver import running_receiver

@@ -349,6 +349,22 @@ def test_an_unknown_owner_is_named(callers: Callers) -> None:
     ]
 
 
-def test_the_key_in_the_settings_is_not_the_test_key_by_accident() -> None:
+def test_the_key_has_no_default_and_never_shows_in_the_settings_repr() -> None:
     assert Settings().webhook_key is None
     assert TEST_WEBHOOK_KEY not in repr(settings_for("sqlite://"))
+
+
+def test_the_webhook_settings_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PORTFOLIO_WEBHOOK_KEY", "k" * 40)
+    monkeypatch.setenv("PORTFOLIO_WEBHOOK_ALLOW_PRIVATE", "true")
+    monkeypatch.setenv("PORTFOLIO_WEBHOOK_DISPATCH", "false")
+    monkeypatch.setenv("PORTFOLIO_WEBHOOK_RETRY_WINDOW", "3600")
+
+    settings = Settings.from_env()
+
+    assert settings.webhook_key == "k" * 40
+    assert settings.webhook_allow_private
+    assert not settings.webhook_dispatch
+    assert settings.webhook_retry_window_seconds == 3600
