@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,8 +27,18 @@ from app.web.graphql_view import PortfolioGraphQL
 from app.web.landing import landing_page
 from app.web.limits import BodySizeLimit
 from app.web.report import report_page
+from app.webhook_dispatch import WebhookDispatcher
 
 logger = logging.getLogger("portfolio")
+
+
+def own_engine_for(engine: AsyncEngine, settings: Settings) -> AsyncEngine:
+    """An engine of its own on ``engine``'s database, for background work: its connections
+    never wait in the requests' pool (an in-memory database can only be shared)."""
+    if engine.url.database in (None, "", ":memory:"):
+        return engine
+    url = engine.url.render_as_string(hide_password=False)
+    return create_engine(dataclasses.replace(settings, database_url=url))
 
 
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> Starlette:
@@ -45,10 +56,19 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if not delivers_locally(engine_holder["engine"]):
             relay = postgres_relay(engine_holder["engine"], broadcaster)
             await relay.start()
+        dispatcher, dispatcher_engine = None, None
+        if settings.webhook_dispatch:
+            dispatcher_engine = own_engine_for(engine_holder["engine"], settings)
+            dispatcher = WebhookDispatcher(dispatcher_engine, settings, wake_on=broadcaster)
+            await dispatcher.start()
         try:
             with tuned_for_large_heaps():
                 yield
         finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
+            if dispatcher_engine is not None and dispatcher_engine is not engine_holder["engine"]:
+                await dispatcher_engine.dispose()
             if relay is not None:
                 await relay.stop()
             if owns_engine:

@@ -49,6 +49,9 @@ KEY_INITIATIVES = Bound(default=10, maximum=100)
 AUDIT_PAGE = Bound(default=50, maximum=200)
 """A page of ``auditEvents`` (a connection, paged with ``after``)."""
 
+WEBHOOK_PAGE = Bound(default=50, maximum=200)
+"""A page of ``webhooks`` or ``webhookDeliveries`` (connections, paged with ``after``)."""
+
 
 def _describe(bound: Bound) -> str:
     return f"How many items to return (default {bound.default}, at most {bound.maximum:,})."
@@ -114,6 +117,9 @@ SHORT_LISTS: frozenset[tuple[str, str]] = frozenset(
         ("PortfolioSummary", "byOwner"),
         ("PortfolioSummary", "goalCoverage"),
         ("PortfolioSummary", "sdgCoverage"),
+        # Every try of one webhook delivery: a few dozen at most in its retry window.
+        ("WebhookDelivery", "attempts"),
+        ("Webhook", "events"),
         # The problems of one refused input.
         ("ValidationError", "problems"),
     }

@@ -62,6 +62,7 @@ from schema.types import (
     Risk,
     StatusReport,
 )
+from schema.webhooks import WebhookMutation
 
 InitiativeCode = Annotated[str, strawberry.argument(description="Code of the initiative.")]
 Reason = Annotated[str, strawberry.argument(description="Why, in words the owner reads.")]
@@ -144,7 +145,7 @@ CouncilDecisionResult = Annotated[
 
 
 @strawberry.type(description="Writes; each answers its payload or a typed error (nothing written).")
-class Mutation:
+class Mutation(WebhookMutation):
     @strawberry.mutation(
         description="Propose an initiative (*innmelding*); it waits as PROPOSED.",
         graphql_type=InitiativeResult,

@@ -35,6 +35,7 @@ from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_glob
 from schema.round_summary import RoundSummaryQuery
 from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
 from schema.viewer import ViewerQuery
+from schema.webhooks import WebhookQuery
 
 
 @strawberry.input(description="Filters for `initiatives`; every given filter must hold.")
@@ -176,7 +177,15 @@ async def _dependency_by_key(info: Info, key: str) -> Dependency | None:
 
 
 @strawberry.type(description="Reads of the portfolio, its analysis and its reporting rounds.")
-class Query(ViewerQuery, RoundSummaryQuery, CouncilQuery, AuditQuery, AnalysisQuery, BudgetQuery):
+class Query(
+    ViewerQuery,
+    RoundSummaryQuery,
+    CouncilQuery,
+    AuditQuery,
+    AnalysisQuery,
+    BudgetQuery,
+    WebhookQuery,
+):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(
         self,

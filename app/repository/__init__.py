@@ -76,8 +76,20 @@ from app.repository.status_reports import (
     reports_for,
 )
 from app.repository.visibility import of_visible_initiative, visible_initiatives
+from app.repository.webhooks import (
+    ANY_OWNER,
+    AnyOwner,
+    last_event_id,
+    list_webhooks,
+    page_webhook_deliveries,
+    webhook_attempts_for,
+    webhook_by_id,
+    webhook_delivery_by_id,
+)
 
 __all__ = [
+    "ANY_OWNER",
+    "AnyOwner",
     "GraphRows",
     "InitiativeQuery",
     "Row",
@@ -100,6 +112,7 @@ __all__ = [
     "initiatives_by_codes",
     "initiatives_by_ids",
     "initiatives_reported_in",
+    "last_event_id",
     "latest_reports",
     "latest_reports_for",
     "latest_reports_subquery",
@@ -110,6 +123,7 @@ __all__ = [
     "list_solutions",
     "list_strategic_goals",
     "list_sustainable_development_goals",
+    "list_webhooks",
     "missing_reports",
     "of_visible_initiative",
     "open_deliveries",
@@ -117,6 +131,7 @@ __all__ = [
     "organisations_by_ids",
     "page_audit_events",
     "page_initiatives",
+    "page_webhook_deliveries",
     "period_by_code",
     "periods_by_ids",
     "pick_current_period",
@@ -130,4 +145,7 @@ __all__ = [
     "solutions_by_ids",
     "supporting_goals_for",
     "visible_initiatives",
+    "webhook_attempts_for",
+    "webhook_by_id",
+    "webhook_delivery_by_id",
 ]

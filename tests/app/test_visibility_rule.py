@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import AsyncIterator, Callable
 from types import ModuleType
 from typing import Any
@@ -75,7 +76,8 @@ def _reads_of_initiatives() -> list[Callable[..., Any]]:
             if function.__module__ != module.__name__ or function in ADMITTED_FOR_EVERYONE:
                 continue
             source = inspect.getsource(function)
-            if any(name in source for name in INITIATIVE_TABLES):
+            # Whole names: ``webhook_delivery_table`` is not ``delivery_table``.
+            if any(re.search(rf"\b{name}\b", source) for name in INITIATIVE_TABLES):
                 found.append(function)
     return found
 
