@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from app.message_catalogue_requests import REQUEST_MESSAGES
+
 Language = Literal["en", "nb"]
 
 CATALOGUE: dict[str, dict[Language, str]] = {
@@ -386,3 +388,4 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "nb": "ugyldig sannhetsverdi {value}; bruk true eller false.",
     },
 }
+CATALOGUE.update(REQUEST_MESSAGES)
