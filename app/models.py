@@ -334,6 +334,9 @@ class StatusReport(SQLModel, table=True):
     annual_operating_cost_nok: int | None = Field(default=None, sa_type=sa.BigInteger)
     benefits: str | None = Field(default=None, sa_type=sa.Text)
     benefit_prerequisites: str | None = Field(default=None, sa_type=sa.Text)
+    # COORDINATE and CO_GOVERN confirm the registered dependencies in every report (null in
+    # reports made before the question was asked).
+    dependencies_confirmed: bool | None = None
     submitted_by: str = Field(max_length=NAME_LENGTH)
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     illustrative: bool = False

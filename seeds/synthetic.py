@@ -189,6 +189,7 @@ def _reports(segment: str, rng: random.Random) -> list[Row]:
             report |= {
                 "risk_level": risk,
                 "main_risk_areas": "Ressurser og avhengigheter.",
+                "dependencies_confirmed": True,
                 "planned_mitigations": None if risk == "GREEN" else "Tettere oppfølging.",
                 "implemented_mitigations": None if risk == "GREEN" else "Styringsmøter.",
             }

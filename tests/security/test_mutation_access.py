@@ -138,7 +138,7 @@ CASES = [
         "mutation($input: SubmitStatusReportInput!) {"
         f" submitStatusReport(input: $input) {RESULT} }}",
         {"input": {"initiative": "KJ-PLO", "status": "GREEN", "riskLevel": "GREEN",
-                   "mainRiskAreas": "Innføring i kommunene."}},
+                   "mainRiskAreas": "Innføring i kommunene.", "dependenciesConfirmed": True}},
         "StatusReportPayload",
         True,
     ),
