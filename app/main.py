@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +21,7 @@ from app.budget import caller_budgets
 from app.collector import tuned_for_large_heaps
 from app.database import create_engine
 from app.events import broadcaster, delivers_locally, postgres_relay
+from app.reminders import daily_time, remind_daily
 from app.settings import Settings
 from app.web.dashboard import STATIC_DIRECTORY, dashboard_page, reporting_page
 from app.web.graphiql import GRAPHIQL_ASSETS
@@ -33,6 +36,8 @@ logger = logging.getLogger("portfolio")
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> Starlette:
     """Build the service; pass an engine to share one (tests), else one is made at startup."""
     settings = settings or Settings.from_env()
+    if settings.remind_daily_at is not None:
+        daily_time(settings.remind_daily_at)  # a mistyped hour fails at start, not at night
     engine_holder: dict[str, AsyncEngine] = {}
 
     @asynccontextmanager
@@ -45,10 +50,21 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if not delivers_locally(engine_holder["engine"]):
             relay = postgres_relay(engine_holder["engine"], broadcaster)
             await relay.start()
+        reminders = (
+            asyncio.create_task(
+                remind_daily(engine_holder["engine"], settings), name="daily-reminders"
+            )
+            if settings.remind_daily_at is not None
+            else None
+        )
         try:
             with tuned_for_large_heaps():
                 yield
         finally:
+            if reminders is not None:
+                reminders.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reminders
             if relay is not None:
                 await relay.stop()
             if owns_engine:

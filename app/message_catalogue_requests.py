@@ -1,7 +1,7 @@
 """Messages about requests, by code, in English and bokmål (part of ``app.message_catalogue``).
 
-What the GraphQL layer says of a bad argument, the HTTP layer of a request it cannot take,
-the query limits of a document they refuse, and the reminders of a missing report.
+What the GraphQL layer says of a bad argument, the HTTP layer of a request it cannot take
+and the query limits of a document they refuse.
 Parameters that quote the caller's text are passed with repr().
 """
 

@@ -45,6 +45,15 @@ class Settings:
     response_cache_megabytes: int = 64
     sqlite_busy_timeout_ms: int = 5000
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    smtp_url: str | None = None
+    """Where reminders are mailed (smtp://host:port or smtps://…); none: no mail."""
+    mail_from: str = "Porteføljekontoret <portefolje@localhost>"
+    public_url: str | None = None
+    """The service's address as users reach it (links in mail), e.g. https://portefolje.example."""
+    remind_daily_at: str | None = None
+    """HH:MM (Norwegian time) to remind of missing reports every day; none: off."""
+    remind_days_before: int = 7
+    """Remind only once the round's deadline is at most this many days away."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -81,6 +90,11 @@ class Settings:
             sqlite_busy_timeout_ms=_int(
                 "PORTFOLIO_SQLITE_BUSY_TIMEOUT_MS", defaults.sqlite_busy_timeout_ms
             ),
+            smtp_url=env.get("PORTFOLIO_SMTP_URL") or None,
+            mail_from=env.get("PORTFOLIO_MAIL_FROM") or defaults.mail_from,
+            public_url=env.get("PORTFOLIO_PUBLIC_URL") or None,
+            remind_daily_at=env.get("PORTFOLIO_REMIND_DAILY_AT") or None,
+            remind_days_before=_int("PORTFOLIO_REMIND_DAYS_BEFORE", defaults.remind_days_before),
             cors_origins=tuple(
                 origin.strip()
                 for origin in env.get("PORTFOLIO_CORS_ORIGINS", "").split(",")

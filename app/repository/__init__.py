@@ -59,6 +59,7 @@ from app.repository.reference import (
     solutions_by_codes,
     solutions_by_ids,
 )
+from app.repository.reminders import unreminded_missing_reports
 from app.repository.rounds import (
     admitted_initiatives,
     goal_links,
@@ -129,5 +130,6 @@ __all__ = [
     "solutions_by_codes",
     "solutions_by_ids",
     "supporting_goals_for",
+    "unreminded_missing_reports",
     "visible_initiatives",
 ]
