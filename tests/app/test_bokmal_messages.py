@@ -57,6 +57,7 @@ RED_WITHOUT_REASON = {
     "status": "RED",
     "riskLevel": "GREEN",
     "mainRiskAreas": "Innføring i kommunene.",
+    "dependenciesConfirmed": True,
 }
 
 
@@ -319,6 +320,10 @@ def test_the_analysis_queries_typed_errors_are_said_in_bokmal(callers: Callers) 
         "Det finnes ingen tiltak 'NOPE'.",
     )
 
+    english, bokmal = _both(callers, IMPACT, {"code": "KJ"})  # a solution has no dates
+    assert english["__typename"] == bokmal["__typename"] == "NotScheduledError"
+    assert bokmal["message"] == "'KJ' har ingen datoer, så en forsinkelse kan ikke planlegges."
+
     english, bokmal = _both(callers, AUDIT, {}, role="READER")
     assert english["__typename"] == bokmal["__typename"] == "PermissionDeniedError"
     assert bokmal["message"] == "Bare porteføljekontoret (ADMIN) kan lese revisjonsloggen."
@@ -437,6 +442,38 @@ def test_the_http_layer_refuses_in_bokmal_with_the_same_status_and_code(
     assert english[1]["extensions"] == bokmal[1]["extensions"] == {"code": code}
     assert english[1]["message"] != in_bokmal
     assert bokmal[1]["message"] == in_bokmal
+
+
+def test_a_mutation_over_get_is_refused_in_bokmal_with_405(limited: TestClient) -> None:
+    response = limited.get(
+        "/graphql",
+        params={"query": 'mutation { closeReportingPeriod(code: "2026-2") { __typename } }'},
+        headers={"Accept-Language": "nb", "Accept": "application/json"},
+    )
+
+    assert response.status_code == 405
+    [error] = response.json()["errors"]
+    assert error == {
+        "message": "Mutasjoner tas bare imot med POST.",
+        "extensions": {"code": "METHOD_NOT_ALLOWED"},
+    }
+
+
+def test_an_unexpected_error_is_masked_in_bokmal_with_its_reference(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(repository, "list_organisations", broken)
+    settings = Settings(database_url=seeded_database_url, debug=False)
+    with TestClient(create_app(settings)) as client:
+        body = _post(client, "{ organisations { code } }", {}, language="nb")
+
+    [error] = body["errors"]
+    reference = error["extensions"]["correlationId"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert error["message"] == f"Uventet feil (referanse {reference})."
 
 
 def test_the_execution_timeout_is_said_in_bokmal(
