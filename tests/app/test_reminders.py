@@ -381,3 +381,19 @@ def _wait_for_subscribers(count: int) -> None:
     while broadcaster.subscriber_count < count:
         assert time.monotonic() < deadline, "the subscription never started"
         time.sleep(0.01)
+
+
+def test_the_service_runs_the_daily_round_only_when_asked(seeded_database_url: str) -> None:
+    async def task_names() -> set[str]:
+        return {task.get_name() for task in asyncio.all_tasks()}
+
+    with TestClient(create_app(Settings(database_url=seeded_database_url))) as http:
+        assert "daily-reminders" not in http.portal.call(task_names)
+    daily = Settings(database_url=seeded_database_url, remind_daily_at="07:30")
+    with TestClient(create_app(daily)) as http:
+        assert "daily-reminders" in http.portal.call(task_names)
+
+
+def test_a_mistyped_daily_hour_stops_the_service_at_start(seeded_database_url: str) -> None:
+    with pytest.raises(ValueError, match=r"PORTFOLIO_REMIND_DAILY_AT must be .* HH:MM"):
+        create_app(Settings(database_url=seeded_database_url, remind_daily_at="7.30"))
