@@ -61,9 +61,31 @@ class StatusReportSubmitted:
         return self.previous_status != self.status
 
 
-Event = StatusReportSubmitted
+@dataclass(frozen=True, slots=True)
+class ReportMissing:
+    """An admitted initiative has no report in the open round: its owner was reminded.
 
-_KINDS: dict[str, type[Event]] = {"StatusReportSubmitted": StatusReportSubmitted}
+    Stored once per initiative per round (``app.reminders``).
+    """
+
+    initiative_id: int
+    initiative_code: str
+    owner_id: int
+    period_code: str
+    deadline: str
+    """The round's deadline, as an ISO date."""
+    segment: str
+    """The initiative's segment, which decides what it must report."""
+    cause: str
+    """Why the reminder went out, e.g. "no report in 2026-2; the deadline is in 3 days"."""
+
+
+Event = StatusReportSubmitted | ReportMissing
+
+_KINDS: dict[str, type[Event]] = {
+    "StatusReportSubmitted": StatusReportSubmitted,
+    "ReportMissing": ReportMissing,
+}
 
 
 def event_payload(event: Event) -> dict[str, Any]:
@@ -85,7 +107,8 @@ def event_payload(event: Event) -> dict[str, Any]:
 def event_from_record(kind: str, payload: dict[str, Any]) -> Event:
     """The event a stored row holds."""
     fields = dict(payload)
-    fields["status"] = TrafficLight(fields["status"])
+    if "status" in fields:
+        fields["status"] = TrafficLight(fields["status"])
     if fields.get("previous_status") is not None:
         fields["previous_status"] = TrafficLight(fields["previous_status"])
     return _KINDS[kind](**fields)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator
@@ -20,6 +22,7 @@ from app.budget import caller_budgets
 from app.collector import tuned_for_large_heaps
 from app.database import create_engine
 from app.events import broadcaster, delivers_locally, postgres_relay
+from app.reminders import daily_time, remind_daily
 from app.settings import Settings
 from app.web.dashboard import STATIC_DIRECTORY, dashboard_page, reporting_page
 from app.web.graphiql import GRAPHIQL_ASSETS
@@ -44,6 +47,8 @@ def own_engine_for(engine: AsyncEngine, settings: Settings) -> AsyncEngine:
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> Starlette:
     """Build the service; pass an engine to share one (tests), else one is made at startup."""
     settings = settings or Settings.from_env()
+    if settings.remind_daily_at is not None:
+        daily_time(settings.remind_daily_at)  # a mistyped hour fails at start, not at night
     engine_holder: dict[str, AsyncEngine] = {}
 
     @asynccontextmanager
@@ -61,6 +66,13 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             dispatcher_engine = own_engine_for(engine_holder["engine"], settings)
             dispatcher = WebhookDispatcher(dispatcher_engine, settings, wake_on=broadcaster)
             await dispatcher.start()
+        reminders = (
+            asyncio.create_task(
+                remind_daily(engine_holder["engine"], settings), name="daily-reminders"
+            )
+            if settings.remind_daily_at is not None
+            else None
+        )
         try:
             with tuned_for_large_heaps():
                 yield
@@ -69,6 +81,10 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                 await dispatcher.stop()
             if dispatcher_engine is not None and dispatcher_engine is not engine_holder["engine"]:
                 await dispatcher_engine.dispose()
+            if reminders is not None:
+                reminders.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reminders
             if relay is not None:
                 await relay.stop()
             if owns_engine:

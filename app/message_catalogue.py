@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from app.message_catalogue_reminders import REMINDER_MESSAGES
+from app.message_catalogue_requests import REQUEST_MESSAGES
+
 Language = Literal["en", "nb"]
 
 CATALOGUE: dict[str, dict[Language, str]] = {
@@ -441,3 +444,5 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "nb": "viser ikke til noen organisasjon: {code}.",
     },
 }
+CATALOGUE.update(REQUEST_MESSAGES)
+CATALOGUE.update(REMINDER_MESSAGES)

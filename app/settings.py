@@ -63,6 +63,15 @@ class Settings:
     webhook_retry_max_seconds: float = 3600.0
     webhook_retry_window_seconds: float = 86_400.0
     """How long a delivery is retried before it is FAILED."""
+    smtp_url: str | None = None
+    """Where reminders are mailed (smtp://host:port or smtps://…); none: no mail."""
+    mail_from: str = "Porteføljekontoret <portefolje@localhost>"
+    public_url: str | None = None
+    """The service's address as users reach it (links in mail), e.g. https://portefolje.example."""
+    remind_daily_at: str | None = None
+    """HH:MM (Norwegian time) to remind of missing reports every day; none: off."""
+    remind_days_before: int = 7
+    """Remind only once the round's deadline is at most this many days away."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -99,6 +108,11 @@ class Settings:
             sqlite_busy_timeout_ms=_int(
                 "PORTFOLIO_SQLITE_BUSY_TIMEOUT_MS", defaults.sqlite_busy_timeout_ms
             ),
+            smtp_url=env.get("PORTFOLIO_SMTP_URL") or None,
+            mail_from=env.get("PORTFOLIO_MAIL_FROM") or defaults.mail_from,
+            public_url=env.get("PORTFOLIO_PUBLIC_URL") or None,
+            remind_daily_at=env.get("PORTFOLIO_REMIND_DAILY_AT") or None,
+            remind_days_before=_int("PORTFOLIO_REMIND_DAYS_BEFORE", defaults.remind_days_before),
             cors_origins=tuple(
                 origin.strip()
                 for origin in env.get("PORTFOLIO_CORS_ORIGINS", "").split(",")

@@ -13,6 +13,7 @@ from datetime import date
 
 import graph
 from app.analysis import run_cancellable
+from app.messages import message
 from schema.arguments import KindArgument, MaxDepthArgument, NodeKind, check_max_depth
 from schema.bounds import PORTFOLIO_LIST, check_first
 from schema.context import Info
@@ -129,7 +130,7 @@ async def transitive_dependant_count(root: InitiativeRecord, info: Info) -> int:
 
 def cycle_error(cycle: graph.DependencyCycle) -> DependencyCycleError:
     return DependencyCycleError(
-        message="The dependencies contain a cycle: " + " → ".join(cycle.cycle),
+        message=message("dependencies_cycle", path=" → ".join(cycle.cycle)).render(),
         cycle=list(cycle.cycle),
     )
 

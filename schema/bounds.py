@@ -16,7 +16,7 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from schema.errors import UserInputError
+from schema.errors import out_of_range
 
 T = TypeVar("T")
 
@@ -65,10 +65,7 @@ FirstPath = Annotated[int, strawberry.argument(description=_describe(PATH_LIST))
 def check_first(first: int, bound: Bound, *, argument: str = "first") -> int:
     """``first`` when it lies within the bound; a negative or larger one is the caller's."""
     if not 0 <= first <= bound.maximum:
-        raise UserInputError(
-            f"{argument} must be between 0 and {bound.maximum:,}; got {first:,}.",
-            argument=argument,
-        )
+        raise out_of_range(argument, first, 0, bound.maximum)
     return first
 
 

@@ -116,7 +116,7 @@ def _int_cursor(after: str | None) -> int | None:
         return None
     key = decode_cursor(after)
     if not key.isdigit():
-        raise UserInputError(f"{after!r} is not a valid cursor.", argument="after")
+        raise UserInputError(message("input.bad_cursor", cursor=repr(after)), argument="after")
     return int(key)
 
 
@@ -125,7 +125,7 @@ def _delivery_cursor(after: str | None) -> tuple[int, str] | None:
         return None
     event_id, _, delivery_id = decode_cursor(after).partition("/")
     if not event_id.isdigit() or not delivery_id:
-        raise UserInputError(f"{after!r} is not a valid cursor.", argument="after")
+        raise UserInputError(message("input.bad_cursor", cursor=repr(after)), argument="after")
     return int(event_id), delivery_id
 
 

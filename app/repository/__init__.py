@@ -59,6 +59,7 @@ from app.repository.reference import (
     solutions_by_codes,
     solutions_by_ids,
 )
+from app.repository.reminders import unreminded_missing_reports
 from app.repository.rounds import (
     admitted_initiatives,
     goal_links,
@@ -144,6 +145,7 @@ __all__ = [
     "solutions_by_codes",
     "solutions_by_ids",
     "supporting_goals_for",
+    "unreminded_missing_reports",
     "visible_initiatives",
     "webhook_attempts_for",
     "webhook_by_id",

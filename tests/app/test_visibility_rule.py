@@ -36,7 +36,7 @@ mutation($input: UpsertDeliveryInput!) { upsertDelivery(input: $input) { __typen
 """
 
 # Reads that answer for the whole portfolio and count admitted initiatives only, the same
-# for every caller: the analysis graph and the round summary.
+# for every caller: the analysis graph, the round summary and the reminders' round.
 ADMITTED_FOR_EVERYONE = {
     repository.graph_rows,
     repository.latest_statuses,
@@ -45,6 +45,7 @@ ADMITTED_FOR_EVERYONE = {
     repository.initiatives_reported_in,
     repository.open_deliveries,
     repository.goal_links,
+    repository.unreminded_missing_reports,
 }
 INITIATIVE_TABLES = (
     "initiative_table",

@@ -78,7 +78,7 @@ def _hdir_delivery_first(callers: Callers) -> dict[str, Any]:
     """A delivery to Helsedirektoratet's webhook, to send again."""
     _hdir_webhook_first(callers)
     report = {"initiative": "KJ-PLO", "status": "GREEN", "riskLevel": "GREEN",
-              "mainRiskAreas": "Innføring i kommunene."}  # fmt: skip
+              "mainRiskAreas": "Innføring i kommunene.", "dependenciesConfirmed": True}  # fmt: skip
     submitted = callers.admin.data(
         "mutation($input: SubmitStatusReportInput!) {"
         f" submitStatusReport(input: $input) {RESULT} }}",
@@ -192,7 +192,7 @@ CASES = [
         "mutation($input: SubmitStatusReportInput!) {"
         f" submitStatusReport(input: $input) {RESULT} }}",
         {"input": {"initiative": "KJ-PLO", "status": "GREEN", "riskLevel": "GREEN",
-                   "mainRiskAreas": "Innføring i kommunene."}},
+                   "mainRiskAreas": "Innføring i kommunene.", "dependenciesConfirmed": True}},
         "StatusReportPayload",
         True,
     ),
