@@ -18,7 +18,7 @@ Examples
 ['PJD']
 """
 
-from graph.arrays import GraphArrays, graph_arrays
+from graph.arrays import GraphArrays, arrays_from_records, graph_arrays
 from graph.build import add_dependency_edge, build_dependency_graph, require_node
 from graph.cancellation import cancellable, checkpoint
 from graph.chains import (
@@ -113,6 +113,7 @@ __all__ = [
     "SourceReach",
     "StatusSnapshot",
     "add_dependency_edge",
+    "arrays_from_records",
     "build_dependency_graph",
     "cancellable",
     "checkpoint",

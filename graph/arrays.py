@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import NamedTuple
 
 import networkx as nx
@@ -33,7 +34,15 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from graph.cancellation import checkpoint
-from graph.model import Criticality, DependencyType, NodeKind
+from graph.model import (
+    Criticality,
+    DependencyEdge,
+    DependencyType,
+    Development,
+    InitiativeNode,
+    NodeKind,
+    SolutionNode,
+)
 
 __all__ = [
     "NO_DAY",
@@ -41,6 +50,7 @@ __all__ = [
     "EdgeIndex",
     "GraphArrays",
     "TransmittingGraph",
+    "arrays_from_records",
     "graph_arrays",
 ]
 
@@ -199,6 +209,100 @@ def graph_arrays(graph: nx.DiGraph) -> GraphArrays:
         finish_to_finish=table[:, 4].astype(bool),
         forecast=table[:, 5].copy(),
         deliveries=tuple(deliveries),
+    )
+
+
+def arrays_from_records(
+    *,
+    initiatives: Sequence[InitiativeNode],
+    solutions: Sequence[SolutionNode],
+    dependencies: Sequence[DependencyEdge],
+    developments: Sequence[Development] = (),
+) -> GraphArrays:
+    """The arrays of the graph :func:`~graph.build.build_dependency_graph` makes of these
+    records, equal to ``graph_arrays`` of it, without walking the graph.
+
+    The records must be valid (the build checks them; call this after it). Each column is
+    read once from the records and the rest is numpy: the edges sorted by (supplier,
+    dependant) — the order of networkx's adjacency, since nodes and edges are inserted
+    in code order — and of a repeated pair the strongest kept, the first on a tie, as
+    the build keeps it. A development is a HIGH finish-to-start edge without lag.
+
+    Examples
+    --------
+    >>> from graph.model import Criticality
+    >>> arrays = arrays_from_records(
+    ...     initiatives=[InitiativeNode("PLL", "PLL", None, None, None),
+    ...                  InitiativeNode("HP", "HP", None, None, None)],
+    ...     solutions=[SolutionNode("KJ", "Kjernejournal", "NATIONAL_EHEALTH_SOLUTION")],
+    ...     dependencies=[DependencyEdge("KJ", "PLL", Criticality.LOW),
+    ...                   DependencyEdge("PLL", "HP", Criticality.MEDIUM),
+    ...                   DependencyEdge("KJ", "PLL", Criticality.HIGH)],
+    ... )
+    >>> arrays.codes, arrays.supplier.tolist(), arrays.dependant.tolist()
+    (('HP', 'KJ', 'PLL'), [1, 2], [2, 0])
+    >>> arrays.strength.tolist()
+    [2, 1]
+    """
+    kinds = {record.code: NodeKind.INITIATIVE for record in initiatives}
+    kinds.update((record.code, NodeKind.SOLUTION) for record in solutions)
+    codes = tuple(sorted(kinds))
+    position = {code: index for index, code in enumerate(codes)}
+    is_initiative = np.fromiter(
+        (kinds[code] is NodeKind.INITIATIVE for code in codes), bool, len(codes)
+    )
+    columns = list(zip(*dependencies, strict=True)) if dependencies else [()] * 8
+    suppliers, dependants, criticalities, types, lags, _, deliveries, forecasts = columns
+    developed = list(dict.fromkeys((item.initiative, item.solution) for item in developments))
+    count, extra = len(dependencies), len(developed)
+    total = count + extra
+    supplier = np.fromiter(
+        map(position.__getitem__, chain(suppliers, (pair[0] for pair in developed))),
+        np.int64,
+        total,
+    )
+    dependant = np.fromiter(
+        map(position.__getitem__, chain(dependants, (pair[1] for pair in developed))),
+        np.int64,
+        total,
+    )
+    strength = np.fromiter(
+        chain(
+            map(_STRENGTH.__getitem__, criticalities), repeat(_STRENGTH[Criticality.HIGH], extra)
+        ),
+        np.int8,
+        total,
+    )
+    key = supplier * len(codes) + dependant
+    # By pair; of a repeated pair the strongest first, then the earliest record.
+    order = np.lexsort((np.arange(total), -strength.astype(np.int64), key))
+    keep = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
+    lag_days = np.fromiter(chain(lags, repeat(0, extra)), np.int64, total)
+    finish_to_finish = np.fromiter(
+        chain(map(DependencyType.FINISH_TO_FINISH.__eq__, types), repeat(False, extra)),
+        bool,
+        total,
+    )
+    forecast = np.fromiter(
+        chain(
+            (NO_DAY if day is None else day.toordinal() for day in forecasts),
+            repeat(NO_DAY, extra),
+        ),
+        np.int64,
+        total,
+    )
+    every_delivery = np.fromiter(chain(deliveries, repeat(None, extra)), object, total)
+    return GraphArrays(
+        codes=codes,
+        position=position,
+        is_initiative=is_initiative,
+        supplier=supplier[keep],
+        dependant=dependant[keep],
+        strength=strength[keep],
+        lag_days=lag_days[keep],
+        finish_to_finish=finish_to_finish[keep],
+        forecast=forecast[keep],
+        deliveries=tuple(every_delivery[keep].tolist()),
     )
 
 

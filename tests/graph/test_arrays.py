@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import networkx as nx
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph import Criticality, NodeKind, find_cycles, graph_arrays
+from graph import (
+    Criticality,
+    DependencyEdge,
+    DependencyType,
+    Development,
+    InitiativeNode,
+    NodeKind,
+    SolutionNode,
+    arrays_from_records,
+    build_dependency_graph,
+    find_cycles,
+    graph_arrays,
+)
 from graph.arrays import TransmittingGraph, _column_counts
 
 FAST = settings(max_examples=60, deadline=None)
@@ -120,3 +135,60 @@ def test_column_counts_count_the_rows_with_each_bit_set(bits: list[list[bool]]) 
     rows = np.packbits(padded, axis=1, bitorder="little").view("<u8")
 
     assert _column_counts(rows, 130).tolist() == matrix.sum(axis=0).tolist()
+
+
+@st.composite
+def portfolio_records(draw: st.DrawFn) -> dict[str, Any]:
+    """Valid records with repeated pairs, every edge attribute, and developments."""
+    size = draw(st.integers(1, 40))
+    codes = draw(st.permutations([f"C{index:02d}" for index in range(size)]))
+    is_solution = {
+        code: index > 0 and draw(st.integers(0, 3)) == 0 for index, code in enumerate(codes)
+    }
+    initiatives = [code for code in codes if not is_solution[code]]
+    solutions = [code for code in codes if is_solution[code]]
+    day = st.none() | st.dates(date(2024, 1, 1), date(2028, 12, 31))
+    dependencies = [
+        DependencyEdge(
+            draw(st.sampled_from(codes)),
+            dependant,
+            draw(st.sampled_from(Criticality)),
+            draw(st.sampled_from(DependencyType)),
+            draw(st.integers(0, 30)),
+            draw(day),
+            draw(st.none() | st.sampled_from(["D1", "D2"])),
+            draw(day),
+        )
+        for dependant in draw(st.lists(st.sampled_from(initiatives), max_size=80))
+    ]
+    developments = [
+        Development(draw(st.sampled_from(initiatives)), draw(st.sampled_from(solutions)))
+        for _ in range(draw(st.integers(0, 5)) if solutions else 0)
+    ]
+    return {
+        "initiatives": [InitiativeNode(code, code, None, None, None) for code in initiatives],
+        "solutions": [SolutionNode(code, code, "NATIONAL_EHEALTH_SOLUTION") for code in solutions],
+        "dependencies": [edge for edge in dependencies if edge.supplier != edge.dependant],
+        "developments": developments,
+    }
+
+
+@FAST
+@given(records=portfolio_records())
+def test_arrays_from_the_records_equal_the_arrays_of_the_built_graph(
+    records: dict[str, Any],
+) -> None:
+    expected = graph_arrays(build_dependency_graph(**records))
+
+    arrays = arrays_from_records(**records)
+
+    assert (arrays.codes, arrays.position, arrays.deliveries) == (
+        expected.codes,
+        expected.position,
+        expected.deliveries,
+    )
+    for name in ("is_initiative", "supplier", "dependant", "strength", "lag_days"):
+        assert getattr(arrays, name).tolist() == getattr(expected, name).tolist(), name
+    for name in ("finish_to_finish", "forecast"):
+        assert getattr(arrays, name).tolist() == getattr(expected, name).tolist(), name
+    assert arrays.strength.dtype == expected.strength.dtype
