@@ -109,10 +109,7 @@ class Analysis:
 
     @classmethod
     def from_rows(cls, version: int, rows: repository.GraphRows) -> Analysis:
-        records = graph_records(rows)
-        built = graph.build_dependency_graph(**records)  # checks the records, too
-        # The arrays straight from the records: a third of the cost of walking the graph.
-        arrays = graph.arrays_from_records(**records)
+        built, arrays = graph.build_graph_and_arrays(**graph_records(rows))
         return cls(version=version, graph=built, arrays=arrays, cycles=arrays.cyclic_groups())
 
     def advanced(self, version: int, reported: Collection[str]) -> Analysis:

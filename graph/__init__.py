@@ -19,7 +19,12 @@ Examples
 """
 
 from graph.arrays import GraphArrays, arrays_from_records, graph_arrays
-from graph.build import add_dependency_edge, build_dependency_graph, require_node
+from graph.build import (
+    add_dependency_edge,
+    build_dependency_graph,
+    build_graph_and_arrays,
+    require_node,
+)
 from graph.cancellation import cancellable, checkpoint
 from graph.chains import (
     Chain,
@@ -115,6 +120,7 @@ __all__ = [
     "add_dependency_edge",
     "arrays_from_records",
     "build_dependency_graph",
+    "build_graph_and_arrays",
     "cancellable",
     "checkpoint",
     "compute_schedule",

@@ -244,6 +244,34 @@ def arrays_from_records(
     >>> arrays.strength.tolist()
     [2, 1]
     """
+    return edge_table(
+        initiatives=initiatives,
+        solutions=solutions,
+        dependencies=dependencies,
+        developments=developments,
+    ).arrays
+
+
+class EdgeTable(NamedTuple):
+    """The arrays, and which records became the edges, in edge order.
+
+    ``kept[i]`` is the record of edge ``i``: an index into ``dependencies`` below their
+    count, else into ``developed`` (the distinct developments) after them.
+    """
+
+    arrays: GraphArrays
+    kept: list[int]
+    developed: list[tuple[str, str]]
+
+
+def edge_table(
+    *,
+    initiatives: Sequence[InitiativeNode],
+    solutions: Sequence[SolutionNode],
+    dependencies: Sequence[DependencyEdge],
+    developments: Sequence[Development] = (),
+) -> EdgeTable:
+    """:func:`arrays_from_records`, with the records each edge came from."""
     kinds = {record.code: NodeKind.INITIATIVE for record in initiatives}
     kinds.update((record.code, NodeKind.SOLUTION) for record in solutions)
     codes = tuple(sorted(kinds))
@@ -292,7 +320,7 @@ def arrays_from_records(
         total,
     )
     every_delivery = np.fromiter(chain(deliveries, repeat(None, extra)), object, total)
-    return GraphArrays(
+    arrays = GraphArrays(
         codes=codes,
         position=position,
         is_initiative=is_initiative,
@@ -304,6 +332,7 @@ def arrays_from_records(
         forecast=forecast[keep],
         deliveries=tuple(every_delivery[keep].tolist()),
     )
+    return EdgeTable(arrays, keep.tolist(), developed)
 
 
 class TransmittingGraph:

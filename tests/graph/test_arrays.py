@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,10 +21,12 @@ from graph import (
     SolutionNode,
     arrays_from_records,
     build_dependency_graph,
+    build_graph_and_arrays,
     find_cycles,
     graph_arrays,
 )
 from graph.arrays import TransmittingGraph, _column_counts
+from graph.errors import DuplicateNode, InvalidDependency, NodeNotFound
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -192,3 +195,63 @@ def test_arrays_from_the_records_equal_the_arrays_of_the_built_graph(
     for name in ("finish_to_finish", "forecast"):
         assert getattr(arrays, name).tolist() == getattr(expected, name).tolist(), name
     assert arrays.strength.dtype == expected.strength.dtype
+
+
+def graph_as_lists(graph: nx.DiGraph) -> tuple[list[Any], list[Any], list[list[str]]]:
+    """Nodes and edges with their data, and each node's predecessors, in stored order."""
+    return (
+        list(graph.nodes(data=True)),
+        list(graph.edges(data=True)),
+        [list(graph.pred[node]) for node in graph],
+    )
+
+
+@FAST
+@given(records=portfolio_records())
+def test_the_graph_and_arrays_made_together_equal_those_made_apart(
+    records: dict[str, Any],
+) -> None:
+    expected_graph = build_dependency_graph(**records)
+
+    built, arrays = build_graph_and_arrays(**records)
+
+    assert graph_as_lists(built) == graph_as_lists(expected_graph)
+    expected = graph_arrays(expected_graph)
+    assert arrays.codes == expected.codes
+    assert arrays.supplier.tolist() == expected.supplier.tolist()
+    assert arrays.dependant.tolist() == expected.dependant.tolist()
+    assert arrays.deliveries == expected.deliveries
+
+
+PLL = InitiativeNode("PLL", "PLL", None, None, None)
+KJ = SolutionNode("KJ", "Kjernejournal", "NATIONAL_EHEALTH_SOLUTION")
+
+
+@pytest.mark.parametrize(
+    ("records", "error"),
+    [
+        ({"initiatives": [PLL, PLL], "solutions": [], "dependencies": []}, DuplicateNode),
+        (
+            {"initiatives": [PLL], "solutions": [KJ],
+             "dependencies": [DependencyEdge("XX", "PLL", Criticality.LOW)]},
+            NodeNotFound,
+        ),
+        (
+            {"initiatives": [PLL], "solutions": [KJ],
+             "dependencies": [DependencyEdge("PLL", "KJ", Criticality.LOW)]},
+            InvalidDependency,
+        ),
+        (
+            {"initiatives": [PLL], "solutions": [KJ], "dependencies": [],
+             "developments": [Development("KJ", "PLL")]},
+            InvalidDependency,
+        ),
+    ],
+)  # fmt: skip
+def test_records_with_a_problem_are_refused_as_the_plain_build_refuses_them(
+    records: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        build_dependency_graph(**records)
+    with pytest.raises(error):
+        build_graph_and_arrays(**records)
