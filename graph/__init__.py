@@ -18,7 +18,7 @@ Examples
 ['PJD']
 """
 
-from graph.arrays import GraphArrays, arrays_from_records, graph_arrays
+from graph.arrays import GraphArrays, graph_arrays
 from graph.build import (
     add_dependency_edge,
     build_dependency_graph,
@@ -70,6 +70,7 @@ from graph.propagation import (
     trace_red_status,
 )
 from graph.ranking import KeyInitiative, key_initiatives, transitive_dependant_counts
+from graph.records_to_arrays import arrays_from_records
 from graph.schedule import (
     Schedule,
     ScheduleItem,

@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.arrays import GraphArrays, edge_table, graph_arrays
+from graph.arrays import GraphArrays, graph_arrays
 from graph.cancellation import checkpoint
 from graph.errors import DuplicateNode, InvalidDependency, NodeNotFound
 from graph.model import (
@@ -29,6 +29,7 @@ from graph.model import (
     NodeKind,
     SolutionNode,
 )
+from graph.records_to_arrays import edge_table
 
 __all__ = [
     "add_dependency_edge",
