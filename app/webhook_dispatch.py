@@ -369,6 +369,7 @@ class WebhookDispatcher:
         self._wake_on = wake_on
         self._tasks: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self) -> None:
         """Look for work now rather than at the next poll."""
@@ -382,9 +383,18 @@ class WebhookDispatcher:
             )
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        """Let the round at work finish (at most one receiver's timeout), then stop.
+
+        Cancelling a round in the middle could leave a database driver's thread to
+        report to an event loop that has closed; a round ends at a clean point.
+        """
+        self._stopping = True
+        self._wake.set()
+        rounds, listeners = self._tasks[:1], self._tasks[1:]
+        if rounds:
+            await asyncio.wait(rounds, timeout=self._settings.webhook_timeout_seconds)
+        for task in (*rounds, *listeners):
             task.cancel()
-        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
@@ -414,7 +424,7 @@ class WebhookDispatcher:
             follow_redirects=False,
             trust_env=False,  # never through a proxy from the environment
         ) as client:
-            while True:
+            while not self._stopping:
                 try:
                     await self.run_once(client)
                 except asyncio.CancelledError:
@@ -422,5 +432,7 @@ class WebhookDispatcher:
                 except Exception as error:  # a database hiccup: try again next round
                     logger.warning("webhook dispatcher round failed (%s)", type(error).__name__)
                 self._wake.clear()
+                if self._stopping:
+                    break
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._settings.webhook_poll_seconds)

@@ -263,3 +263,27 @@ async def test_an_address_that_became_private_is_refused_at_delivery_time(
     assert outcome.status_code is None
     assert outcome.error is not None
     assert outcome.error.startswith("url resolves to 127.0.0.1, which is not a public address")
+
+
+async def test_a_dispatcher_without_its_database_keeps_trying_and_stops_at_a_clean_point(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a dispatcher whose database cannot be opened
+    settings = dataclasses.replace(
+        settings_for(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}"),
+        webhook_poll_seconds=0.01,
+    )
+    engine = create_engine(settings)
+    dispatcher = WebhookDispatcher(engine, settings)
+
+    # When it works for a while and is stopped
+    await dispatcher.start()
+    while "webhook dispatcher round failed" not in caplog.text:
+        await asyncio.sleep(0.01)
+    rounds = dispatcher._tasks[:1]
+    await dispatcher.stop()
+    await engine.dispose()
+
+    # Then its rounds failed as warnings, and its loop ended by itself, not cancelled
+    assert [task.cancelled() for task in rounds] == [False]
+    assert all(task.done() for task in rounds)
