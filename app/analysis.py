@@ -5,9 +5,11 @@ one integer; when it has moved the graph is rebuilt, so any number of workers or
 on one database agree at once. Analyses (schedule, propagation per period, rankings) are
 computed on first use and kept with the graph they belong to.
 
-Nothing heavy runs on the event loop: building the graph and every analysis run in worker
-threads (:func:`run_cancellable`), so ``/healthz`` and cheap queries are answered while
-they work (a thread gives the loop the GIL at least every switch interval, 5 ms). The
+Nothing heavy runs on the event loop: building the graph and every analysis run in the
+process's one analysis thread (:func:`run_cancellable`), so ``/healthz`` and cheap queries
+are answered while they work. One thread, not a pool: pure-Python analysis holds the GIL,
+so more threads would not add speed, only more contenders the loop must wait behind for
+the GIL (with one, the loop waits at most one switch interval, 5 ms, each time). The
 long loops of ``graph/`` have cancellation points: when the request that waits for a
 computation is cancelled (the execution timeout, a client gone), the computation stops at
 its next checkpoint. A computation shared per data version (``Analysis._once``) stops
@@ -18,8 +20,11 @@ still waits for it, it runs on for that one.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import threading
 from collections.abc import Awaitable, Callable, Collection, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ParamSpec, TypeVar
@@ -29,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import graph
 from app import events, repository
-from app.domain import Criticality, DependencyType, TrafficLight
+from app.graph_records import build_graph, graph_records, snapshot
 from graph import RedStatusTrace
 
 Read = Callable[..., Awaitable[Any]]
@@ -37,11 +42,16 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-async def run_cancellable(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run ``function`` in a worker thread, off the event loop.
+_ANALYSIS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+"""Where every analysis runs, one computation at a time, in the order they were asked for."""
 
-    If the awaiting task is cancelled, the caller hears it at once and the computation
-    stops at its next ``graph.checkpoint()`` instead of finishing unseen.
+
+async def run_cancellable(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run ``function`` in the analysis thread, off the event loop.
+
+    If the awaiting task is cancelled, the caller hears it at once: a computation still
+    queued never starts, a running one stops at its next ``graph.checkpoint()`` instead of
+    finishing unseen.
     """
     stop = threading.Event()
 
@@ -49,74 +59,13 @@ async def run_cancellable(function: Callable[P, T], *args: P.args, **kwargs: P.k
         with graph.cancellable(stop):
             return function(*args, **kwargs)
 
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
     try:
-        return await asyncio.to_thread(run)
+        return await loop.run_in_executor(_ANALYSIS_THREAD, functools.partial(context.run, run))
     except asyncio.CancelledError:
         stop.set()
         raise
-
-
-def build_graph(rows: repository.GraphRows) -> nx.DiGraph:
-    """The portfolio's dependency graph from plain repository rows.
-
-    Rows are unpacked as tuples, in the column order of ``repository.graph_rows``:
-    reading a row's fields by name costs several times more, and at 100,000 initiatives
-    there are 300,000 dependency rows.
-    """
-    return graph.build_dependency_graph(
-        initiatives=[
-            graph.InitiativeNode(code, name, planned_start, planned_end, forecast_end)
-            for code, name, planned_start, planned_end, forecast_end in rows.initiatives
-        ],
-        solutions=[
-            graph.SolutionNode(code=code, name=name, category=str(category))
-            for code, name, category in rows.solutions
-        ],
-        dependencies=[
-            graph.DependencyEdge(
-                supplier,
-                dependant,
-                _CRITICALITY[criticality],
-                _DEPENDENCY_TYPE[dependency_type],
-                lag_days,
-                needed_by,
-                supplier_delivery,
-                supplier_delivery_forecast,
-            )
-            for (
-                supplier,
-                dependant,
-                criticality,
-                dependency_type,
-                lag_days,
-                needed_by,
-                supplier_delivery,
-                supplier_delivery_forecast,
-            ) in rows.dependencies
-        ],
-        developments=[
-            graph.Development(initiative=initiative, solution=solution)
-            for initiative, solution in rows.developments
-        ],
-    )
-
-
-# The database gives the domain's enums (plain strings from some drivers): both map here.
-_CRITICALITY: dict[Any, graph.Criticality] = {
-    **{level.value: graph.Criticality(level.value) for level in Criticality},
-    **{level: graph.Criticality(level.value) for level in Criticality},
-}
-_DEPENDENCY_TYPE: dict[Any, graph.DependencyType] = {
-    **{kind.value: graph.DependencyType(kind.value) for kind in DependencyType},
-    **{kind: graph.DependencyType(kind.value) for kind in DependencyType},
-}
-
-
-def _snapshot(status: TrafficLight, risk: TrafficLight | None) -> graph.StatusSnapshot:
-    return graph.StatusSnapshot(
-        status=graph.Level(status.value),
-        risk_level=graph.Level(risk.value) if risk is not None else None,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +109,7 @@ class Analysis:
 
     @classmethod
     def from_rows(cls, version: int, rows: repository.GraphRows) -> Analysis:
-        built = build_graph(rows)
-        arrays = graph.graph_arrays(built)
+        built, arrays = graph.build_graph_and_arrays(**graph_records(rows))
         return cls(version=version, graph=built, arrays=arrays, cycles=arrays.cyclic_groups())
 
     def advanced(self, version: int, reported: Collection[str]) -> Analysis:
@@ -289,7 +237,7 @@ class Analysis:
                 return await self._patched(read, period_opens, earlier)
             rows = await read(repository.latest_statuses, period_opens=period_opens)
             return await run_cancellable(
-                lambda: {code: _snapshot(status, risk) for code, (status, risk) in rows.items()}
+                lambda: {code: snapshot(status, risk) for code, (status, risk) in rows.items()}
             )
 
         result: dict[str, graph.StatusSnapshot] = await self._once(("statuses", period_opens), load)
@@ -305,7 +253,7 @@ class Analysis:
         statuses = dict(earlier)
         for code in self._reported:
             statuses.pop(code, None)
-        statuses.update((code, _snapshot(status, risk)) for code, (status, risk) in rows.items())
+        statuses.update((code, snapshot(status, risk)) for code, (status, risk) in rows.items())
         return statuses
 
     async def _trace(

@@ -192,6 +192,18 @@ def _import(arguments: argparse.Namespace, settings: Settings) -> int:
     return run_import(arguments, settings)
 
 
+def _remind(arguments: argparse.Namespace, settings: Settings) -> int:
+    from app.remind_command import run_remind
+
+    if arguments.days_before < 0:
+        raise CommandError("--days-before must be 0 or more (days before the deadline)")
+    migrate(settings)
+    refused = run_remind(arguments, settings)
+    if refused is not None:
+        raise CommandError(refused)
+    return 0
+
+
 def _export_schema(arguments: argparse.Namespace, _settings: Settings) -> int:
     from schema.build import export_sdl
 
@@ -383,6 +395,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--actor", default="import", help="who to name in the audit log (default: %(default)s)"
     )
     import_data.set_defaults(handler=_import)
+
+    remind = add_command(
+        "remind",
+        help="remind owners of missing reports in the open round, once per initiative: "
+        "a reportMissing event, and mail with PORTFOLIO_SMTP_URL",
+    )
+    remind.add_argument("--period", help="reporting period code (default: the current one)")
+    remind.add_argument(
+        "--days-before",
+        type=int,
+        default=Settings().remind_days_before,
+        metavar="N",
+        help="remind only once the deadline is at most N days away (default: %(default)s)",
+    )
+    remind.set_defaults(handler=_remind)
     return parser
 
 

@@ -120,6 +120,26 @@ class DecisionKind(StrEnum):
     COURSE_CHANGE = "COURSE_CHANGE"
 
 
+class WebhookEvent(StrEnum):
+    """What a webhook can be told of."""
+
+    STATUS_REPORT_SUBMITTED = "STATUS_REPORT_SUBMITTED"
+    STATUS_CHANGED = "STATUS_CHANGED"
+    PROPAGATED_RISK_CHANGED = "PROPAGATED_RISK_CHANGED"
+    DEPENDENCY_BECAME_LATE = "DEPENDENCY_BECAME_LATE"
+    REPORTING_PERIOD_OPENED = "REPORTING_PERIOD_OPENED"
+    REPORTING_PERIOD_CLOSED = "REPORTING_PERIOD_CLOSED"
+    REPORT_MISSING = "REPORT_MISSING"
+
+
+class WebhookDeliveryStatus(StrEnum):
+    """Where one delivery of an event to a webhook stands."""
+
+    PENDING = "PENDING"
+    DELIVERED = "DELIVERED"
+    FAILED = "FAILED"
+
+
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     OrganisationKind: {
         "DIRECTORATE": "Direktorat",
@@ -185,6 +205,20 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "DECISION": "Vedtak",
         "REPRIORITISATION": "Omprioritering",
         "COURSE_CHANGE": "Kursendring",
+    },
+    WebhookEvent: {
+        "STATUS_REPORT_SUBMITTED": "Statusrapport levert",
+        "STATUS_CHANGED": "Status endret",
+        "PROPAGATED_RISK_CHANGED": "Arvet risiko endret",
+        "DEPENDENCY_BECAME_LATE": "Avhengighet ble forsinket",
+        "REPORTING_PERIOD_OPENED": "Rapporteringsrunde åpnet",
+        "REPORTING_PERIOD_CLOSED": "Rapporteringsrunde lukket",
+        "REPORT_MISSING": "Statusrapport mangler",
+    },
+    WebhookDeliveryStatus: {
+        "PENDING": "Venter",
+        "DELIVERED": "Levert",
+        "FAILED": "Mislyktes",
     },
 }
 

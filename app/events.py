@@ -63,6 +63,25 @@ class StatusReportSubmitted:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportMissing:
+    """An admitted initiative has no report in the open round: its owner was reminded.
+
+    Stored once per initiative per round (``app.reminders``).
+    """
+
+    initiative_id: int
+    initiative_code: str
+    owner_id: int
+    period_code: str
+    deadline: str
+    """The round's deadline, as an ISO date."""
+    segment: str
+    """The initiative's segment, which decides what it must report."""
+    cause: str
+    """Why the reminder went out, e.g. "no report in 2026-2; the deadline is in 3 days"."""
+
+
+@dataclass(frozen=True, slots=True)
 class PropagatedRiskChanged:
     """An initiative's propagated level changed because something upstream changed.
 
@@ -132,6 +151,7 @@ class ReportingPeriodClosed:
 
 Event = (
     StatusReportSubmitted
+    | ReportMissing
     | PropagatedRiskChanged
     | DependencyBecameLate
     | ReportingPeriodOpened
@@ -142,6 +162,7 @@ _KINDS: dict[str, type[Event]] = {
     kind.__name__: kind
     for kind in (
         StatusReportSubmitted,
+        ReportMissing,
         PropagatedRiskChanged,
         DependencyBecameLate,
         ReportingPeriodOpened,
@@ -153,7 +174,7 @@ DERIVED_KINDS = frozenset({"PropagatedRiskChanged", "DependencyBecameLate"})
 """Kinds stored after commit from the analysis, with the version they derive from: no
 write of their own, so ``reported_only`` passes over them."""
 
-GRAPH_NEUTRAL_KINDS = frozenset({"ReportingPeriodOpened", "ReportingPeriodClosed"})
+GRAPH_NEUTRAL_KINDS = frozenset({"ReportingPeriodOpened", "ReportingPeriodClosed", "ReportMissing"})
 """Kinds of writes that change no input of the dependency graph and no status."""
 
 

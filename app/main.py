@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +23,7 @@ from app.collector import tuned_for_large_heaps
 from app.database import create_engine
 from app.event_derivation import EventDeriver
 from app.events import broadcaster, delivers_locally, postgres_relay
+from app.reminders import daily_time, remind_daily
 from app.settings import Settings
 from app.web.dashboard import STATIC_DIRECTORY, dashboard_page, reporting_page
 from app.web.graphiql import GRAPHIQL_ASSETS
@@ -27,13 +31,25 @@ from app.web.graphql_view import PortfolioGraphQL
 from app.web.landing import landing_page
 from app.web.limits import BodySizeLimit
 from app.web.report import report_page
+from app.webhook_dispatch import WebhookDispatcher
 
 logger = logging.getLogger("portfolio")
+
+
+def own_engine_for(engine: AsyncEngine, settings: Settings) -> AsyncEngine:
+    """An engine of its own on ``engine``'s database, for background work: its connections
+    never wait in the requests' pool (an in-memory database can only be shared)."""
+    if engine.url.database in (None, "", ":memory:"):
+        return engine
+    url = engine.url.render_as_string(hide_password=False)
+    return create_engine(dataclasses.replace(settings, database_url=url))
 
 
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> Starlette:
     """Build the service; pass an engine to share one (tests), else one is made at startup."""
     settings = settings or Settings.from_env()
+    if settings.remind_daily_at is not None:
+        daily_time(settings.remind_daily_at)  # a mistyped hour fails at start, not at night
     engine_holder: dict[str, AsyncEngine] = {}
 
     @asynccontextmanager
@@ -49,11 +65,31 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         deriver = EventDeriver(engine_holder["engine"], graphql_app.analysis_cache)
         await deriver.start()
         _app.state.event_deriver = deriver
+        dispatcher, dispatcher_engine = None, None
+        if settings.webhook_dispatch:
+            dispatcher_engine = own_engine_for(engine_holder["engine"], settings)
+            dispatcher = WebhookDispatcher(dispatcher_engine, settings, wake_on=broadcaster)
+            await dispatcher.start()
+        reminders = (
+            asyncio.create_task(
+                remind_daily(engine_holder["engine"], settings), name="daily-reminders"
+            )
+            if settings.remind_daily_at is not None
+            else None
+        )
         try:
             with tuned_for_large_heaps():
                 yield
         finally:
             await deriver.stop()
+            if dispatcher is not None:
+                await dispatcher.stop()
+            if dispatcher_engine is not None and dispatcher_engine is not engine_holder["engine"]:
+                await dispatcher_engine.dispose()
+            if reminders is not None:
+                reminders.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reminders
             if relay is not None:
                 await relay.stop()
             if owns_engine:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from app.message_catalogue_reminders import REMINDER_MESSAGES
+from app.message_catalogue_requests import REQUEST_MESSAGES
+
 Language = Literal["en", "nb"]
 
 CATALOGUE: dict[str, dict[Language, str]] = {
@@ -385,4 +388,61 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "en": "invalid truth value {value}; use true or false.",
         "nb": "ugyldig sannhetsverdi {value}; bruk true eller false.",
     },
+    # webhooks (app.webhook_writes, app.webhook_security)
+    "webhook.url_invalid": {
+        "en": "is not a URL with a host.",
+        "nb": "er ikke en URL med vertsnavn.",
+    },
+    "webhook.url_scheme": {
+        "en": "must start with https://.",
+        "nb": "må begynne med https://.",
+    },
+    "webhook.url_credentials": {
+        "en": "must not hold a user name or password; sign with the secret instead.",
+        "nb": "kan ikke inneholde brukernavn eller passord; signer med hemmeligheten i stedet.",
+    },
+    "webhook.url_unresolved": {
+        "en": "names the host {host}, which does not resolve.",
+        "nb": "peker på verten {host}, som ikke kan slås opp.",
+    },
+    "webhook.url_private": {
+        "en": "resolves to {address}, which is not a public address; webhooks go only to "
+        "public addresses.",
+        "nb": "peker på {address}, som ikke er en offentlig adresse; webhooker sendes bare til "
+        "offentlige adresser.",
+    },
+    "webhook.events_empty": {
+        "en": "must name at least one event.",
+        "nb": "må nevne minst én hendelse.",
+    },
+    "webhook.secret_length": {
+        "en": "must be between {low} and {high} characters.",
+        "nb": "må være mellom {low} og {high} tegn.",
+    },
+    "webhook.no_key": {
+        "en": "cannot be stored: the service has no PORTFOLIO_WEBHOOK_KEY to encrypt it with.",
+        "nb": "kan ikke lagres: tjenesten har ingen PORTFOLIO_WEBHOOK_KEY å kryptere den med.",
+    },
+    "webhook.other_organisation": {
+        "en": "A REPORTER token of {organisation} can manage webhooks only for its own "
+        "organisation.",
+        "nb": "Et REPORTER-token for {organisation} kan bare forvalte webhooker for sin egen "
+        "organisasjon.",
+    },
+    "webhook.read_denied": {
+        "en": "Only the portfolio office (ADMIN) and REPORTER tokens can read webhooks.",
+        "nb": "Bare porteføljekontoret (ADMIN) og REPORTER-token kan lese webhooker.",
+    },
+    "action.portfolio_webhooks": {
+        "en": "manage webhooks for the whole portfolio",
+        "nb": "forvalte webhooker for hele porteføljen",
+    },
+    "noun.webhook": {"en": "webhook", "nb": "webhook"},
+    "noun.webhook_delivery": {"en": "webhook delivery", "nb": "webhook-levering"},
+    "webhook.unknown_owner": {
+        "en": "names no organisation: {code}.",
+        "nb": "viser ikke til noen organisasjon: {code}.",
+    },
 }
+CATALOGUE.update(REQUEST_MESSAGES)
+CATALOGUE.update(REMINDER_MESSAGES)

@@ -97,6 +97,7 @@ class Organisation(SQLModel, table=True):
     code: str = Field(max_length=CODE_LENGTH, unique=True)
     name: str = Field(max_length=NAME_LENGTH)
     kind: OrganisationKind = Field(sa_column=enum_column(OrganisationKind, name="kind"))
+    contact_email: str | None = Field(default=None, max_length=254)  # reminders go here
 
 
 class Solution(SQLModel, table=True):
@@ -334,6 +335,9 @@ class StatusReport(SQLModel, table=True):
     annual_operating_cost_nok: int | None = Field(default=None, sa_type=sa.BigInteger)
     benefits: str | None = Field(default=None, sa_type=sa.Text)
     benefit_prerequisites: str | None = Field(default=None, sa_type=sa.Text)
+    # COORDINATE and CO_GOVERN confirm the registered dependencies in every report (null in
+    # reports made before the question was asked).
+    dependencies_confirmed: bool | None = None
     submitted_by: str = Field(max_length=NAME_LENGTH)
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     illustrative: bool = False
@@ -475,3 +479,18 @@ class CallerBudget(SQLModel, table=True):
     caller: str = Field(primary_key=True, max_length=NAME_LENGTH)
     level: float = Field(sa_column=sa.Column(sa.Float, nullable=False))
     updated_at: datetime = Field(sa_column=timestamp_column())
+
+
+class SentReminder(SQLModel, table=True):
+    """A reminder of a missing report: at most one per initiative per reporting round."""
+
+    __tablename__ = "sent_reminder"
+    __table_args__ = (
+        sa.UniqueConstraint("initiative_id", "period_id", name="uq_sent_reminder_round"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(sa_column=foreign_key("initiative.id", ondelete="CASCADE"))
+    period_id: int = Field(sa_column=foreign_key("reporting_period.id", ondelete="CASCADE"))
+    sent_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    email: str | None = Field(default=None, max_length=254)  # the address it was mailed to

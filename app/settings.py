@@ -21,6 +21,11 @@ def _int(name: str, default: int) -> int:
     return default if raw is None or raw.strip() == "" else int(raw)
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return default if raw is None or raw.strip() == "" else float(raw)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the service can be told from outside; defaults suit a laptop."""
@@ -45,6 +50,28 @@ class Settings:
     response_cache_megabytes: int = 64
     sqlite_busy_timeout_ms: int = 5000
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    webhook_key: str | None = field(default=None, repr=False)
+    """Encrypts webhook secrets at rest (any long random text); no webhooks without it."""
+    webhook_allow_private: bool = False
+    """Allow webhook URLs on private, loopback or link-local addresses, and plain http."""
+    webhook_dispatch: bool = True
+    """Run the webhook dispatcher in this process."""
+    webhook_poll_seconds: float = 1.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_seconds: float = 30.0
+    """The wait before the first retry; it doubles with every failure (with jitter)."""
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_retry_window_seconds: float = 86_400.0
+    """How long a delivery is retried before it is FAILED."""
+    smtp_url: str | None = None
+    """Where reminders are mailed (smtp://host:port or smtps://…); none: no mail."""
+    mail_from: str = "Porteføljekontoret <portefolje@localhost>"
+    public_url: str | None = None
+    """The service's address as users reach it (links in mail), e.g. https://portefolje.example."""
+    remind_daily_at: str | None = None
+    """HH:MM (Norwegian time) to remind of missing reports every day; none: off."""
+    remind_days_before: int = 7
+    """Remind only once the round's deadline is at most this many days away."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -81,9 +108,30 @@ class Settings:
             sqlite_busy_timeout_ms=_int(
                 "PORTFOLIO_SQLITE_BUSY_TIMEOUT_MS", defaults.sqlite_busy_timeout_ms
             ),
+            smtp_url=env.get("PORTFOLIO_SMTP_URL") or None,
+            mail_from=env.get("PORTFOLIO_MAIL_FROM") or defaults.mail_from,
+            public_url=env.get("PORTFOLIO_PUBLIC_URL") or None,
+            remind_daily_at=env.get("PORTFOLIO_REMIND_DAILY_AT") or None,
+            remind_days_before=_int("PORTFOLIO_REMIND_DAYS_BEFORE", defaults.remind_days_before),
             cors_origins=tuple(
                 origin.strip()
                 for origin in env.get("PORTFOLIO_CORS_ORIGINS", "").split(",")
                 if origin.strip()
+            ),
+            webhook_key=env.get("PORTFOLIO_WEBHOOK_KEY") or None,
+            webhook_allow_private=_flag(
+                "PORTFOLIO_WEBHOOK_ALLOW_PRIVATE", defaults.webhook_allow_private
+            ),
+            webhook_dispatch=_flag("PORTFOLIO_WEBHOOK_DISPATCH", defaults.webhook_dispatch),
+            webhook_poll_seconds=_float("PORTFOLIO_WEBHOOK_POLL", defaults.webhook_poll_seconds),
+            webhook_timeout_seconds=_float(
+                "PORTFOLIO_WEBHOOK_TIMEOUT", defaults.webhook_timeout_seconds
+            ),
+            webhook_retry_seconds=_float("PORTFOLIO_WEBHOOK_RETRY", defaults.webhook_retry_seconds),
+            webhook_retry_max_seconds=_float(
+                "PORTFOLIO_WEBHOOK_RETRY_MAX", defaults.webhook_retry_max_seconds
+            ),
+            webhook_retry_window_seconds=_float(
+                "PORTFOLIO_WEBHOOK_RETRY_WINDOW", defaults.webhook_retry_window_seconds
             ),
         )

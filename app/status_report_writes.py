@@ -62,6 +62,7 @@ INPUT_FIELDS = {
     "annual_operating_cost_nok": "annualOperatingCostNok",
     "benefits": "benefits",
     "benefit_prerequisites": "benefitPrerequisites",
+    "dependencies_confirmed": "dependenciesConfirmed",
 }
 """The input field of ``submitStatusReport`` that holds each report value."""
 
@@ -150,6 +151,7 @@ async def submit_status_report(
             forecast_end=values.get("forecast_end"),
             investment_nok=_whole(values.get("investment_nok")),
             annual_operating_cost_nok=_whole(values.get("annual_operating_cost_nok")),
+            dependencies_confirmed=values.get("dependencies_confirmed"),
             submitted_by=viewer.actor[:MAX_NAME],
             submitted_at=models.utcnow(),
             illustrative=False,

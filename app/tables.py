@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app import models
+from app import models, webhook_models
 
 initiative_table = models.table_of(models.Initiative)
 organisation_table = models.table_of(models.Organisation)
@@ -25,3 +25,10 @@ token_table = models.table_of(models.ApiToken)
 budget_table = models.table_of(models.CallerBudget)
 event_table = models.table_of(models.EventRecord)
 derivation_table = models.table_of(models.EventDerivation)
+
+# Webhooks (their SQLModel tables live in their own module).
+webhook_table = models.table_of(webhook_models.Webhook)
+webhook_delivery_table = models.table_of(webhook_models.WebhookDelivery)
+webhook_attempt_table = models.table_of(webhook_models.WebhookAttempt)
+webhook_dispatch_table = models.table_of(webhook_models.WebhookDispatch)
+reminder_table = models.table_of(models.SentReminder)

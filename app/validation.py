@@ -220,6 +220,7 @@ REPORT_RULE_KEYS = (
     "annual_operating_cost_nok",
     "benefits",
     "benefit_prerequisites",
+    "dependencies_confirmed",
 )
 """The values the segment rules read, by the name the problems they find are about."""
 
@@ -230,11 +231,14 @@ def check_report_rules(
     segment: Segment,
     status: TrafficLight,
     values: Mapping[str, Any],
+    confirmation_asked: bool = True,
 ) -> None:
     """The segment rules of a status report (DOMAIN.md): each missing field is a problem.
 
     ``values`` holds :data:`REPORT_RULE_KEYS`; each problem is about one of those keys,
     which the caller names in its own terms (the API's input field, the import's column).
+    COORDINATE and CO_GOVERN confirm their dependencies (true or false) unless
+    ``confirmation_asked`` is false: reports of rounds closed before it was asked.
     """
     if status in {TrafficLight.YELLOW, TrafficLight.RED} and not _given(values["status_reason"]):
         problems.add("status_reason", "required_when_status", status=status.value)
@@ -244,6 +248,8 @@ def check_report_rules(
             problems.add("risk_level", "required_for_segment", segment=segment.value)
         if not _given(values["main_risk_areas"]):
             problems.add("main_risk_areas", "required_for_segment", segment=segment.value)
+        if confirmation_asked and values["dependencies_confirmed"] is None:
+            problems.add("dependencies_confirmed", "required_for_segment", segment=segment.value)
     if risk_level in {TrafficLight.YELLOW, TrafficLight.RED}:
         for key in ("planned_mitigations", "implemented_mitigations"):
             if not _given(values[key]):

@@ -76,6 +76,7 @@ def variables(index: int, size: int) -> dict[str, Any]:
             "statusReason": "Benchmark: forsinkelser i leveranser.",
             "riskLevel": "YELLOW",
             "mainRiskAreas": "Ressurser og avhengigheter.",
+            "dependenciesConfirmed": True,
             "plannedMitigations": "Tettere oppfølging.",
             "implementedMitigations": "Styringsmøter.",
             "investmentNok": 100_000_000,

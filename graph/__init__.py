@@ -19,7 +19,12 @@ Examples
 """
 
 from graph.arrays import GraphArrays, graph_arrays
-from graph.build import add_dependency_edge, build_dependency_graph, require_node
+from graph.build import (
+    add_dependency_edge,
+    build_dependency_graph,
+    build_graph_and_arrays,
+    require_node,
+)
 from graph.cancellation import cancellable, checkpoint
 from graph.chains import (
     Chain,
@@ -65,6 +70,7 @@ from graph.propagation import (
     trace_red_status,
 )
 from graph.ranking import KeyInitiative, key_initiatives, transitive_dependant_counts
+from graph.records_to_arrays import arrays_from_records
 from graph.schedule import (
     Schedule,
     ScheduleItem,
@@ -113,7 +119,9 @@ __all__ = [
     "SourceReach",
     "StatusSnapshot",
     "add_dependency_edge",
+    "arrays_from_records",
     "build_dependency_graph",
+    "build_graph_and_arrays",
     "cancellable",
     "checkpoint",
     "compute_schedule",

@@ -9,11 +9,11 @@ so one path is rebuilt by walking parents back to the source, without holding th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import networkx as nx
 
-__all__ = ["breadth_first", "path_to", "shortest_paths"]
+__all__ = ["breadth_first", "layers_from", "path_to", "shortest_paths"]
 
 
 def breadth_first(
@@ -35,20 +35,46 @@ def breadth_first(
     >>> breadth_first(graph, "D", reverse=True)
     ({'A': 'D', 'C': 'D', 'B': 'C'}, [['D'], ['A', 'C'], ['B']])
     """
-    neighbours = graph.pred if reverse else graph.succ
     parents: dict[str, str] = {}
-    layers = [[source]]
-    while layers[-1] and (max_depth is None or len(layers) <= max_depth):
+    layers = [[source], *layers_from(graph, source, parents, reverse=reverse, max_depth=max_depth)]
+    return parents, layers
+
+
+def layers_from(
+    graph: nx.DiGraph,
+    source: str,
+    parents: dict[str, str],
+    *,
+    reverse: bool = False,
+    max_depth: int | None = None,
+) -> Iterator[list[str]]:
+    """Yield the layers of :func:`breadth_first` after layer 0, filling ``parents`` as it goes.
+
+    A caller that needs only the nearest nodes stops iterating; the layers not asked for
+    are never walked.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph([("A", "B"), ("B", "C"), ("C", "D")])
+    >>> parents = {}
+    >>> next(layers_from(graph, "A", parents)), parents
+    (['B'], {'B': 'A'})
+    """
+    neighbours = graph.pred if reverse else graph.succ
+    layer = [source]
+    depth = 0
+    while max_depth is None or depth < max_depth:
         next_layer = []
-        for node in layers[-1]:
+        for node in layer:
             for neighbour in sorted(neighbours[node]):
                 if neighbour != source and neighbour not in parents:
                     parents[neighbour] = node
                     next_layer.append(neighbour)
-        layers.append(next_layer)
-    if not layers[-1]:
-        layers.pop()
-    return parents, layers
+        if not next_layer:
+            return
+        yield next_layer
+        layer = next_layer
+        depth += 1
 
 
 def path_to(parents: Mapping[str, str], node: str) -> tuple[str, ...]:

@@ -55,7 +55,8 @@ NO_DAY = np.iinfo(np.int64).min // 4
 SOURCE_BLOCK = 2048
 """Sources per pass of :meth:`TransmittingGraph.source_counts` (a multiple of 64)."""
 
-_STRENGTH = {Criticality.HIGH: 2, Criticality.MEDIUM: 1, Criticality.LOW: 0}
+STRENGTH = {Criticality.HIGH: 2, Criticality.MEDIUM: 1, Criticality.LOW: 0}
+"""A criticality as the number the arrays hold."""
 
 
 class EdgeIndex(NamedTuple):
@@ -109,7 +110,7 @@ class GraphArrays:
         """The graph of the edges at least ``weakest``, made once and kept."""
         found = self._transmitting.get(weakest)
         if found is None:
-            keep = self.strength >= _STRENGTH[weakest]
+            keep = self.strength >= STRENGTH[weakest]
             found = TransmittingGraph(self.size, self.supplier[keep], self.dependant[keep])
             self._transmitting[weakest] = found
         return found
@@ -172,7 +173,7 @@ def graph_arrays(graph: nx.DiGraph) -> GraphArrays:
         (
             position[source],
             position[target],
-            _STRENGTH.get(attributes.get("criticality"), 0),
+            STRENGTH.get(attributes.get("criticality"), 0),
             attributes.get("lag_days", 0),
             attributes.get("type") == DependencyType.FINISH_TO_FINISH,
             NO_DAY

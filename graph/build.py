@@ -12,11 +12,12 @@ input record under ``data``. Each edge carries ``criticality``, ``type``, ``lag_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
 
+from graph.arrays import GraphArrays, graph_arrays
 from graph.cancellation import checkpoint
 from graph.errors import DuplicateNode, InvalidDependency, NodeNotFound
 from graph.model import (
@@ -28,8 +29,14 @@ from graph.model import (
     NodeKind,
     SolutionNode,
 )
+from graph.records_to_arrays import edge_table
 
-__all__ = ["add_dependency_edge", "build_dependency_graph", "require_node"]
+__all__ = [
+    "add_dependency_edge",
+    "build_dependency_graph",
+    "build_graph_and_arrays",
+    "require_node",
+]
 
 
 def build_dependency_graph(
@@ -133,6 +140,105 @@ def build_dependency_graph(
     graph = nx.DiGraph()
     _fill(graph, records, edges)
     return graph
+
+
+def build_graph_and_arrays(
+    *,
+    initiatives: Sequence[InitiativeNode],
+    solutions: Sequence[SolutionNode],
+    dependencies: Sequence[DependencyEdge],
+    developments: Sequence[Development] = (),
+) -> tuple[nx.DiGraph, GraphArrays]:
+    """:func:`build_dependency_graph` and the graph's arrays, made together.
+
+    The same graph and the same arrays as ``build_dependency_graph`` followed by
+    :func:`~graph.arrays.graph_arrays` (a property test holds them equal), for less:
+    the arrays sort and deduplicate the edges once (numpy), and the graph is filled in
+    that order from the records, with no dictionary of edges to build and sort first.
+    Records with a problem go the way of ``build_dependency_graph``, which names it.
+
+    Examples
+    --------
+    >>> from graph.model import Criticality
+    >>> built, arrays = build_graph_and_arrays(
+    ...     initiatives=[InitiativeNode("PLL", "PLL", None, None, None)],
+    ...     solutions=[SolutionNode("KJ", "Kjernejournal", "NATIONAL_EHEALTH_SOLUTION")],
+    ...     dependencies=[DependencyEdge("KJ", "PLL", Criticality.HIGH)],
+    ... )
+    >>> list(built.edges), arrays.codes
+    ([('KJ', 'PLL')], ('KJ', 'PLL'))
+    """
+    records: dict[str, InitiativeNode | SolutionNode] = {}
+    records.update((record.code, record) for record in solutions)
+    records.update((record.code, record) for record in initiatives)
+    initiative_codes = {record.code for record in initiatives}
+    dependants = {dependency.dependant for dependency in dependencies}
+    suppliers = {dependency.supplier for dependency in dependencies}
+    if (
+        len(records) < len(initiatives) + len(solutions)
+        or not dependants <= initiative_codes
+        or not suppliers <= records.keys()
+        or any(
+            item.initiative not in initiative_codes
+            or not isinstance(records.get(item.solution), SolutionNode)
+            for item in developments
+        )
+    ):
+        built = build_dependency_graph(
+            initiatives=initiatives,
+            solutions=solutions,
+            dependencies=dependencies,
+            developments=developments,
+        )  # raises the problem's own error
+        return built, graph_arrays(built)
+    table = edge_table(
+        initiatives=initiatives,
+        solutions=solutions,
+        dependencies=dependencies,
+        developments=developments,
+    )
+    built = nx.DiGraph()
+    nodes, successors, predecessors = built._node, built._succ, built._pred
+    for code in table.arrays.codes:
+        record = records[code]
+        kind = NodeKind.INITIATIVE if isinstance(record, InitiativeNode) else NodeKind.SOLUTION
+        nodes[code] = {"kind": kind, "data": record}
+        successors[code] = {}
+        predecessors[code] = {}
+    count = len(dependencies)
+    for index in table.kept:
+        if not index & 0xFFFF:
+            checkpoint()
+        if index < count:
+            supplier, dependant, criticality, kind_, lag_days, needed_by, delivery, forecast = (
+                dependencies[index]
+            )
+            attributes = {
+                "criticality": criticality,
+                "type": kind_,
+                "lag_days": lag_days,
+                "needed_by": needed_by,
+                "supplier_delivery": delivery,
+                "supplier_delivery_forecast": forecast,
+                "development": False,
+            }
+        else:
+            supplier, dependant = table.developed[index - count]
+            attributes = dict(_DEVELOPMENT)
+        successors[supplier][dependant] = predecessors[dependant][supplier] = attributes
+    return built, table.arrays
+
+
+_DEVELOPMENT: dict[str, Any] = {
+    "criticality": Criticality.HIGH,
+    "type": DependencyType.FINISH_TO_START,
+    "lag_days": 0,
+    "needed_by": None,
+    "supplier_delivery": None,
+    "supplier_delivery_forecast": None,
+    "development": True,
+}
+"""The attributes of the edge from an initiative to the solution it develops."""
 
 
 def _fill(

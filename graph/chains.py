@@ -20,8 +20,9 @@ from typing import overload
 
 import networkx as nx
 
-from graph._traversal import breadth_first, path_to
+from graph._traversal import layers_from, path_to
 from graph.build import require_node
+from graph.cancellation import checkpoint
 from graph.model import NodeKind, SolutionNode
 
 __all__ = [
@@ -154,6 +155,7 @@ def upstream(
     *,
     max_depth: int | None = None,
     kind: NodeKind | None = None,
+    nearest: int | None = None,
 ) -> Chain:
     """Return the ancestors of ``code``: everything it depends on, transitively.
 
@@ -167,6 +169,10 @@ def upstream(
         Stop after this many hops.
     kind : NodeKind, optional
         Only report nodes of this kind (the search still passes through the others).
+    nearest : int, optional
+        Stop at the first depth by which this many nodes are reached: the chain then
+        starts with the same nodes as the whole chain, and holds at least ``nearest``
+        of them where there are that many. For a page, when the total is not asked for.
 
     Returns
     -------
@@ -186,7 +192,7 @@ def upstream(
     >>> [(node.code, node.depth, node.path) for node in upstream(graph, "LMR")]
     [('HAP', 1, ('LMR', 'HAP')), ('HAP-PROG', 2, ('LMR', 'HAP', 'HAP-PROG'))]
     """
-    return _chain(graph, code, reverse=True, max_depth=max_depth, kind=kind)
+    return _chain(graph, code, reverse=True, max_depth=max_depth, kind=kind, nearest=nearest)
 
 
 def downstream(
@@ -195,6 +201,7 @@ def downstream(
     *,
     max_depth: int | None = None,
     kind: NodeKind | None = None,
+    nearest: int | None = None,
 ) -> Chain:
     """Return the descendants of ``code``: everyone waiting for it, transitively.
 
@@ -208,11 +215,15 @@ def downstream(
     >>> [node.code for node in downstream(graph, "HAP-PROG", kind=NodeKind.INITIATIVE)]
     ['LMR']
     """
-    return _chain(graph, code, reverse=False, max_depth=max_depth, kind=kind)
+    return _chain(graph, code, reverse=False, max_depth=max_depth, kind=kind, nearest=nearest)
 
 
-def foundation_dependencies(graph: nx.DiGraph, code: str) -> FoundationChain:
+def foundation_dependencies(
+    graph: nx.DiGraph, code: str, *, nearest: int | None = None
+) -> FoundationChain:
     """Return the solutions ``code`` depends on, with category, depth and path.
+
+    ``nearest`` stops the walk as :func:`upstream` does.
 
     Returns
     -------
@@ -240,7 +251,7 @@ def foundation_dependencies(graph: nx.DiGraph, code: str) -> FoundationChain:
     ...  for dep in foundation_dependencies(graph, "HP")]
     [('KJ', 'NATIONAL_EHEALTH_SOLUTION', 2, ('HP', 'PLL', 'KJ'))]
     """
-    chain = upstream(graph, code, kind=NodeKind.SOLUTION)
+    chain = upstream(graph, code, kind=NodeKind.SOLUTION, nearest=nearest)
     return FoundationChain(chain, tuple(_category(graph, solution) for solution in chain.codes))
 
 
@@ -251,16 +262,21 @@ def _chain(
     reverse: bool,
     max_depth: int | None,
     kind: NodeKind | None,
+    nearest: int | None = None,
 ) -> Chain:
     require_node(graph, code)
-    parents, layers = breadth_first(graph, code, reverse=reverse, max_depth=max_depth)
+    parents: dict[str, str] = {}
     kinds = graph.nodes
     codes: list[str] = []
     depths: list[int] = []
-    for depth, layer in enumerate(layers[1:], start=1):
+    layers = layers_from(graph, code, parents, reverse=reverse, max_depth=max_depth)
+    for depth, layer in enumerate(layers, start=1):
+        checkpoint()
         taken = sorted(node for node in layer if kind is None or kinds[node]["kind"] == kind)
         codes.extend(taken)
         depths.extend([depth] * len(taken))
+        if nearest is not None and len(codes) >= nearest:
+            break  # the nearest are all in: farther layers sort after them
     return Chain(
         codes=tuple(codes),
         kinds=tuple(kinds[node]["kind"] for node in codes),

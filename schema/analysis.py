@@ -14,6 +14,7 @@ import strawberry
 import graph
 from app import repository
 from app.analysis import run_cancellable
+from app.messages import message
 from schema.analysis_resolvers import cycle_error
 from schema.analysis_types import (
     CriticalPath,
@@ -35,7 +36,7 @@ from schema.arguments import (
 from schema.bounds import KEY_INITIATIVES, PORTFOLIO_LIST, FirstPortfolio, check_first
 from schema.context import Info
 from schema.error_types import DependencyCycleError, NotFoundError
-from schema.errors import UserInputError
+from schema.errors import out_of_range
 from schema.graph_view_types import DependencyGraph
 from schema.types import Dependency
 
@@ -86,11 +87,7 @@ class AnalysisQuery:
         ] = None,
     ) -> CriticalPathResult | None:
         if near_critical_days is not None and not 0 <= near_critical_days <= MAX_SLIP_DAYS:
-            raise UserInputError(
-                f"nearCriticalDays must be between 0 and {MAX_SLIP_DAYS}; got"
-                f" {near_critical_days}.",
-                argument="nearCriticalDays",
-            )
+            raise out_of_range("nearCriticalDays", near_critical_days, 0, MAX_SLIP_DAYS)
         analysis = await info.context.analysis()
         try:
             schedule = await analysis.schedule()
@@ -155,10 +152,7 @@ class AnalysisQuery:
             if limit == 0:
                 return []
         elif not 1 <= limit <= KEY_INITIATIVES.maximum:
-            raise UserInputError(
-                f"limit must be between 1 and {KEY_INITIATIVES.maximum}; got {limit}.",
-                argument="limit",
-            )
+            raise out_of_range("limit", limit, 1, KEY_INITIATIVES.maximum)
         analysis = await info.context.analysis()
         ranked = await analysis.ranked_initiatives(limit)
         return [
@@ -248,14 +242,15 @@ class AnalysisQuery:
         )
 
 
+def _not_found(noun: str, code: str) -> str:
+    return message("not_found", what=message(noun), code=repr(code)).render()
+
+
 async def _impact(
     info: Info, slip_days: int, *, code: str | None = None, delivery: str | None = None
 ) -> Impact | NotFoundError | NotScheduledError | DependencyCycleError:
     if not -MAX_SLIP_DAYS <= slip_days <= MAX_SLIP_DAYS:
-        raise UserInputError(
-            f"slipDays must be between -{MAX_SLIP_DAYS} and {MAX_SLIP_DAYS}; got {slip_days}.",
-            argument="slipDays",
-        )
+        raise out_of_range("slipDays", slip_days, -MAX_SLIP_DAYS, MAX_SLIP_DAYS)
     subject = code if code is not None else delivery
     assert subject is not None
     analysis = await info.context.analysis()
@@ -276,13 +271,13 @@ async def _impact(
             repository.delivery_by_code, subject, visibility=info.context.visibility
         )
         if found is None:
-            return NotFoundError(message=f"There is no delivery {subject!r}.", code=subject)
+            return NotFoundError(message=_not_found("noun.delivery", subject), code=subject)
         return Impact(code=subject, slip_days=slip_days, finish_before=None, finish_after=None)
     except graph.NodeNotFound:
-        return NotFoundError(message=f"There is no initiative {subject!r}.", code=subject)
+        return NotFoundError(message=_not_found("noun.initiative", subject), code=subject)
     except graph.NodeNotScheduled:
         return NotScheduledError(
-            message=f"{subject!r} has no dates, so a slip cannot be scheduled.", code=subject
+            message=message("not_scheduled", code=repr(subject)).render(), code=subject
         )
     except graph.DependencyCycle as cycle:
         return cycle_error(cycle)

@@ -13,6 +13,7 @@ from datetime import date
 
 import graph
 from app.analysis import run_cancellable
+from app.messages import message
 from schema.arguments import KindArgument, MaxDepthArgument, NodeKind, check_max_depth
 from schema.bounds import PORTFOLIO_LIST, check_first
 from schema.context import Info
@@ -26,8 +27,13 @@ async def chain(
     direction: graph.Direction,
     max_depth: int | None,
     kind: NodeKind | None,
+    nearest: int | None = None,
 ) -> Sequence[graph.ChainNode]:
-    """The walk from ``code`` in ``direction``; a list and its count field share one walk."""
+    """The walk from ``code`` in ``direction``, remembered for the request.
+
+    With ``nearest`` the walk stops at the depth that holds the first ``nearest`` nodes
+    (see ``graph.upstream``): a page needs no more. The count fields walk it all.
+    """
     check_max_depth(max_depth)
     analysis = await info.context.analysis()
     if code not in analysis.graph:
@@ -35,8 +41,10 @@ async def chain(
     walk = graph.upstream if direction == graph.Direction.UPSTREAM else graph.downstream
     # The chain builds paths only for the nodes a page takes from it.
     return await info.context.remember(
-        ("chain", direction, code, max_depth, kind),
-        lambda: run_cancellable(walk, analysis.graph, code, max_depth=max_depth, kind=kind),
+        ("chain", direction, code, max_depth, kind, nearest),
+        lambda: run_cancellable(
+            walk, analysis.graph, code, max_depth=max_depth, kind=kind, nearest=nearest
+        ),
     )
 
 
@@ -49,7 +57,7 @@ async def chain_page(
     first: int,
 ) -> Sequence[graph.ChainNode]:
     check_first(first, PORTFOLIO_LIST)  # before the walk, which a bad page need not cost
-    walked = await chain(info, code, direction, max_depth, kind)
+    walked = await chain(info, code, direction, max_depth, kind, nearest=first)
     # The page's paths are rebuilt off the event loop too: a page of 100 chains of 100
     # nodes is 10,000 paths.
     return await run_cancellable(walked.__getitem__, slice(0, first))
@@ -73,13 +81,18 @@ async def downstream_count(
     return len(await chain(info, root.code, graph.Direction.DOWNSTREAM, max_depth, kind))
 
 
-async def foundation(info: Info, code: str) -> Sequence[graph.FoundationDependency]:
+async def foundation(
+    info: Info, code: str, nearest: int | None = None
+) -> Sequence[graph.FoundationDependency]:
+    """The solutions upstream of ``code``; with ``nearest``, walked only as far as a page."""
     analysis = await info.context.analysis()
     if code not in analysis.graph:
         return ()
     return await info.context.remember(
-        ("foundation", code),
-        lambda: run_cancellable(graph.foundation_dependencies, analysis.graph, code),
+        ("foundation", code, nearest),
+        lambda: run_cancellable(
+            graph.foundation_dependencies, analysis.graph, code, nearest=nearest
+        ),
     )
 
 
@@ -117,7 +130,7 @@ async def transitive_dependant_count(root: InitiativeRecord, info: Info) -> int:
 
 def cycle_error(cycle: graph.DependencyCycle) -> DependencyCycleError:
     return DependencyCycleError(
-        message="The dependencies contain a cycle: " + " → ".join(cycle.cycle),
+        message=message("dependencies_cycle", path=" → ".join(cycle.cycle)).render(),
         cycle=list(cycle.cycle),
     )
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 import graph
+from app.messages import message
 from schema.enums import TrafficLight
 from schema.errors import UserInputError
 
@@ -38,4 +39,7 @@ def level_of(level: graph.Level) -> TrafficLight:
 
 def check_max_depth(max_depth: int | None) -> None:
     if max_depth is not None and max_depth < 1:
-        raise UserInputError(f"maxDepth must be at least 1; got {max_depth}.", argument="maxDepth")
+        raise UserInputError(
+            message("input.at_least", argument="maxDepth", low=1, value=max_depth),
+            argument="maxDepth",
+        )

@@ -9,11 +9,12 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app import repository
+from app.messages import message
 from app.repository import Row
 from schema.bounds import AUDIT_PAGE
 from schema.context import Info
 from schema.error_types import PermissionDeniedError
-from schema.errors import UserInputError
+from schema.errors import UserInputError, out_of_range
 from schema.reference_types import aware
 from schema.relay import PageInfo, decode_cursor, encode_cursor, to_global_id
 
@@ -101,17 +102,17 @@ class AuditQuery:
     ) -> AuditEventsResult:
         if not info.context.viewer.is_admin:
             return PermissionDeniedError(
-                message="Only the portfolio office (ADMIN) can read the audit log."
+                message=message("office_only", action=message("action.read_audit_log")).render()
             )
         if not 1 <= first <= AUDIT_PAGE.maximum:
-            raise UserInputError(
-                f"first must be between 1 and {AUDIT_PAGE.maximum}; got {first}.", argument="first"
-            )
+            raise out_of_range("first", first, 1, AUDIT_PAGE.maximum)
         before_id = None
         if after is not None:
             key = decode_cursor(after)
             if not key.isdigit():
-                raise UserInputError(f"{after!r} is not a valid cursor.", argument="after")
+                raise UserInputError(
+                    message("input.bad_cursor", cursor=repr(after)), argument="after"
+                )
             before_id = int(key)
         rows = await info.context.read(
             repository.page_audit_events,

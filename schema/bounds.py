@@ -16,7 +16,7 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from schema.errors import UserInputError
+from schema.errors import out_of_range
 
 T = TypeVar("T")
 
@@ -49,6 +49,9 @@ KEY_INITIATIVES = Bound(default=10, maximum=100)
 AUDIT_PAGE = Bound(default=50, maximum=200)
 """A page of ``auditEvents`` (a connection, paged with ``after``)."""
 
+WEBHOOK_PAGE = Bound(default=50, maximum=200)
+"""A page of ``webhooks`` or ``webhookDeliveries`` (connections, paged with ``after``)."""
+
 
 def _describe(bound: Bound) -> str:
     return f"How many items to return (default {bound.default}, at most {bound.maximum:,})."
@@ -62,10 +65,7 @@ FirstPath = Annotated[int, strawberry.argument(description=_describe(PATH_LIST))
 def check_first(first: int, bound: Bound, *, argument: str = "first") -> int:
     """``first`` when it lies within the bound; a negative or larger one is the caller's."""
     if not 0 <= first <= bound.maximum:
-        raise UserInputError(
-            f"{argument} must be between 0 and {bound.maximum:,}; got {first:,}.",
-            argument=argument,
-        )
+        raise out_of_range(argument, first, 0, bound.maximum)
     return first
 
 
@@ -114,6 +114,9 @@ SHORT_LISTS: frozenset[tuple[str, str]] = frozenset(
         ("PortfolioSummary", "byOwner"),
         ("PortfolioSummary", "goalCoverage"),
         ("PortfolioSummary", "sdgCoverage"),
+        # Every try of one webhook delivery: a few dozen at most in its retry window.
+        ("WebhookDelivery", "attempts"),
+        ("Webhook", "events"),
         # The problems of one refused input.
         ("ValidationError", "problems"),
         # Capped when an event is derived: five sources, twenty writes.

@@ -37,6 +37,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
+from app.messages import message
 from app.settings import Settings
 from schema.cost import PriceOperations
 from schema.errors import UserInputError
@@ -100,18 +101,16 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
-NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
-SURROGATE_MESSAGE = (
-    "Text must not contain a lone surrogate (U+D800 to U+DFFF): it is not a character "
-    "and cannot be stored or sent back as UTF-8."
-)
+NUL_TEXT = "input.nul_text"
+LONE_SURROGATE = "input.lone_surrogate"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _text_problem(text: str) -> str | None:
+    """The message code of what makes ``text`` unstorable, or None."""
     if "\x00" in text:
-        return NUL_MESSAGE
-    return SURROGATE_MESSAGE if _LONE_SURROGATE.search(text) else None
+        return NUL_TEXT
+    return LONE_SURROGATE if _LONE_SURROGATE.search(text) else None
 
 
 def unstorable_text(value: Any) -> str | None:
@@ -161,12 +160,12 @@ class RefuseUnstorableText(SchemaExtension):
         for name, value in (context.variables or {}).items():
             problem = unstorable_text(value)
             if problem is not None:
-                raise UserInputError(problem, argument=name)
+                raise UserInputError(message(problem), argument=name)
         if context.graphql_document is not None:
             finder = _NulLiteralFinder()
             visit(context.graphql_document, finder)
             if finder.found:
-                raise UserInputError(NUL_MESSAGE, argument="query")
+                raise UserInputError(message(NUL_TEXT), argument="query")
         yield
 
 

@@ -18,6 +18,7 @@ from app import repository
 from app.analysis import Analysis, AnalysisCache
 from app.auth import ANONYMOUS, Viewer, Visibility
 from app.budget import BudgetState, CallerBudgets, caller_key
+from app.messages import message
 from app.settings import Settings
 from schema.cost import QueryCost
 from schema.errors import DatabaseUnavailableError, RateLimitedError, UserInputError
@@ -242,7 +243,7 @@ class Context:
         for period in await self.periods():
             if period.code == code:
                 return period
-        raise UserInputError(f"There is no reporting period {code!r}.", argument=argument)
+        raise UserInputError(message("input.no_period", code=repr(code)), argument=argument)
 
 
 Info = StrawberryInfo[Context, None]

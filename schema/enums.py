@@ -28,6 +28,8 @@ RiskStatus = domain.RiskStatus
 Role = domain.Role
 Council = domain.Council
 DecisionKind = domain.DecisionKind
+WebhookEvent = domain.WebhookEvent
+WebhookDeliveryStatus = domain.WebhookDeliveryStatus
 
 DESCRIPTIONS: dict[type[StrEnum], str] = {
     OrganisationKind: "Kind of organisation.",
@@ -44,6 +46,8 @@ DESCRIPTIONS: dict[type[StrEnum], str] = {
     Role: "What an API token may do.",
     Council: "A council of the council model (*rådsmodellen*).",
     DecisionKind: "Kind of council decision.",
+    WebhookEvent: "An event a webhook can be told of.",
+    WebhookDeliveryStatus: "Where the delivery of one event to a webhook stands.",
 }
 VALUE_DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
     OrganisationKind: {
@@ -130,6 +134,21 @@ VALUE_DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
         "DECISION": "A decision on the initiative",
         "REPRIORITISATION": "A move to another segment",
         "COURSE_CHANGE": "A change of lifecycle state, e.g. a pause",
+    },
+    WebhookEvent: {
+        "STATUS_REPORT_SUBMITTED": "A status report (revision) was submitted",
+        "STATUS_CHANGED": "A submitted report changed the initiative's status",
+        "PROPAGATED_RISK_CHANGED": "An initiative's propagated level changed because of "
+        "something upstream",
+        "DEPENDENCY_BECAME_LATE": "A supplier's date moved past the date a dependant needs it",
+        "REPORTING_PERIOD_OPENED": "A reporting round was opened",
+        "REPORTING_PERIOD_CLOSED": "A reporting round was closed",
+        "REPORT_MISSING": "An initiative has not reported in the open round",
+    },
+    WebhookDeliveryStatus: {
+        "PENDING": "Not delivered yet; tried again until the retry window ends",
+        "DELIVERED": "The receiver answered with a 2xx status",
+        "FAILED": "Every attempt in the retry window failed",
     },
     graph.NodeKind: {
         "INITIATIVE": "An initiative",

@@ -12,18 +12,22 @@ from app.messages import Message, message
 
 
 class UserInputError(GraphQLError):
-    """A bad argument: the message says what is wrong and ``extensions`` names the field.
+    """A bad argument: the message says what is wrong and ``extensions`` names the argument.
 
-    ``text`` is the catalogue message to say instead of ``message`` (the English wording
-    of a caller that has no code for it yet) in the request's language.
+    ``text`` is its catalogue message, said in the request's language.
     """
 
-    def __init__(self, message: str, *, argument: str, text: Message | None = None) -> None:
+    def __init__(self, text: Message, *, argument: str) -> None:
         self.text = text
-        super().__init__(
-            text.render() if text is not None else message,
-            extensions={"code": "BAD_USER_INPUT", "argument": argument},
-        )
+        super().__init__(text.render(), extensions={"code": "BAD_USER_INPUT", "argument": argument})
+
+
+def out_of_range(argument: str, value: int, low: int, high: int) -> UserInputError:
+    """The refusal of ``argument``'s ``value`` outside ``low``–``high``."""
+    return UserInputError(
+        message("input.out_of_range", argument=argument, low=low, high=high, value=value),
+        argument=argument,
+    )
 
 
 class DatabaseUnavailableError(GraphQLError):

@@ -256,6 +256,14 @@ class SubmitStatusReportInput:
     benefit_prerequisites: str | None = strawberry.field(
         default=None, description="Required for CO_GOVERN."
     )
+    dependencies_confirmed: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "True when the initiative's registered dependencies are still right, false when "
+            "they need changing (*avhengigheter bekreftet*); required for COORDINATE and "
+            "CO_GOVERN."
+        ),
+    )
 
 
 @strawberry.input(description="A new reporting round.")

@@ -14,6 +14,7 @@ from app import (
     round_writes,
     status_report_writes,
 )
+from app.messages import message
 from app.repository import Row
 from schema.context import Info
 from schema.enums import (
@@ -62,6 +63,7 @@ from schema.types import (
     Risk,
     StatusReport,
 )
+from schema.webhooks import WebhookMutation
 
 InitiativeCode = Annotated[str, strawberry.argument(description="Code of the initiative.")]
 Reason = Annotated[str, strawberry.argument(description="Why, in words the owner reads.")]
@@ -144,7 +146,7 @@ CouncilDecisionResult = Annotated[
 
 
 @strawberry.type(description="Writes; each answers its payload or a typed error (nothing written).")
-class Mutation:
+class Mutation(WebhookMutation):
     @strawberry.mutation(
         description="Propose an initiative (*innmelding*); it waits as PROPOSED.",
         graphql_type=InitiativeResult,
@@ -467,11 +469,11 @@ def _dependency_key(
         try:
             type_name, key = from_global_id(input.id)
         except UserInputError:
-            return invalid("id", f"{input.id!r} is not a valid global id.")
+            return invalid("id", message("input.bad_global_id", id=repr(input.id)).render())
         dependant, separator, supplier = key.partition("<-")
         if type_name != "Dependency" or not separator or not dependant or not supplier:
-            return invalid("id", f"{input.id!r} is not the id of a dependency.")
+            return invalid("id", message("input.not_a_dependency_id", id=repr(input.id)).render())
         return dependant, supplier
     if not input.dependant or not input.supplier:
-        return invalid("id", "give the dependency's id, or both dependant and supplier.")
+        return invalid("id", message("input.dependency_id_or_ends").render())
     return input.dependant, input.supplier

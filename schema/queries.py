@@ -8,6 +8,7 @@ import strawberry
 
 from app import repository
 from app.domain import ADMITTED_STATES
+from app.messages import message
 from schema.analysis import AnalysisQuery
 from schema.analysis_resolvers import propagation as analysis_propagation
 from schema.audit import AuditQuery
@@ -23,7 +24,7 @@ from schema.enums import (
     TrafficLight,
     all_labels,
 )
-from schema.errors import UserInputError
+from schema.errors import UserInputError, out_of_range
 from schema.prefetch import prefetch_page
 from schema.reference_types import (
     Organisation,
@@ -35,6 +36,10 @@ from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_glob
 from schema.round_summary import RoundSummaryQuery
 from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
 from schema.viewer import ViewerQuery
+from schema.webhooks import WebhookQuery
+
+MAX_SEARCH = 200
+"""The longest search text `initiatives` takes."""
 
 
 @strawberry.input(description="Filters for `initiatives`; every given filter must hold.")
@@ -109,8 +114,10 @@ async def _initiative_query(
     if filter.status or filter.risk_level:
         period = await info.context.resolve_period(filter.period, argument="filter.period")
         period_opens = period.opens if period is not None else None
-    if filter.search is not None and len(filter.search) > 200:
-        raise UserInputError("search is limited to 200 characters.", argument="filter.search")
+    if filter.search is not None and len(filter.search) > MAX_SEARCH:
+        raise UserInputError(
+            message("input.search_too_long", limit=MAX_SEARCH), argument="filter.search"
+        )
     codes, excluded_codes = await _analysis_codes(info, filter)
     return repository.InitiativeQuery(
         codes=codes,
@@ -176,7 +183,15 @@ async def _dependency_by_key(info: Info, key: str) -> Dependency | None:
 
 
 @strawberry.type(description="Reads of the portfolio, its analysis and its reporting rounds.")
-class Query(ViewerQuery, RoundSummaryQuery, CouncilQuery, AuditQuery, AnalysisQuery, BudgetQuery):
+class Query(
+    ViewerQuery,
+    RoundSummaryQuery,
+    CouncilQuery,
+    AuditQuery,
+    AnalysisQuery,
+    BudgetQuery,
+    WebhookQuery,
+):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(
         self,
@@ -237,10 +252,7 @@ class Query(ViewerQuery, RoundSummaryQuery, CouncilQuery, AuditQuery, AnalysisQu
         settings = info.context.settings
         size = settings.default_page_size if first is None else first
         if not 1 <= size <= settings.max_page_size:
-            raise UserInputError(
-                f"first must be between 1 and {settings.max_page_size}; got {size}.",
-                argument="first",
-            )
+            raise out_of_range("first", size, 1, settings.max_page_size)
         after_code = decode_cursor(after) if after is not None else None
         query = await _initiative_query(info, filter)
         rows = await info.context.read(

@@ -174,6 +174,13 @@ class StatusReportRecord:
     forecast_end: date | None = strawberry.field(
         description="Forecast end date given in the report."
     )
+    dependencies_confirmed: bool | None = strawberry.field(
+        description=(
+            "Whether the owner confirmed the registered dependencies as right (*avhengigheter "
+            "bekreftet*); null when the report was not asked (OBSERVE, or made before the "
+            "question was)."
+        )
+    )
     submitted_by: str = strawberry.field(description="Name of the token that submitted it.")
     submitted_at: datetime = strawberry.field(description="When it was submitted.")
     illustrative: bool = strawberry.field(
@@ -203,6 +210,7 @@ class StatusReportRecord:
             planned_mitigations=values["planned_mitigations"],
             implemented_mitigations=values["implemented_mitigations"],
             forecast_end=values["forecast_end"],
+            dependencies_confirmed=values["dependencies_confirmed"],
             submitted_by=values["submitted_by"],
             submitted_at=aware(values["submitted_at"]),
             illustrative=values["illustrative"],

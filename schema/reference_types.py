@@ -59,6 +59,13 @@ class Organisation(Node):
     code: str = strawberry.field(description="Stable key, e.g. `HDIR`.")
     name: str = strawberry.field(description="Name of the organisation (*virksomhet*).")
     kind: OrganisationKind = strawberry.field(description="Kind of organisation.")
+    contact_email: str | None = strawberry.field(
+        default=None,
+        description=(
+            "The organisation's public contact address (*postmottak*), where reminders of "
+            "missing reports go; null when none is known."
+        ),
+    )
 
     @strawberry.field(description="Global id.")
     def id(self) -> strawberry.ID:
@@ -67,7 +74,12 @@ class Organisation(Node):
     @classmethod
     def from_row(cls, row: Row) -> Organisation:
         values = row._mapping
-        return cls(code=values["code"], name=values["name"], kind=values["kind"])
+        return cls(
+            code=values["code"],
+            name=values["name"],
+            kind=values["kind"],
+            contact_email=values.get("contact_email"),
+        )
 
 
 @strawberry.type(description="A reporting round (*rapporteringsrunde*), e.g. «april 2026».")

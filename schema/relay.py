@@ -7,6 +7,7 @@ import binascii
 
 import strawberry
 
+from app.messages import message
 from schema.errors import UserInputError
 
 
@@ -23,7 +24,7 @@ def from_global_id(global_id: str, *, argument: str = "id") -> tuple[str, str]:
         text = ""
     type_name, separator, key = text.partition(":")
     if not separator or not type_name or not key:
-        raise UserInputError(f"{global_id!r} is not a valid global id.", argument=argument)
+        raise UserInputError(message("input.bad_global_id", id=repr(global_id)), argument=argument)
     return type_name, key
 
 
@@ -40,7 +41,7 @@ def decode_cursor(cursor: str, *, argument: str = "after") -> str:
         text = ""
     prefix, _, code = text.partition(":")
     if prefix != "after" or not code:
-        raise UserInputError(f"{cursor!r} is not a valid cursor.", argument=argument)
+        raise UserInputError(message("input.bad_cursor", cursor=repr(cursor)), argument=argument)
     return code
 
 

@@ -16,7 +16,7 @@ from app.repository import Row
 from schema.arguments import PeriodArgument
 from schema.context import Info
 from schema.enums import TrafficLight
-from schema.errors import UserInputError
+from schema.errors import out_of_range
 from schema.loaders import MaybeAwaitable, ReportStatus, resolve_loaded
 from schema.records import InitiativeRecord
 from schema.reference_types import ReportingPeriod, StatusTrendPoint
@@ -80,10 +80,7 @@ async def status_trend(
     ] = 4,
 ) -> list[StatusTrendPoint]:
     if not 1 <= periods <= MAX_TREND_PERIODS:
-        raise UserInputError(
-            f"periods must be between 1 and {MAX_TREND_PERIODS}; got {periods}.",
-            argument="periods",
-        )
+        raise out_of_range("periods", periods, 1, MAX_TREND_PERIODS)
     current = await info.context.current_period()
     if current is None:
         return []

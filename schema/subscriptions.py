@@ -1,5 +1,5 @@
 """Live updates over graphql-transport-ws: reports, status and propagated risk, late
-dependencies and reporting rounds.
+dependencies, reporting rounds and reminders of missing reports.
 
 Events come from this process's broadcaster (``app.events``): on SQLite published after
 commit, on PostgreSQL relayed from the event table, so every worker's subscribers see
@@ -21,12 +21,13 @@ from app.events import (
     PropagatedRiskChanged,
     ReportingPeriodClosed,
     ReportingPeriodOpened,
+    ReportMissing,
     StatusReportSubmitted,
     broadcaster,
 )
 from schema.context import Info
-from schema.enums import TrafficLight
-from schema.reference_types import ReportingPeriod
+from schema.enums import Segment, TrafficLight
+from schema.reference_types import Organisation, ReportingPeriod
 from schema.types import Initiative, StatusReport
 
 E = TypeVar("E", bound=Event)
@@ -80,6 +81,31 @@ class StatusChangedEvent:
     async def initiative(self, info: Info) -> Initiative | None:
         row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
         return Initiative.from_row(row) if row is not None else None
+
+
+@strawberry.type(
+    description="An admitted initiative has no report in the open round; its owner was reminded."
+)
+class ReportMissingEvent:
+    initiative_code: str = strawberry.field(description="Code of the initiative.")
+    period_code: str = strawberry.field(description="Code of the round without its report.")
+    deadline: date = strawberry.field(description="The round's deadline (*frist*).")
+    segment: Segment = strawberry.field(
+        description="The initiative's segment, which decides what it must report."
+    )
+    cause: str = strawberry.field(description="Why the reminder went out.")
+    initiative_id: strawberry.Private[int]
+    owner_id: strawberry.Private[int]
+
+    @strawberry.field(description="The initiative; null when the caller may not see it.")
+    async def initiative(self, info: Info) -> Initiative | None:
+        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
+        return Initiative.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The owner organisation (*tiltakseier*), which was reminded.")
+    async def owner(self, info: Info) -> Organisation | None:
+        row = await info.context.loaders.organisation_by_id.load(self.owner_id)
+        return Organisation.from_row(row) if row is not None else None
 
 
 def _causes() -> list[str]:
@@ -222,6 +248,39 @@ class Subscription:
 
     @strawberry.subscription(
         description=(
+            "Every reminder of a missing report from now on (`portfolio remind`, or the "
+            "daily run), once per initiative per round."
+        )
+    )
+    async def report_missing(
+        self,
+        info: Info,
+        initiative: InitiativeFilter = None,
+        owner: Annotated[
+            str | None,
+            strawberry.argument(description="Only events of this owner organisation's code."),
+        ] = None,
+    ) -> AsyncGenerator[ReportMissingEvent, None]:
+        owner_id = await _organisation_id(info, owner) if owner is not None else None
+
+        def accept(event: ReportMissing) -> bool:
+            return initiative in (None, event.initiative_code) and (
+                owner is None or event.owner_id == owner_id
+            )
+
+        async for event in _events(info, ReportMissing, accept):
+            yield ReportMissingEvent(
+                initiative_code=event.initiative_code,
+                period_code=event.period_code,
+                deadline=date.fromisoformat(event.deadline),
+                segment=Segment(event.segment),
+                cause=event.cause,
+                initiative_id=event.initiative_id,
+                owner_id=event.owner_id,
+            )
+
+    @strawberry.subscription(
+        description=(
             "Every change of an initiative's propagated level from now on, told after the"
             " write that caused it has committed."
         )
@@ -285,3 +344,11 @@ class Subscription:
 def _of(initiative: str | None) -> Callable[[StatusReportSubmitted | PropagatedRiskChanged], bool]:
     """Accepts the events of ``initiative`` (every event when None)."""
     return lambda event: initiative in (None, event.initiative_code)
+
+
+async def _organisation_id(info: Info, code: str) -> int | None:
+    """The id of the organisation ``code``; None (no event matches) when there is none."""
+    rows = await info.context.read(repository.organisations_by_codes, [code])
+    row = rows.get(code)
+    await info.context.release()
+    return int(row.id) if row is not None else None

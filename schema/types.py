@@ -378,7 +378,7 @@ class Initiative(InitiativeRecord, Node):
         self, info: Info, first: FirstNeighbour = NEIGHBOUR_LIST.default
     ) -> list[FoundationDependency]:
         check_first(first, NEIGHBOUR_LIST)
-        found = await analysis.foundation(info, self.code)
+        found = await analysis.foundation(info, self.code, nearest=first)
         return [FoundationDependency.from_result(item) for item in found[:first]]
 
     foundation_dependency_count: int = strawberry.field(

@@ -294,6 +294,7 @@ def _report_row(item: Row, spec: Row, initiative_id: int, periods: dict[Any, int
         "annual_operating_cost_nok": item.get("annual_operating_cost_nok"),
         "benefits": item.get("benefits"),
         "benefit_prerequisites": item.get("benefit_prerequisites"),
+        "dependencies_confirmed": item.get("dependencies_confirmed"),
         "submitted_by": item.get("submitted_by") or spec.get("contact_person") or spec["code"],
         "submitted_at": _as_datetime(item.get("submitted_at") or date.today()),
         "illustrative": bool(item.get("illustrative", True)),

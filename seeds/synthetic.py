@@ -53,7 +53,12 @@ def generate_portfolio(size: int, *, seed: int = 0) -> PortfolioData:
     data = load_reference_data()
     data.reporting_periods = [dict(period) for period in SYNTHETIC_PERIODS]
     data.organisations = data.organisations + [
-        {"code": f"KOMMUNE-{number:03d}", "name": f"Kommune {number:03d}", "kind": "MUNICIPALITY"}
+        {
+            "code": f"KOMMUNE-{number:03d}",
+            "name": f"Kommune {number:03d}",
+            "kind": "MUNICIPALITY",
+            "contact_email": None,
+        }
         for number in range(1, 41)
     ]
     owners = [organisation["code"] for organisation in data.organisations]
@@ -189,6 +194,7 @@ def _reports(segment: str, rng: random.Random) -> list[Row]:
             report |= {
                 "risk_level": risk,
                 "main_risk_areas": "Ressurser og avhengigheter.",
+                "dependencies_confirmed": True,
                 "planned_mitigations": None if risk == "GREEN" else "Tettere oppfølging.",
                 "implemented_mitigations": None if risk == "GREEN" else "Styringsmøter.",
             }

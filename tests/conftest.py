@@ -106,8 +106,20 @@ def empty_database_url(databases: Databases) -> str:
     return databases.create("empty")
 
 
+TEST_WEBHOOK_KEY = "test-key-for-webhook-secrets-not-for-production"
+
+
 def settings_for(database_url: str, **overrides: Any) -> Settings:
-    return Settings(database_url=database_url, debug=False, **overrides)
+    """Settings of a test's service: webhooks can be made, and are sent only where a test
+    starts the dispatcher itself (``webhook_dispatch=True``), so no request of another
+    test races a delivery."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "debug": False,
+        "webhook_key": TEST_WEBHOOK_KEY,
+        "webhook_dispatch": False,
+    }
+    return Settings(**(values | overrides))
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ REPORT_CONTENT = (
     "annual_operating_cost_nok",
     "benefits",
     "benefit_prerequisites",
+    "dependencies_confirmed",
     "illustrative",
 )
 DATABASE = "Databasen"  # where a problem with the database rather than the file is
@@ -375,6 +376,13 @@ class Checker:
             self._dates(row, "forecast_end")
             self._money(row, "investment_nok")
             self._money(row, "annual_operating_cost_nok")
+            stored = self.stored.initiatives.get(initiative or "")
+            existing = (
+                self.stored.reports.get((stored.id, period.id), [])
+                if stored is not None and period is not None
+                else []
+            )
+            is_stored = any(same_report(report, values) for report in existing)
             if values.get("segment") is not None and values.get("status") is not None:
                 rules = Problems()
                 check_report_rules(
@@ -382,19 +390,19 @@ class Checker:
                     segment=Segment(values["segment"]),
                     status=TrafficLight(values["status"]),
                     values={key: values.get(key) for key in REPORT_RULE_KEYS},
+                    # Only a new revision in an open round is asked to confirm dependencies:
+                    # stored reports and closed rounds may predate the question.
+                    confirmation_asked=not is_stored and (period is None or not period.closed),
                 )
                 self._take(row, rules)
-            stored = self.stored.initiatives.get(initiative or "")
-            if period is not None and period.closed and stored is not None:
-                existing = self.stored.reports.get((stored.id, period.id), [])
-                if existing and not any(same_report(report, values) for report in existing):
-                    self.add(
-                        row,
-                        "period",
-                        "import.closed_period_reported",
-                        name=period.name,
-                        initiative=initiative,
-                    )
+            if period is not None and period.closed and existing and not is_stored:
+                self.add(
+                    row,
+                    "period",
+                    "import.closed_period_reported",
+                    name=period.name,
+                    initiative=initiative,
+                )
 
 
 def _unknown(code: Any, known: Iterable[Any]) -> bool:
@@ -403,8 +411,10 @@ def _unknown(code: Any, known: Iterable[Any]) -> bool:
 
 
 def same_report(stored: Row, values: dict[str, Any]) -> bool:
+    """True when the row says what ``stored`` says (a column the file leaves out agrees)."""
     return all(
         (getattr(stored, key) if key != "illustrative" else bool(stored.illustrative))
         == (values.get(key) if key != "illustrative" else bool(values.get(key)))
         for key in REPORT_CONTENT
+        if key in values or key == "illustrative"
     )

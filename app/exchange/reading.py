@@ -137,22 +137,24 @@ def _parse_sheet(sheet: Sheet, table: Iterator[tuple[Any, ...]], parsed: ParsedF
                     sheet.name, 1, name or f"nr. {position}", said(message("import.unknown_column"))
                 )
             )
-    for name in sheet.header:
-        if name not in header:
+    for column in sheet.columns:
+        if column.name not in header and not column.optional:
             problems.append(
-                ImportProblem(sheet.name, 1, name, said(message("import.column_missing")))
+                ImportProblem(sheet.name, 1, column.name, said(message("import.column_missing")))
             )
     if any(problem.sheet == sheet.name for problem in problems):
         return
-    index = {name: header.index(name) for name in sheet.header}
+    index = {name: header.index(name) for name in sheet.header if name in header}
     for number, cells in enumerate(table, start=2):
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             continue
         values: dict[str, Any] = {}
         invalid = set()
         for column in sheet.columns:
-            position = index[column.name]
-            raw = cells[position] if position < len(cells) else None
+            at = index.get(column.name)
+            if at is None:
+                continue  # an optional column the file leaves out: not given, not empty
+            raw = cells[at] if at < len(cells) else None
             try:
                 values[column.name] = parse_cell(column, raw)
             except CellError as error:

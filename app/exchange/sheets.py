@@ -51,6 +51,8 @@ class Column:
     name: str
     kind: Kind = Kind.TEXT
     enum: type[StrEnum] | None = None
+    optional: bool = False
+    """A file written before the column existed may leave it out (its cells are empty)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ STATUS_REPORTS = Sheet(
         Column("annual_operating_cost_nok", Kind.INTEGER),
         Column("benefits"),
         Column("benefit_prerequisites"),
+        Column("dependencies_confirmed", Kind.BOOLEAN, optional=True),
         Column("submitted_by"),
         Column("submitted_at", Kind.DATETIME),
         Column("illustrative", Kind.BOOLEAN),

@@ -264,7 +264,7 @@ class Writer:
                     revision=revision,
                     submitted_by=(values["submitted_by"] or self.viewer.actor)[:MAX_NAME],
                     submitted_at=values["submitted_at"] or self.now,
-                    **{key: values[key] for key in REPORT_CONTENT if key != "illustrative"},
+                    **{key: values.get(key) for key in REPORT_CONTENT if key != "illustrative"},
                     illustrative=bool(values["illustrative"]),
                 )
                 .returning(table.c.id)

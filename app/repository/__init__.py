@@ -60,6 +60,7 @@ from app.repository.reference import (
     solutions_by_codes,
     solutions_by_ids,
 )
+from app.repository.reminders import unreminded_missing_reports
 from app.repository.rounds import (
     admitted_initiatives,
     goal_links,
@@ -77,8 +78,20 @@ from app.repository.status_reports import (
     reports_for,
 )
 from app.repository.visibility import of_visible_initiative, visible_initiatives
+from app.repository.webhooks import (
+    ANY_OWNER,
+    AnyOwner,
+    last_event_id,
+    list_webhooks,
+    page_webhook_deliveries,
+    webhook_attempts_for,
+    webhook_by_id,
+    webhook_delivery_by_id,
+)
 
 __all__ = [
+    "ANY_OWNER",
+    "AnyOwner",
     "GraphRows",
     "InitiativeQuery",
     "Row",
@@ -101,6 +114,7 @@ __all__ = [
     "initiatives_by_codes",
     "initiatives_by_ids",
     "initiatives_reported_in",
+    "last_event_id",
     "latest_reports",
     "latest_reports_for",
     "latest_reports_subquery",
@@ -111,6 +125,7 @@ __all__ = [
     "list_solutions",
     "list_strategic_goals",
     "list_sustainable_development_goals",
+    "list_webhooks",
     "missing_reports",
     "of_visible_initiative",
     "open_deliveries",
@@ -119,6 +134,7 @@ __all__ = [
     "owners_of",
     "page_audit_events",
     "page_initiatives",
+    "page_webhook_deliveries",
     "period_by_code",
     "periods_by_ids",
     "pick_current_period",
@@ -131,6 +147,10 @@ __all__ = [
     "solutions_by_codes",
     "solutions_by_ids",
     "supporting_goals_for",
+    "unreminded_missing_reports",
     "visible_initiatives",
+    "webhook_attempts_for",
+    "webhook_by_id",
+    "webhook_delivery_by_id",
     "writes_between",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.auth import Visibility
 from app.domain import Council
-from app.repository.rows import Row
+from app.repository.rows import Row, one_of
 from app.repository.visibility import visible_initiatives
 from app.tables import (
     decision_table,
@@ -53,7 +53,7 @@ async def decisions_for(
     """Each initiative's decision log, newest meeting first."""
     result = await connection.execute(
         _decision_select(visibility)
-        .where(decision_table.c.initiative_id.in_(initiative_ids))
+        .where(one_of(decision_table.c.initiative_id, initiative_ids))
         .order_by(meeting_table.c.held_on.desc(), decision_table.c.id.desc())
     )
     grouped: dict[int, list[Row]] = {}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.auth import Visibility
-from app.repository.rows import Row, grouped
+from app.repository.rows import Row, grouped, one_of
 from app.repository.visibility import of_visible_initiative
 from app.tables import (
     delivery_table,
@@ -22,7 +22,7 @@ async def deliveries_for(
     result = await connection.execute(
         sa.select(delivery_table)
         .where(
-            delivery_table.c.initiative_id.in_(initiative_ids),
+            one_of(delivery_table.c.initiative_id, initiative_ids),
             of_visible_initiative(delivery_table.c.initiative_id, visibility),
         )
         .order_by(delivery_table.c.baseline_date, delivery_table.c.code)
@@ -35,7 +35,7 @@ async def deliveries_by_ids(
 ) -> dict[int, Row]:
     result = await connection.execute(
         sa.select(delivery_table).where(
-            delivery_table.c.id.in_(ids),
+            one_of(delivery_table.c.id, ids),
             of_visible_initiative(delivery_table.c.initiative_id, visibility),
         )
     )
@@ -60,7 +60,7 @@ async def risks_for(
     result = await connection.execute(
         sa.select(risk_table)
         .where(
-            risk_table.c.initiative_id.in_(initiative_ids),
+            one_of(risk_table.c.initiative_id, initiative_ids),
             of_visible_initiative(risk_table.c.initiative_id, visibility),
         )
         .order_by(risk_table.c.code)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.auth import Visibility
-from app.repository.rows import Row, grouped
+from app.repository.rows import Row, grouped, one_of
 from app.repository.visibility import visible_initiatives
 from app.tables import (
     dependency_table,
@@ -52,7 +52,7 @@ async def dependencies_of(
     """What each initiative depends on."""
     result = await connection.execute(
         _dependency_select(visibility)
-        .where(dependency_table.c.dependant_id.in_(dependant_ids))
+        .where(one_of(dependency_table.c.dependant_id, dependant_ids))
         .order_by(dependency_table.c.dependant_id, sa.text("supplier_code"))
     )
     return grouped(result, "dependant_id")
@@ -64,7 +64,7 @@ async def dependants_of_initiatives(
     """Who depends on each initiative."""
     result = await connection.execute(
         _dependency_select(visibility)
-        .where(dependency_table.c.supplier_initiative_id.in_(supplier_ids))
+        .where(one_of(dependency_table.c.supplier_initiative_id, supplier_ids))
         .order_by(dependency_table.c.supplier_initiative_id, sa.text("dependant_code"))
     )
     return grouped(result, "supplier_initiative_id")
@@ -76,7 +76,7 @@ async def dependants_of_solutions(
     """Who depends on each solution."""
     result = await connection.execute(
         _dependency_select(visibility)
-        .where(dependency_table.c.supplier_solution_id.in_(supplier_ids))
+        .where(one_of(dependency_table.c.supplier_solution_id, supplier_ids))
         .order_by(dependency_table.c.supplier_solution_id, sa.text("dependant_code"))
     )
     return grouped(result, "supplier_solution_id")

@@ -10,8 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain import TrafficLight
-from app.repository.rows import all_rows
+from app.repository.rows import all_rows, one_of
 from app.repository.visibility import admitted
 from app.tables import (
     delivery_table,
@@ -24,9 +23,25 @@ from app.tables import (
 )
 
 
+def as_stored(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """``column`` as the driver gives it: no conversion row by row on the event loop.
+
+    SQLite gives dates as ISO strings and both drivers give enums as their names; the
+    analysis converts them in its own thread (``app.analysis``), where hundreds of
+    thousands of values cost the loop nothing.
+    """
+    return sa.type_coerce(column, _AS_STORED).label(column.key)
+
+
+_AS_STORED = sa.types.NullType()
+
+
 @dataclass(frozen=True, slots=True)
 class GraphRows:
-    """Plain rows the dependency graph is built from: admitted initiatives only."""
+    """Plain rows the dependency graph is built from: admitted initiatives only.
+
+    Dates and enums are as the driver stores them (see :func:`as_stored`).
+    """
 
     initiatives: Sequence[Any]
     solutions: Sequence[Any]
@@ -40,9 +55,9 @@ async def graph_rows(connection: AsyncConnection) -> GraphRows:
         sa.select(
             initiative_table.c.code,
             initiative_table.c.name,
-            initiative_table.c.planned_start,
-            initiative_table.c.planned_end,
-            initiative_table.c.forecast_end,
+            as_stored(initiative_table.c.planned_start),
+            as_stored(initiative_table.c.planned_end),
+            as_stored(initiative_table.c.forecast_end),
         )
         .where(admitted())
         .order_by(initiative_table.c.code)
@@ -58,12 +73,12 @@ async def graph_rows(connection: AsyncConnection) -> GraphRows:
         sa.select(
             sa.func.coalesce(supplier_initiative.c.code, solution_table.c.code).label("supplier"),
             dependant.c.code.label("dependant"),
-            dependency_table.c.criticality,
-            dependency_table.c.type,
+            as_stored(dependency_table.c.criticality),
+            as_stored(dependency_table.c.type),
             dependency_table.c.lag_days,
-            dependency_table.c.needed_by,
+            as_stored(dependency_table.c.needed_by),
             delivery_table.c.code.label("supplier_delivery"),
-            delivery_table.c.forecast_date.label("supplier_delivery_forecast"),
+            as_stored(delivery_table.c.forecast_date).label("supplier_delivery_forecast"),
         )
         .select_from(dependency_table)
         .join(dependant, dependant.c.id == dependency_table.c.dependant_id)
@@ -98,8 +113,8 @@ async def latest_statuses(
     *,
     period_opens: date | None,
     codes: Collection[str] | None = None,
-) -> dict[str, tuple[TrafficLight, TrafficLight | None]]:
-    """Status and risk level of every admitted initiative up to a period, by code.
+) -> dict[str, tuple[str, str | None]]:
+    """Status and risk level (their names) of every admitted initiative up to a period.
 
     ``codes`` narrows it to those initiatives. Each initiative's latest report is found
     through its own index entries (a correlated subquery): ranking every report of the
@@ -116,12 +131,16 @@ async def latest_statuses(
     if period_opens is not None:
         latest_id = latest_id.where(period_table.c.opens <= period_opens)
     query = (
-        sa.select(initiative_table.c.code, report_table.c.status, report_table.c.risk_level)
+        sa.select(
+            initiative_table.c.code,
+            as_stored(report_table.c.status),
+            as_stored(report_table.c.risk_level),
+        )
         .select_from(initiative_table)
         .join(report_table, report_table.c.id == latest_id.scalar_subquery())
         .where(admitted())
     )
     if codes is not None:
-        query = query.where(initiative_table.c.code.in_(sorted(codes)))
+        query = query.where(one_of(initiative_table.c.code, sorted(codes)))
     result = await connection.execute(query)
     return {row.code: (row.status, row.risk_level) for row in await all_rows(result)}

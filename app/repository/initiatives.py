@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.auth import Visibility
 from app.domain import ADMITTED_STATES, LifecycleState, Phase, Segment, TrafficLight
-from app.repository.rows import Row, grouped
+from app.repository.rows import Row, grouped, one_of
 from app.repository.status_reports import latest_reports_subquery
 from app.repository.visibility import of_visible_initiative, visible_initiatives
 from app.tables import (
@@ -145,7 +145,7 @@ async def initiatives_by_ids(
 ) -> dict[int, Row]:
     result = await connection.execute(
         sa.select(initiative_table).where(
-            initiative_table.c.id.in_(ids), visible_initiatives(visibility)
+            one_of(initiative_table.c.id, ids), visible_initiatives(visibility)
         )
     )
     return {row.id: row for row in result}
@@ -156,7 +156,7 @@ async def initiatives_by_codes(
 ) -> dict[str, Row]:
     result = await connection.execute(
         sa.select(initiative_table).where(
-            initiative_table.c.code.in_(codes), visible_initiatives(visibility)
+            one_of(initiative_table.c.code, codes), visible_initiatives(visibility)
         )
     )
     return {row.code: row for row in result}
@@ -170,7 +170,7 @@ async def supporting_goals_for(
         sa.select(table.c.initiative_id, goal_table)
         .join(goal_table, goal_table.c.number == table.c.goal_number)
         .where(
-            table.c.initiative_id.in_(initiative_ids),
+            one_of(table.c.initiative_id, initiative_ids),
             of_visible_initiative(table.c.initiative_id, visibility),
         )
         .order_by(goal_table.c.number)
@@ -186,7 +186,7 @@ async def sdgs_for(
         sa.select(table.c.initiative_id, sdg_table)
         .join(sdg_table, sdg_table.c.number == table.c.sdg_number)
         .where(
-            table.c.initiative_id.in_(initiative_ids),
+            one_of(table.c.initiative_id, initiative_ids),
             of_visible_initiative(table.c.initiative_id, visibility),
         )
         .order_by(sdg_table.c.number)
@@ -201,7 +201,7 @@ async def developed_solutions_for(
         sa.select(developed_table.c.initiative_id, solution_table)
         .join(solution_table, solution_table.c.id == developed_table.c.solution_id)
         .where(
-            developed_table.c.initiative_id.in_(initiative_ids),
+            one_of(developed_table.c.initiative_id, initiative_ids),
             of_visible_initiative(developed_table.c.initiative_id, visibility),
         )
         .order_by(solution_table.c.code)
@@ -215,7 +215,7 @@ async def developers_of(
     result = await connection.execute(
         sa.select(developed_table.c.solution_id, initiative_table)
         .join(initiative_table, initiative_table.c.id == developed_table.c.initiative_id)
-        .where(developed_table.c.solution_id.in_(solution_ids), visible_initiatives(visibility))
+        .where(one_of(developed_table.c.solution_id, solution_ids), visible_initiatives(visibility))
         .order_by(initiative_table.c.code)
     )
     return grouped(result, "solution_id")

@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.repository.rows import Row
+from app.repository.rows import Row, one_of
 from app.tables import (
     goal_table,
     organisation_table,
@@ -45,7 +45,7 @@ async def list_organisations(connection: AsyncConnection) -> Sequence[Row]:
 
 async def organisations_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
     result = await connection.execute(
-        sa.select(organisation_table).where(organisation_table.c.id.in_(ids))
+        sa.select(organisation_table).where(one_of(organisation_table.c.id, ids))
     )
     return {row.id: row for row in result}
 
@@ -54,7 +54,7 @@ async def organisations_by_codes(
     connection: AsyncConnection, codes: Collection[str]
 ) -> dict[str, Row]:
     result = await connection.execute(
-        sa.select(organisation_table).where(organisation_table.c.code.in_(codes))
+        sa.select(organisation_table).where(one_of(organisation_table.c.code, codes))
     )
     return {row.code: row for row in result}
 
@@ -69,13 +69,15 @@ async def list_solutions(
 
 
 async def solutions_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
-    result = await connection.execute(sa.select(solution_table).where(solution_table.c.id.in_(ids)))
+    result = await connection.execute(
+        sa.select(solution_table).where(one_of(solution_table.c.id, ids))
+    )
     return {row.id: row for row in result}
 
 
 async def solutions_by_codes(connection: AsyncConnection, codes: Collection[str]) -> dict[str, Row]:
     result = await connection.execute(
-        sa.select(solution_table).where(solution_table.c.code.in_(codes))
+        sa.select(solution_table).where(one_of(solution_table.c.code, codes))
     )
     return {row.code: row for row in result}
 
@@ -102,5 +104,5 @@ async def period_by_code(connection: AsyncConnection, code: str) -> Row | None:
 
 
 async def periods_by_ids(connection: AsyncConnection, ids: Collection[int]) -> dict[int, Row]:
-    result = await connection.execute(sa.select(period_table).where(period_table.c.id.in_(ids)))
+    result = await connection.execute(sa.select(period_table).where(one_of(period_table.c.id, ids)))
     return {row.id: row for row in result}

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 Row = sa.Row[Any]
 
@@ -34,3 +40,41 @@ def grouped(rows: Any, key: str) -> dict[int, list[Row]]:
     for row in rows:
         groups[getattr(row, key)].append(row)
     return groups
+
+
+def one_of(column: sa.ColumnElement[Any], values: Collection[Any]) -> sa.ColumnElement[Any]:
+    """``column IN values``; on PostgreSQL ``column = ANY(:values)``, one array parameter.
+
+    A data loader's batch holds hundreds or thousands of ids: as an IN list each is a
+    parameter of its own, which the driver binds one by one and PostgreSQL parses and
+    plans as a new statement for every batch size. As one array the statement text is
+    the same for any batch. For ids and codes (integer and text columns).
+    """
+    return _OneOf(column, list(values))
+
+
+class _OneOf(ColumnElement[Any]):
+    """Both spellings, built once; the dialect's compiler picks one (see below)."""
+
+    inherit_cache = True
+    type = sa.types.NullType()
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
+        ("in_list", InternalTraversal.dp_clauseelement),
+        ("as_array", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: sa.ColumnElement[Any], values: list[Any]) -> None:
+        self.in_list = column.in_(values)
+        self.as_array = column == sa.any_(
+            sa.bindparam(None, values, type_=postgresql.ARRAY(column.type))
+        )
+
+
+@compiles(_OneOf)
+def _compile_in_list(element: _OneOf, compiler: SQLCompiler, **options: Any) -> str:
+    return compiler.process(element.in_list, **options)
+
+
+@compiles(_OneOf, "postgresql")
+def _compile_as_array(element: _OneOf, compiler: SQLCompiler, **options: Any) -> str:
+    return compiler.process(element.as_array, **options)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.auth import Visibility
-from app.repository.rows import Row, grouped
+from app.repository.rows import Row, grouped, one_of
 from app.repository.visibility import of_visible_initiative
 from app.tables import (
     period_table,
@@ -58,7 +58,7 @@ async def latest_reports_for(
         sa.select(latest, period_table.c.code.label("period_code"))
         .join(period_table, period_table.c.id == latest.c.period_id)
         .where(
-            latest.c.initiative_id.in_(initiative_ids),
+            one_of(latest.c.initiative_id, initiative_ids),
             of_visible_initiative(latest.c.initiative_id, visibility),
         )
     )
@@ -73,7 +73,7 @@ async def reports_for(
         sa.select(report_table, period_table.c.code.label("period_code"))
         .join(period_table, period_table.c.id == report_table.c.period_id)
         .where(
-            report_table.c.initiative_id.in_(initiative_ids),
+            one_of(report_table.c.initiative_id, initiative_ids),
             of_visible_initiative(report_table.c.initiative_id, visibility),
         )
         .order_by(

@@ -30,6 +30,8 @@ from strawberry.exceptions import StrawberryGraphQLError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from app.messages import BOKMAL, Message, current_language, message
+
 logger = logging.getLogger("portfolio.http")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -39,10 +41,31 @@ REQUEST_ERROR_STATE = "graphql_request_error"
 JSON_BODY_STATE = "graphql_json_body"
 ACCEPTED_CHARSETS = frozenset({"utf-8", "utf8"})
 NESTED_TOO_DEEPLY = "The JSON is nested too deeply."
+STRAWBERRY_REASONS = {
+    "Unable to parse request body as JSON": "http.not_json",
+    NESTED_TOO_DEEPLY: "http.nested_too_deeply",
+    "No GraphQL query found in the request": "http.no_query",
+    "Unsupported content type": "http.unsupported_content_type",
+    "Batching is not enabled": "http.batching",
+    "The GraphQL operation's `query` must be a string or null, if provided.": (
+        "http.query_not_string"
+    ),
+    "The GraphQL operation's `variables` must be an object or null, if provided.": (
+        "http.variables_not_object"
+    ),
+    "The GraphQL operation's `extensions` must be an object or null, if provided.": (
+        "http.extensions_not_object"
+    ),
+}
+"""The catalogue message of each reason strawberry's view refuses a request with."""
 
 
 class MalformedBody(ValueError):
-    """A JSON request body that cannot hold a GraphQL request; the message says why."""
+    """A JSON request body that cannot hold a GraphQL request; ``text`` says why."""
+
+    def __init__(self, text: Message) -> None:
+        super().__init__(text.code)
+        self.text = text
 
 
 class JSONNestedTooDeeply(json.JSONDecodeError):
@@ -111,35 +134,29 @@ async def json_body(request: Request) -> Any:
         return getattr(request.state, JSON_BODY_STATE)
     charset = _charset(request.headers.get("content-type", ""))
     if charset is not None and charset not in ACCEPTED_CHARSETS:
-        raise MalformedBody(
-            f"The request body must be UTF-8 JSON; charset {charset!r} is not accepted."
-        )
+        raise MalformedBody(message("http.charset", charset=repr(charset)))
     try:
         text = (await request.body()).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise MalformedBody(
-            f"The request body is not valid UTF-8 (byte {error.start} cannot be decoded)."
-        ) from None
+        raise MalformedBody(message("http.not_utf8", position=error.start)) from None
     try:
         value = json.loads(text)
     except RecursionError:
-        raise MalformedBody(NESTED_TOO_DEEPLY) from None
+        raise MalformedBody(message("http.nested_too_deeply")) from None
     except ValueError:
-        raise MalformedBody("Unable to parse the request body as JSON.") from None
+        raise MalformedBody(message("http.not_json")) from None
     if not isinstance(value, dict | list):
-        raise MalformedBody(
-            f"The request body must be a JSON object holding a query, not {_json_kind(value)}."
-        )
+        raise MalformedBody(message("http.not_an_object", kind=message(_json_kind(value))))
     setattr(request.state, JSON_BODY_STATE, value)
     return value
 
 
 def _json_kind(value: Any) -> str:
     if value is None:
-        return "null"
+        return "json.null"
     if isinstance(value, bool):
-        return "a boolean"
-    return "a string" if isinstance(value, str) else "a number"
+        return "json.boolean"
+    return "json.string" if isinstance(value, str) else "json.number"
 
 
 async def graphql_operation(request: Request) -> GraphQLOperation | None:
@@ -168,17 +185,18 @@ async def graphql_operation(request: Request) -> GraphQLOperation | None:
 
 
 def error_response(
-    message: str,
+    text: Message | str,
     status_code: int,
     *,
     media_type: str = APPLICATION_JSON,
     headers: dict[str, str] | None = None,
     code: str = "BAD_REQUEST",
 ) -> Response:
-    """A GraphQL-shaped error body with the given status."""
+    """A GraphQL-shaped error body with the given status, said in the request's language."""
+    said = text.render() if isinstance(text, Message) else text
     # A message may quote the client's text, which can hold lone surrogates that no UTF-8
     # body can carry: write those as their escapes instead of failing.
-    printable = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    printable = said.encode("utf-8", "backslashreplace").decode("utf-8")
     return JSONResponse(
         {"errors": [{"message": printable, "extensions": {"code": code}}]},
         status_code=status_code,
@@ -230,8 +248,9 @@ class GraphQLOverHTTP:
         media_type = preferred_media_type(request.headers.get("accept"))
         if media_type is None:
             return error_response(
-                f"Not acceptable: this endpoint answers {GRAPHQL_RESPONSE_JSON} or "
-                f"{APPLICATION_JSON}.",
+                message(
+                    "http.not_acceptable", graphql=GRAPHQL_RESPONSE_JSON, json=APPLICATION_JSON
+                ),
                 406,
                 code="NOT_ACCEPTABLE",
             )
@@ -239,20 +258,20 @@ class GraphQLOverHTTP:
             try:
                 await json_body(request)
             except MalformedBody as error:
-                return error_response(str(error), 400, media_type=media_type)
+                return error_response(error.text, 400, media_type=media_type)
         try:
             async with asyncio.timeout(self.execution_timeout_seconds):
                 response = await super().run(request, *args, **kwargs)  # type: ignore[misc]
         except HTTPException as error:
             return _http_error(error, media_type)
         except StrawberryGraphQLError as error:
-            return error_response(error.message, 400, media_type=media_type)
+            return error_response(_said(error.message), 400, media_type=media_type)
         except TimeoutError:
             logger.warning(
                 "request exceeded the execution timeout of %ss", self.execution_timeout_seconds
             )
             return error_response(
-                f"The request took longer than {self.execution_timeout_seconds:g} seconds.",
+                message("http.timeout", seconds=_seconds(self.execution_timeout_seconds)),
                 504,
                 media_type=media_type,
                 code="TIMEOUT",
@@ -283,7 +302,7 @@ def _retry_after_seconds(result: ExecutionResult) -> int | None:
 def _http_error(error: HTTPException, media_type: str) -> Response:
     if error.status_code == 400 and "mutations are not allowed" in error.reason:
         return error_response(
-            "Mutations are only accepted over POST.",
+            message("http.mutation_over_get"),
             405,
             media_type=media_type,
             headers={"Allow": "POST"},
@@ -291,7 +310,7 @@ def _http_error(error: HTTPException, media_type: str) -> Response:
         )
     if error.status_code == 405:
         return error_response(
-            "GraphQL is served over GET and POST only.",
+            message("http.get_and_post_only"),
             405,
             media_type=media_type,
             headers={"Allow": "GET, POST"},
@@ -308,8 +327,22 @@ def _http_error(error: HTTPException, media_type: str) -> Response:
     if error.status_code == 503:
         return error_response(error.reason, 503, media_type=media_type, code="DATABASE_UNAVAILABLE")
     if error.status_code == 404:
-        return error_response("Not found.", 404, media_type=media_type, code="NOT_FOUND")
-    return error_response(error.reason, error.status_code, media_type=media_type)
+        return error_response(
+            message("http.not_found"), 404, media_type=media_type, code="NOT_FOUND"
+        )
+    return error_response(_said(error.reason), error.status_code, media_type=media_type)
+
+
+def _said(reason: str) -> Message:
+    """A refusal's reason from strawberry as a catalogue message, quoted when it has none."""
+    code = STRAWBERRY_REASONS.get(reason)
+    return message(code) if code is not None else message("http.bad_request", detail=reason)
+
+
+def _seconds(seconds: float) -> str:
+    """A number of seconds as the request's language writes it (a decimal comma in bokmål)."""
+    written = f"{seconds:g}"
+    return written.replace(".", ",") if current_language() == BOKMAL else written
 
 
 __all__ = [

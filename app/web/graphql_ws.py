@@ -8,9 +8,11 @@ with the protocol's close codes.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 
+from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 
 logger = logging.getLogger("portfolio.websocket")
 
@@ -72,6 +74,15 @@ class PortfolioWebSocketAdapter(ASGIWebSocketAdapter):
                 await self.close(4400, problem)
                 return
             yield message
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        """Send ``message`` in a text frame, as graphql-transport-ws requires (the view
+        encodes JSON as UTF-8 bytes, which strawberry would send as a binary frame)."""
+        encoded = self.view.encode_json(message)
+        try:
+            await self.ws.send_text(encoded.decode() if isinstance(encoded, bytes) else encoded)
+        except WebSocketDisconnect as disconnect:
+            raise WebSocketDisconnected from disconnect
 
 
 __all__ = [

@@ -6,6 +6,9 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.message_catalogue import Language
+from app.messages import accepted_language, message
+
 
 class BodyTooLarge(Exception):
     """The client sent more bytes than the limit allows."""
@@ -22,9 +25,11 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        language = accepted_language(headers.get(b"accept-language", b"").decode("latin-1"))
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(send, language)
             return
         received = 0
         started = False
@@ -48,14 +53,16 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, language)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, language: Language) -> None:
+        """413 with a GraphQL-shaped body, said in the language the request accepts."""
+        said = message("http.body_too_large", limit=self.max_bytes).render(language)
         body = json.dumps(
             {
                 "errors": [
                     {
-                        "message": f"The request body is larger than {self.max_bytes} bytes.",
+                        "message": said,
                         "extensions": {"code": "PAYLOAD_TOO_LARGE"},
                     }
                 ]

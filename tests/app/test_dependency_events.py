@@ -70,6 +70,7 @@ SFM_REPORT = {
     "status": "GREEN",
     "riskLevel": "GREEN",
     "mainRiskAreas": "Utprøving i kommunene.",
+    "dependenciesConfirmed": True,
 }
 SFM_RED = {**SFM_REPORT, "status": "RED", "statusReason": "Stans i utprøvingen."}
 
@@ -373,6 +374,7 @@ def test_a_write_no_service_heard_is_derived_when_a_service_starts(
                 "status_reason": "Stans.",
                 "risk_level": "GREEN",
                 "main_risk_areas": "Utprøving.",
+                "dependencies_confirmed": True,
             }
             written = await run_write(
                 engine,

@@ -122,6 +122,32 @@ def test_a_cheap_query_answers_while_the_schedule_is_computed(
     assert answers[0].json()["data"]["criticalPath"]["__typename"] == "CriticalPath"
 
 
+def test_analyses_run_one_at_a_time_so_the_loop_competes_with_one_thread_only(
+    monkeypatch: pytest.MonkeyPatch, client: TestClient
+) -> None:
+    # Given a ranking at work and a schedule asked for while it works
+    ranking = replace_step(monkeypatch, "key_initiatives")
+    schedule = replace_step(monkeypatch, "compute_schedule")
+    ranking_thread, ranking_answers = post_in_background(client, KEY_INITIATIVES)
+    assert ranking.started.wait(LONGEST)
+    schedule_thread, schedule_answers = post_in_background(client, CRITICAL_PATH)
+
+    # Then the schedule waits its turn, the probe is answered meanwhile, and once the
+    # ranking is done the schedule runs and both answer
+    health = client.get("/healthz")
+    schedule_waited = not schedule.started.wait(0.5)
+    ranking.release.set()
+    assert schedule.started.wait(LONGEST)
+    schedule.release.set()
+    ranking_thread.join(LONGEST)
+    schedule_thread.join(LONGEST)
+
+    assert health.status_code == 200
+    assert schedule_waited
+    assert len(ranking_answers[0].json()["data"]["keyInitiatives"]) == 3
+    assert schedule_answers[0].json()["data"]["criticalPath"]["__typename"] == "CriticalPath"
+
+
 def test_a_timed_out_request_answers_504_and_its_computation_stops(
     monkeypatch: pytest.MonkeyPatch, synthetic_url: str
 ) -> None:

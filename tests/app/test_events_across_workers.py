@@ -200,6 +200,7 @@ SFM_REPORT = {
     "riskLevel": "GREEN",
     "mainRiskAreas": "Utprøving i kommunene.",
     "statusReason": "Endret.",
+    "dependenciesConfirmed": True,
 }
 
 

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from app.web.graphql_view import PortfolioGraphQL
 from schema.build import export_sdl
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,3 +126,19 @@ def test_a_token_check_on_an_unreachable_database_answers_503(tmp_path: Path) ->
 
     assert response.status_code == 503
     assert response.json()["errors"][0]["extensions"]["code"] == "DATABASE_UNAVAILABLE"
+
+
+def test_answers_are_utf8_json_with_letters_as_they_are(client: TestClient) -> None:
+    response = client.post("/graphql", json={"query": '{ organisation(code: "HSO") { name } }'})
+
+    assert response.headers["content-type"].startswith("application/")
+    assert "Helse Sør-Øst RHF".encode() in response.content  # not Helse S\\u00f8r
+    assert response.json()["data"]["organisation"]["name"] == "Helse Sør-Øst RHF"
+
+
+def test_an_answer_orjson_refuses_is_written_escaped_instead() -> None:
+    view = PortfolioGraphQL.__new__(PortfolioGraphQL)  # encoding needs no service
+
+    body = view.encode_json({"errors": [{"message": "no initiative 'P\ud800'"}]})
+
+    assert body == b'{"errors":[{"message":"no initiative \'P\\ud800\'"}]}'

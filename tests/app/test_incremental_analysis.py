@@ -70,6 +70,7 @@ def full_report(code: str, status: str, risk: str) -> dict[str, Any]:
         "statusReason": "Endret.",
         "riskLevel": risk,
         "mainRiskAreas": "Leveranser.",
+        "dependenciesConfirmed": True,
         "plannedMitigations": "Tett oppfølging.",
         "implementedMitigations": "Ukentlige møter.",
         "investmentNok": 1_000_000,

@@ -101,6 +101,7 @@ def test_the_segment_rules_name_the_value_they_are_about_and_a_message_code() ->
                 "annual_operating_cost_nok",
                 "benefits",
                 "benefit_prerequisites",
+                "dependencies_confirmed",
             )
         ),
     )
@@ -110,6 +111,7 @@ def test_the_segment_rules_name_the_value_they_are_about_and_a_message_code() ->
         ("status_reason", "required_when_status"),
         ("risk_level", "required_for_segment"),
         ("main_risk_areas", "required_for_segment"),
+        ("dependencies_confirmed", "required_for_segment"),
         ("investment_nok", "required_for_segment"),
         ("annual_operating_cost_nok", "required_for_segment"),
         ("benefits", "required_for_segment"),

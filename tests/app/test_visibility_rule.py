@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import AsyncIterator, Callable
 from types import ModuleType
 from typing import Any
@@ -35,7 +36,7 @@ mutation($input: UpsertDeliveryInput!) { upsertDelivery(input: $input) { __typen
 """
 
 # Reads that answer for the whole portfolio and count admitted initiatives only, the same
-# for every caller: the analysis graph and the round summary.
+# for every caller: the analysis graph, the round summary and the reminders' round.
 ADMITTED_FOR_EVERYONE = {
     repository.graph_rows,
     repository.latest_statuses,
@@ -44,6 +45,7 @@ ADMITTED_FOR_EVERYONE = {
     repository.initiatives_reported_in,
     repository.open_deliveries,
     repository.goal_links,
+    repository.unreminded_missing_reports,
 }
 INITIATIVE_TABLES = (
     "initiative_table",
@@ -75,7 +77,8 @@ def _reads_of_initiatives() -> list[Callable[..., Any]]:
             if function.__module__ != module.__name__ or function in ADMITTED_FOR_EVERYONE:
                 continue
             source = inspect.getsource(function)
-            if any(name in source for name in INITIATIVE_TABLES):
+            # Whole names: ``webhook_delivery_table`` is not ``delivery_table``.
+            if any(re.search(rf"\b{name}\b", source) for name in INITIATIVE_TABLES):
                 found.append(function)
     return found
 

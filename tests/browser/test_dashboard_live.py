@@ -27,6 +27,7 @@ SFM_RED = {
     "statusReason": "Stans i utprøvingen.",
     "riskLevel": "GREEN",
     "mainRiskAreas": "Utprøving i kommunene.",
+    "dependenciesConfirmed": True,
 }
 
 
@@ -48,10 +49,11 @@ KJ_PLO_RED = {
     "statusReason": "Stans i innføringen.",
     "riskLevel": "GREEN",
     "mainRiskAreas": "Innføring i kommunene.",
+    "dependenciesConfirmed": True,
 }
 
 
-def submit(base_url: str, database_url: str, report: dict[str, str]) -> None:
+def submit(base_url: str, database_url: str, report: dict[str, object]) -> None:
     answer = httpx.post(
         base_url + "/graphql",
         json={"query": SUBMIT, "variables": {"input": report}},

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 REPORTING = "/dashboard/rapportering"
 DPN_REPORT = """query { initiative(code: "DPN") {
-  latestReport { periodCode mainRiskAreas riskLevel }
+  latestReport { periodCode mainRiskAreas riskLevel dependenciesConfirmed }
   deliveries { code forecastDate }
 } }"""
 
@@ -130,6 +130,7 @@ def test_reporter_fixes_a_validation_error_and_gets_a_receipt(
         "periodCode": "2026-2",
         "mainRiskAreas": "Kapasitet hos leverandøren av pasientportalen.",
         "riskLevel": "YELLOW",
+        "dependenciesConfirmed": True,
     }
     forecasts = {item["code"]: item["forecastDate"] for item in answer["deliveries"]}
     assert forecasts["DPN-D2"] == "2026-10-15"
@@ -252,7 +253,12 @@ def test_keyboard_alone_signs_in_and_reports(
     page.keyboard.press("Control+A")
     page.keyboard.type("Avklaring av samtykke for foreldre tar lengre tid.")
     tab_to(page, '[data-testid="input-dependenciesConfirmed"]')
+    confirmed = page.get_by_test_id("input-dependenciesConfirmed")
+    expect(confirmed).to_be_checked()  # prefilled from last round
     page.keyboard.press("Space")
+    expect(confirmed).not_to_be_checked()
+    page.keyboard.press("Space")
+    expect(confirmed).to_be_checked()
     tab_to(page, '[data-testid="report-submit"]')
     page.keyboard.press("Enter")
 

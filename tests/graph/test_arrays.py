@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph import Criticality, NodeKind, find_cycles, graph_arrays
+from graph import (
+    Criticality,
+    DependencyEdge,
+    DependencyType,
+    Development,
+    InitiativeNode,
+    NodeKind,
+    SolutionNode,
+    arrays_from_records,
+    build_dependency_graph,
+    build_graph_and_arrays,
+    find_cycles,
+    graph_arrays,
+)
 from graph.arrays import TransmittingGraph, _column_counts
+from graph.errors import DuplicateNode, InvalidDependency, NodeNotFound
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -120,3 +138,120 @@ def test_column_counts_count_the_rows_with_each_bit_set(bits: list[list[bool]]) 
     rows = np.packbits(padded, axis=1, bitorder="little").view("<u8")
 
     assert _column_counts(rows, 130).tolist() == matrix.sum(axis=0).tolist()
+
+
+@st.composite
+def portfolio_records(draw: st.DrawFn) -> dict[str, Any]:
+    """Valid records with repeated pairs, every edge attribute, and developments."""
+    size = draw(st.integers(1, 40))
+    codes = draw(st.permutations([f"C{index:02d}" for index in range(size)]))
+    is_solution = {
+        code: index > 0 and draw(st.integers(0, 3)) == 0 for index, code in enumerate(codes)
+    }
+    initiatives = [code for code in codes if not is_solution[code]]
+    solutions = [code for code in codes if is_solution[code]]
+    day = st.none() | st.dates(date(2024, 1, 1), date(2028, 12, 31))
+    dependencies = [
+        DependencyEdge(
+            draw(st.sampled_from(codes)),
+            dependant,
+            draw(st.sampled_from(Criticality)),
+            draw(st.sampled_from(DependencyType)),
+            draw(st.integers(0, 30)),
+            draw(day),
+            draw(st.none() | st.sampled_from(["D1", "D2"])),
+            draw(day),
+        )
+        for dependant in draw(st.lists(st.sampled_from(initiatives), max_size=80))
+    ]
+    developments = [
+        Development(draw(st.sampled_from(initiatives)), draw(st.sampled_from(solutions)))
+        for _ in range(draw(st.integers(0, 5)) if solutions else 0)
+    ]
+    return {
+        "initiatives": [InitiativeNode(code, code, None, None, None) for code in initiatives],
+        "solutions": [SolutionNode(code, code, "NATIONAL_EHEALTH_SOLUTION") for code in solutions],
+        "dependencies": [edge for edge in dependencies if edge.supplier != edge.dependant],
+        "developments": developments,
+    }
+
+
+@FAST
+@given(records=portfolio_records())
+def test_arrays_from_the_records_equal_the_arrays_of_the_built_graph(
+    records: dict[str, Any],
+) -> None:
+    expected = graph_arrays(build_dependency_graph(**records))
+
+    arrays = arrays_from_records(**records)
+
+    assert (arrays.codes, arrays.position, arrays.deliveries) == (
+        expected.codes,
+        expected.position,
+        expected.deliveries,
+    )
+    for name in ("is_initiative", "supplier", "dependant", "strength", "lag_days"):
+        assert getattr(arrays, name).tolist() == getattr(expected, name).tolist(), name
+    for name in ("finish_to_finish", "forecast"):
+        assert getattr(arrays, name).tolist() == getattr(expected, name).tolist(), name
+    assert arrays.strength.dtype == expected.strength.dtype
+
+
+def graph_as_lists(graph: nx.DiGraph) -> tuple[list[Any], list[Any], list[list[str]]]:
+    """Nodes and edges with their data, and each node's predecessors, in stored order."""
+    return (
+        list(graph.nodes(data=True)),
+        list(graph.edges(data=True)),
+        [list(graph.pred[node]) for node in graph],
+    )
+
+
+@FAST
+@given(records=portfolio_records())
+def test_the_graph_and_arrays_made_together_equal_those_made_apart(
+    records: dict[str, Any],
+) -> None:
+    expected_graph = build_dependency_graph(**records)
+
+    built, arrays = build_graph_and_arrays(**records)
+
+    assert graph_as_lists(built) == graph_as_lists(expected_graph)
+    expected = graph_arrays(expected_graph)
+    assert arrays.codes == expected.codes
+    assert arrays.supplier.tolist() == expected.supplier.tolist()
+    assert arrays.dependant.tolist() == expected.dependant.tolist()
+    assert arrays.deliveries == expected.deliveries
+
+
+PLL = InitiativeNode("PLL", "PLL", None, None, None)
+KJ = SolutionNode("KJ", "Kjernejournal", "NATIONAL_EHEALTH_SOLUTION")
+
+
+@pytest.mark.parametrize(
+    ("records", "error"),
+    [
+        ({"initiatives": [PLL, PLL], "solutions": [], "dependencies": []}, DuplicateNode),
+        (
+            {"initiatives": [PLL], "solutions": [KJ],
+             "dependencies": [DependencyEdge("XX", "PLL", Criticality.LOW)]},
+            NodeNotFound,
+        ),
+        (
+            {"initiatives": [PLL], "solutions": [KJ],
+             "dependencies": [DependencyEdge("PLL", "KJ", Criticality.LOW)]},
+            InvalidDependency,
+        ),
+        (
+            {"initiatives": [PLL], "solutions": [KJ], "dependencies": [],
+             "developments": [Development("KJ", "PLL")]},
+            InvalidDependency,
+        ),
+    ],
+)  # fmt: skip
+def test_records_with_a_problem_are_refused_as_the_plain_build_refuses_them(
+    records: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        build_dependency_graph(**records)
+    with pytest.raises(error):
+        build_graph_and_arrays(**records)

@@ -92,6 +92,32 @@ def test_a_page_is_the_slice_of_the_full_walk_and_builds_only_its_paths(
     assert len(built) <= first
 
 
+@given(walks(), st.sampled_from([upstream, downstream]))
+def test_a_walk_for_the_nearest_nodes_starts_like_the_full_walk(
+    walk: tuple[nx.DiGraph, str, dict[str, Any], int],
+    direction: Callable[..., Any],
+) -> None:
+    graph_, code, options, first = walk
+    full = reference_chain(graph_, code, reverse=direction is upstream, **options)
+
+    chain = direction(graph_, code, nearest=first, **options)
+
+    page = [(node.code, node.kind, node.depth, node.path) for node in chain[:first]]
+    assert page == full[:first]
+    assert min(first, len(full)) <= len(chain) <= len(full)
+
+
+def test_a_walk_for_the_nearest_nodes_stops_at_their_depth() -> None:
+    # given a chain of 200 initiatives
+    graph_ = chain_of(*(f"I{index:03}" for index in range(200)))
+
+    # when the nearest five upstream of the last one are asked for
+    chain = upstream(graph_, "I199", nearest=5)
+
+    # then the walk went five hops, not 199
+    assert chain.codes == ("I198", "I197", "I196", "I195", "I194")
+
+
 def test_the_first_five_of_a_long_chain_build_five_paths() -> None:
     # given a chain of 200 initiatives
     graph_ = chain_of(*(f"I{index:03}" for index in range(200)))

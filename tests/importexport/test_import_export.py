@@ -201,3 +201,39 @@ def test_import_of_an_unreadable_file_fails_clearly(
 
     assert run_import(empty_database_url, bogus) == 2
     assert "verken en xlsx-arbeidsbok eller en zip med CSV-filer" in capsys.readouterr().err
+
+
+def test_a_file_without_dependencies_confirmed_is_read_and_the_open_round_still_asks_for_it(
+    fresh_seeded_database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = export(fresh_seeded_database_url, tmp_path, "csv", "p.zip")
+
+    def older_file(tables: dict[str, list[list[str]]]) -> None:
+        # A file written before the column existed, with one new revision for the open round.
+        reports = tables["StatusReports"]
+        column = reports[0].index("dependencies_confirmed")
+        for row in reports:
+            del row[column]
+        header = reports[0]
+        latest = next(
+            row
+            for row in reversed(reports)
+            if row[0] == "KJ-PLO" and row[header.index("period")] == "2026-2"
+        )
+        revised = list(latest)
+        revised[header.index("main_risk_areas")] = "Kapasitet i kommunene."
+        revised[header.index("submitted_at")] = ""
+        reports.append(revised)
+
+    before = counts(fresh_seeded_database_url)
+    status = run_import(
+        fresh_seeded_database_url, edit_csv_zip(exported, tmp_path / "old.zip", older_file)
+    )
+
+    assert status != 0
+    assert counts(fresh_seeded_database_url) == before
+    problems = capsys.readouterr().err.splitlines()
+    assert [line for line in problems if "dependencies_confirmed" in line] == [
+        next(line for line in problems if "dependencies_confirmed" in line)
+    ]
+    assert any("må fylles ut for segmentet COORDINATE" in line for line in problems)

@@ -357,7 +357,7 @@ async def writer(
             "initiative": code, "period": targets.period, "status": "YELLOW",
             "statusReason": marker, "riskLevel": "GREEN", "mainRiskAreas": "Last.",
             "investmentNok": 1000, "annualOperatingCostNok": 100, "benefits": "Nytte.",
-            "benefitPrerequisites": "Innføring.",
+            "benefitPrerequisites": "Innføring.", "dependenciesConfirmed": True,
         }  # fmt: skip
         tally.writes += 1
         result = _result(await client.post(SUBMIT, {"input": report}), "submitStatusReport")

@@ -1,4 +1,8 @@
-"""A chain and its count in one request cost one walk, and a page builds only its paths."""
+"""A chain costs one walk per request and arguments, and a page builds only its paths.
+
+A page walks only as deep as its nodes lie; a count walks the whole chain, once however
+many fields ask for it.
+"""
 
 from __future__ import annotations
 
@@ -55,15 +59,26 @@ def built_paths(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     return built
 
 
-def test_a_chain_and_its_count_walk_the_graph_once(
+def test_a_page_and_each_count_walk_the_graph_once(
     graphql: GraphQLClient, walks: Counter[str]
 ) -> None:
     # when one document asks for each chain's first node and its counts
     data = graphql.data(CHAIN_AND_COUNTS, {"code": "PLL", "first": 1})["initiative"]
 
-    # then each chain was walked once per set of arguments
+    # then the page's short walk and each count's whole walk were each made once
     assert data["upstreamCount"] > data["solutionsUpstream"] > 0
-    assert walks == {"upstream": 2, "downstream": 1, "foundation_dependencies": 1}
+    assert walks == {"upstream": 3, "downstream": 2, "foundation_dependencies": 2}
+
+
+def test_the_same_page_asked_twice_walks_once(graphql: GraphQLClient, walks: Counter[str]) -> None:
+    document = """query Twice($code: String!) {
+      initiative(code: $code) { a: upstream(first: 2) { code } b: upstream(first: 2) { path } }
+    }"""
+
+    data = graphql.data(document, {"code": "PLL"})["initiative"]
+
+    assert [node["code"] for node in data["a"]] == [path["path"][-1] for path in data["b"]]
+    assert walks == {"upstream": 1}
 
 
 def test_a_chain_page_builds_only_the_paths_on_it(

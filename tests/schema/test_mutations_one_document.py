@@ -88,6 +88,7 @@ SFM_UTV_REPORT = {
     "status": "GREEN",
     "riskLevel": "GREEN",
     "mainRiskAreas": "Utprøving i kommunene.",
+    "dependenciesConfirmed": True,
 }
 
 

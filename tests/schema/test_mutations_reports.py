@@ -361,6 +361,7 @@ def test_each_event_reads_the_analysis_of_the_data_it_reports(callers: Callers) 
         "status": "GREEN",
         "riskLevel": "GREEN",
         "mainRiskAreas": "Utprøving i kommunene.",
+        "dependenciesConfirmed": True,
     }
     with callers.http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         ws.send_json({"type": "connection_init"})

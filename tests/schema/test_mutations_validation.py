@@ -31,6 +31,7 @@ CO_GOVERN_REPORT = {
     "status": "GREEN",
     "riskLevel": "GREEN",
     "mainRiskAreas": "Innføring hos fastleger.",
+    "dependenciesConfirmed": True,
     "investmentNok": 208_000_000,
     "annualOperatingCostNok": 40_000_000,
     "benefits": "Færre legemiddelfeil.",
@@ -58,9 +59,20 @@ def test_yellow_or_red_status_needs_a_reason(callers: Callers, status: str) -> N
     assert _fields(result) == {"statusReason"}
 
 
-def test_coordinate_segment_needs_risk_level_and_main_risk_areas(callers: Callers) -> None:
+def test_coordinate_segment_needs_risk_level_main_risk_areas_and_confirmed_dependencies(
+    callers: Callers,
+) -> None:
     result = _submit(callers, {"initiative": "KJ-PLO", "status": "GREEN"})
-    assert _fields(result) == {"riskLevel", "mainRiskAreas"}
+    assert _fields(result) == {"riskLevel", "mainRiskAreas", "dependenciesConfirmed"}
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_dependencies_confirmed_either_way_is_stored_with_the_report(
+    callers: Callers, confirmed: bool
+) -> None:
+    result = _submit(callers, {**COORDINATE_REPORT, "dependenciesConfirmed": confirmed})
+    assert result["__typename"] == "StatusReportPayload"
+    assert result["report"]["dependenciesConfirmed"] is confirmed
 
 
 @pytest.mark.parametrize("risk", ["YELLOW", "RED"])
@@ -104,6 +116,7 @@ def test_every_broken_rule_is_listed_at_once(callers: Callers) -> None:
         "annualOperatingCostNok",
         "benefits",
         "benefitPrerequisites",
+        "dependenciesConfirmed",
     }
 
 

@@ -115,7 +115,9 @@ mutation Submit($input: SubmitStatusReportInput!) {{
     {RESULT}
     ... on StatusReportPayload {{
       previousStatus statusChanged
-      report {{ periodCode revision status segment submittedBy investmentNok }}
+      report {{
+        periodCode revision status segment submittedBy investmentNok dependenciesConfirmed
+      }}
       initiative {{ code version }}
     }}
   }}
@@ -166,6 +168,7 @@ COORDINATE_REPORT = {
     "status": "GREEN",
     "riskLevel": "GREEN",
     "mainRiskAreas": "Innføring i kommunene.",
+    "dependenciesConfirmed": True,
 }
 
 

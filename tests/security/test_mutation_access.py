@@ -16,15 +16,20 @@ version, the audit log and the row count of every table as they were.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.database import create_sync_engine
+from app.database import create_engine, create_sync_engine
 from app.settings import Settings
+from app.tables import webhook_delivery_table
+from app.webhook_dispatch import fan_out
+from schema.relay import to_global_id
 from tests.conftest import Callers
 from tests.database_state import BOOKKEEPING, data_version, row_counts
 from tests.security.conftest import Secured
@@ -51,6 +56,54 @@ def _propose_first(callers: Callers) -> None:
     assert body["proposeInitiative"]["__typename"] == "InitiativePayload"
 
 
+CREATE_WEBHOOK = (
+    f"mutation($input: CreateWebhookInput!) {{ createWebhook(input: $input) {RESULT} }}"
+)
+WEBHOOK = {
+    "url": "https://93.184.215.14/hooks/portfolio",
+    "events": ["STATUS_REPORT_SUBMITTED"],
+    "secret": "a-secret-of-twenty-characters",
+    "owner": "HDIR",
+}
+
+
+def _hdir_webhook_first(callers: Callers) -> dict[str, Any]:
+    """Helsedirektoratet's webhook (made by the office), to delete."""
+    body = callers.admin.data(CREATE_WEBHOOK, {"input": WEBHOOK})
+    assert body["createWebhook"]["__typename"] == "WebhookPayload"
+    return {"id": to_global_id("Webhook", "1")}
+
+
+def _hdir_delivery_first(callers: Callers) -> dict[str, Any]:
+    """A delivery to Helsedirektoratet's webhook, to send again."""
+    _hdir_webhook_first(callers)
+    report = {"initiative": "KJ-PLO", "status": "GREEN", "riskLevel": "GREEN",
+              "mainRiskAreas": "Innføring i kommunene.", "dependenciesConfirmed": True}  # fmt: skip
+    submitted = callers.admin.data(
+        "mutation($input: SubmitStatusReportInput!) {"
+        f" submitStatusReport(input: $input) {RESULT} }}",
+        {"input": report},
+    )
+    assert submitted["submitStatusReport"]["__typename"] == "StatusReportPayload"
+    settings = Settings(database_url=callers.database_url)
+    engine = create_engine(settings)
+    assert asyncio.run(_fan_out_and_dispose(engine, settings)) == 1
+    sync_engine = create_sync_engine(settings)
+    try:
+        with sync_engine.connect() as connection:
+            delivery = connection.execute(sa.select(webhook_delivery_table.c.id)).scalar_one()
+    finally:
+        sync_engine.dispose()
+    return {"delivery": delivery}
+
+
+async def _fan_out_and_dispose(engine: AsyncEngine, settings: Settings) -> int:
+    try:
+        return await fan_out(engine, settings=settings)
+    finally:
+        await engine.dispose()
+
+
 @dataclass(frozen=True)
 class Case:
     """A mutation, variables its allowed callers send successfully, and who may."""
@@ -60,7 +113,8 @@ class Case:
     variables: dict[str, Any]
     payload: str
     owner_reporter_may: bool
-    setup: Callable[[Callers], None] | None = field(default=None)
+    setup: Callable[[Callers], dict[str, Any] | None] | None = field(default=None)
+    """Runs first; may return variables it made (ids), which join ``variables``."""
 
 
 CASES = [
@@ -138,7 +192,7 @@ CASES = [
         "mutation($input: SubmitStatusReportInput!) {"
         f" submitStatusReport(input: $input) {RESULT} }}",
         {"input": {"initiative": "KJ-PLO", "status": "GREEN", "riskLevel": "GREEN",
-                   "mainRiskAreas": "Innføring i kommunene."}},
+                   "mainRiskAreas": "Innføring i kommunene.", "dependenciesConfirmed": True}},
         "StatusReportPayload",
         True,
     ),
@@ -166,6 +220,29 @@ CASES = [
                    "summary": "NUIT ber om en ny gevinstplan."}},
         "CouncilDecisionPayload",
         False,
+    ),
+    Case(
+        "createWebhook",
+        CREATE_WEBHOOK,
+        {"input": WEBHOOK},
+        "WebhookPayload",
+        True,
+    ),
+    Case(
+        "deleteWebhook",
+        f"mutation($id: ID!) {{ deleteWebhook(id: $id) {RESULT} }}",
+        {},
+        "DeleteWebhookPayload",
+        True,
+        _hdir_webhook_first,
+    ),
+    Case(
+        "redeliverWebhook",
+        f"mutation($delivery: ID!) {{ redeliverWebhook(delivery: $delivery) {RESULT} }}",
+        {},
+        "WebhookDeliveryPayload",
+        True,
+        _hdir_delivery_first,
     ),
 ]  # fmt: skip
 
@@ -217,12 +294,11 @@ def test_the_schema_has_no_mutation_these_tests_leave_out(secured: Secured) -> N
 def test_mutation_is_allowed_only_for_its_roles_and_owner_and_a_refusal_writes_nothing(
     callers: Callers, case: Case, role: str, organisation: str | None
 ) -> None:
-    if case.setup is not None:
-        case.setup(callers)
+    made = case.setup(callers) if case.setup is not None else None
     client = callers.as_role(role, organisation)
     version_before, rows_before = stored_state(callers.database_url)
 
-    result = client.data(case.document, case.variables)[case.name]
+    result = client.data(case.document, case.variables | (made or {}))[case.name]
 
     expected = _expected(case, role, organisation)
     assert result["__typename"] == expected, result

@@ -99,6 +99,7 @@ def test_every_report_obeys_the_segment_rules(portfolio: PortfolioData) -> None:
             if segment in {"COORDINATE", "CO_GOVERN"}:
                 assert report["risk_level"], where
                 assert report["main_risk_areas"], where
+                assert report.get("dependencies_confirmed") is not None, where
                 if report["risk_level"] != "GREEN":
                     assert report["planned_mitigations"], where
                     assert report["implemented_mitigations"], where

@@ -23,6 +23,7 @@ def _report(**overrides: Any) -> dict[str, Any]:
         "status": TrafficLight.GREEN,
         "risk_level": TrafficLight.GREEN,
         "main_risk_areas": "Innføring i kommunene.",
+        "dependencies_confirmed": True,
         **overrides,
     }
 

@@ -33,7 +33,7 @@ const INITIATIVE_QUERY = `query ReportingInitiative($code: String!) {
       periodCode revision status statusReason riskLevel mainRiskAreas
       plannedMitigations implementedMitigations phase forecastEnd
       investmentNok annualOperatingCostNok benefits benefitPrerequisites
-      submittedAt submittedBy period { name }
+      dependenciesConfirmed submittedAt submittedBy period { name }
     }
     deliveries { code name description baselineDate forecastDate deliveredDate status }
     dependencyCount
@@ -545,6 +545,8 @@ function dependencySection(initiative) {
           name: "dependenciesConfirmed",
           "data-testid": "input-dependenciesConfirmed",
           "aria-describedby": `dependencies-intro ${fieldId("dependenciesConfirmed")}-error`,
+          // Prefilled from last round, like every other answer.
+          checked: initiative.latestReport?.dependenciesConfirmed === true,
         }),
         " Avhengighetene over er riktige for denne runden",
         h("span", { class: "required" }, " (påkrevd)"),
@@ -853,6 +855,7 @@ async function submitReport() {
   }
   const { input, problem } = reportInput(values);
   if (problem) problems.push(problem);
+  if (input && RISK.includes(segment) && confirmation) input.dependenciesConfirmed = confirmation.checked;
   if (problems.length) {
     showProblems(problems);
     return;

@@ -1,8 +1,8 @@
 """events derived from the analysis: the audit names each write's data version, and one
 row records how far derivation has gone
 
-Revision ID: 0005_event_derivation
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0005_event_derivation'
-down_revision: str | None = '0004'
+revision: str = '0008'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
