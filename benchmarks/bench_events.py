@@ -544,9 +544,14 @@ async def crash_round(
         raise RuntimeError("no worker held a delivery: nothing to kill")
     victim, held = held_by.most_common(1)[0]
     assert victim is not None
+    victim_ports = {
+        port for port in receiver.holding if owners.get((port, receiver.port)) == victim
+    }
     os.kill(victim, signal.SIGKILL)
     killed_at = time.perf_counter()
     receiver.release(500)  # the receiver comes back: 500 to what it held, then 200
+    await asyncio.sleep(0.1)  # the held requests are recorded as they are answered
+    in_flight = {r.delivery for r in receiver.receipts[first:] if r.peer_port in victim_ports}
     await wait_answered(receiver, names, timeout=120)
     recovered = time.perf_counter() - killed_at
     receipts = [r for r in receiver.receipts[first:] if r.name in names]
@@ -567,6 +572,7 @@ async def crash_round(
         "one_id_per_event": sum(len(found) == 1 for found in ids.values()),
         "badly_signed": sum(not receipt.signed for receipt in receipts),
         "held_by_killed": held,
+        "killed_resent": len(in_flight & {r.delivery for r in receipts if r.answered == 200}),
         "held_by_others": sum(held_by.values()) - held,
         "recovered_s": recovered,
         "workers_after": len(server.worker_pids()),
@@ -838,8 +844,10 @@ async def crashes(
         phase="crash",
         figure="receipts / duplicates / events with one delivery id",
         **{RESPONSE: f"{count('receipts')} / {count('duplicates')} / {count('one_id_per_event')}"},
-        detail=f"held by the killed worker {count('held_by_killed')}, by the others "
-        f"{count('held_by_others')} (all answered 500); badly signed {count('badly_signed')}",
+        detail=f"held by the killed worker {count('held_by_killed')}, of which answered 200 "
+        f"later under the same delivery id {count('killed_resent')}; held by the others "
+        f"{count('held_by_others')}; all held answered 500; badly signed "
+        f"{count('badly_signed')}",
     )
     report.add(
         phase="crash",
