@@ -238,13 +238,24 @@ class Server:
         self.process.wait()
 
     def worker_pids(self) -> list[int]:
-        """The processes serving requests: the children when uvicorn runs workers."""
+        """The processes serving requests: the children when uvicorn runs workers.
+
+        With several workers, multiprocessing's resource tracker is a child too; it serves
+        nothing and is left out.
+        """
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         try:
             pids = [int(pid) for pid in children.read_text().split()]
         except OSError:
             pids = []
-        return pids or [self.process.pid]
+        return [pid for pid in pids if not _is_resource_tracker(pid)] or [self.process.pid]
+
+
+def _is_resource_tracker(pid: int) -> bool:
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False  # gone meanwhile: whatever it was, it serves nothing now
 
 
 def _wait_ready(server: Server, probe: str, timeout: float, body: bytes | None = None) -> None:
