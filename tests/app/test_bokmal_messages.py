@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from starlette.testclient import TestClient
 from app import repository
 from app.main import create_app
 from app.settings import Settings
-from tests.conftest import Callers, make_token
+from tests.conftest import Callers, make_token, settings_for
 
 RESULT = """
     __typename
@@ -515,3 +516,25 @@ def test_an_unknown_token_is_refused_in_bokmal(costed: TestClient) -> None:
 
     assert response.status_code == 401
     assert response.json()["errors"][0]["message"] == "API-tokenet er ukjent eller trukket tilbake."
+
+
+def test_an_unavailable_database_is_said_in_bokmal_with_the_same_code(tmp_path: Path) -> None:
+    # A directory that does not exist cannot hold a SQLite file: connecting fails at once.
+    missing = f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}"
+    settings = settings_for(missing, database_timeout_seconds=2)
+    with TestClient(create_app(settings)) as client:
+        query = {"query": "{ currentPeriod { code } }"}
+        executed = client.post("/graphql", json=query, headers={"Accept-Language": "nb"})
+        token_checked = client.post(
+            "/graphql",
+            json=query,
+            headers={"Accept-Language": "nb", "Authorization": "Bearer some-token"},
+        )
+
+    (error,) = executed.json()["errors"]
+    assert error["extensions"]["code"] == "DATABASE_UNAVAILABLE"
+    assert error["message"].startswith("Porteføljedatabasen er utilgjengelig")
+    assert token_checked.status_code == 503
+    (refusal,) = token_checked.json()["errors"]
+    assert refusal["extensions"]["code"] == "DATABASE_UNAVAILABLE"
+    assert refusal["message"].startswith("Porteføljedatabasen er utilgjengelig")
