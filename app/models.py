@@ -341,6 +341,10 @@ class StatusReport(SQLModel, table=True):
     submitted_by: str = Field(max_length=NAME_LENGTH)
     submitted_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     illustrative: bool = False
+    # A published report's fields that are not published (the demo fills them in).
+    illustrative_fields: list[str] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]")
+    )
 
 
 class AuditEvent(SQLModel, table=True):

@@ -88,6 +88,7 @@ SHORT_LISTS: frozenset[tuple[str, str]] = frozenset(
         # One initiative's own records: a few per reporting round.
         ("Initiative", "entryCriteriaFlags"),
         ("Initiative", "illustrativeFields"),
+        ("StatusReport", "illustrativeFields"),
         ("Initiative", "publishedFacts"),
         ("Initiative", "supportingGoals"),
         ("Initiative", "sustainableDevelopmentGoals"),

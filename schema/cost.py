@@ -89,6 +89,7 @@ FIELD_COSTS: FieldCosts = {
         [
             ("Initiative", "entryCriteriaFlags"),
             ("Initiative", "illustrativeFields"),
+            ("StatusReport", "illustrativeFields"),
             ("Initiative", "publishedFacts"),
             ("Initiative", "supportingGoals"),
             ("Initiative", "sustainableDevelopmentGoals"),

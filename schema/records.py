@@ -186,6 +186,12 @@ class StatusReportRecord:
     illustrative: bool = strawberry.field(
         description="True when the values are plausible demo data rather than published facts."
     )
+    illustrative_fields: list[str] = strawberry.field(
+        description=(
+            "Of a published report (`illustrative` false), the fields whose values are not "
+            "published but plausible demo data (snake_case column names)."
+        )
+    )
     db_id: strawberry.Private[int]
     initiative_id: strawberry.Private[int]
     period_id: strawberry.Private[int]
@@ -214,6 +220,7 @@ class StatusReportRecord:
             submitted_by=values["submitted_by"],
             submitted_at=aware(values["submitted_at"]),
             illustrative=values["illustrative"],
+            illustrative_fields=list(values["illustrative_fields"] or ()),
             db_id=values["id"],
             initiative_id=values["initiative_id"],
             period_id=values["period_id"],

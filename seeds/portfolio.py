@@ -298,6 +298,7 @@ def _report_row(item: Row, spec: Row, initiative_id: int, periods: dict[Any, int
         "submitted_by": item.get("submitted_by") or spec.get("contact_person") or spec["code"],
         "submitted_at": _as_datetime(item.get("submitted_at") or date.today()),
         "illustrative": bool(item.get("illustrative", True)),
+        "illustrative_fields": list(item.get("illustrative_fields") or ()),
     }
 
 

@@ -44,6 +44,7 @@ REPORT_CONTENT = (
     "benefit_prerequisites",
     "dependencies_confirmed",
     "illustrative",
+    "illustrative_fields",
 )
 DATABASE = "Databasen"  # where a problem with the database rather than the file is
 REFERENCE_COMMAND = "portfolio seed --reference-only"

@@ -140,6 +140,7 @@ STATUS_REPORTS = Sheet(
         Column("submitted_by"),
         Column("submitted_at", Kind.DATETIME),
         Column("illustrative", Kind.BOOLEAN),
+        Column("illustrative_fields", Kind.CODES, optional=True),
     ),
 )
 SHEETS = (INITIATIVES, DEPENDENCIES, DELIVERIES, STATUS_REPORTS)

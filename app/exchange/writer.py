@@ -264,8 +264,13 @@ class Writer:
                     revision=revision,
                     submitted_by=(values["submitted_by"] or self.viewer.actor)[:MAX_NAME],
                     submitted_at=values["submitted_at"] or self.now,
-                    **{key: values.get(key) for key in REPORT_CONTENT if key != "illustrative"},
+                    **{
+                        key: values.get(key)
+                        for key in REPORT_CONTENT
+                        if key not in {"illustrative", "illustrative_fields"}
+                    },
                     illustrative=bool(values["illustrative"]),
+                    illustrative_fields=list(values.get("illustrative_fields") or ()),
                 )
                 .returning(table.c.id)
             )

@@ -282,3 +282,20 @@ def test_every_enum_value_in_the_schema_has_a_label(graphql: GraphQLClient) -> N
     for enum in ours:
         for value in enum["enumValues"]:
             assert (enum["name"], value["name"]) in labelled
+
+
+def test_a_published_report_names_the_answers_nobody_published(graphql: GraphQLClient) -> None:
+    data = graphql.data(
+        """{ initiative(code: "PLL") {
+              latestReport { illustrative illustrativeFields dependenciesConfirmed }
+              reports { period { code } illustrative illustrativeFields }
+        } }"""
+    )["initiative"]
+
+    assert data["latestReport"] == {
+        "illustrative": False,
+        "illustrativeFields": ["dependencies_confirmed"],
+        "dependenciesConfirmed": True,
+    }
+    earliest = min(data["reports"], key=lambda report: report["period"]["code"])
+    assert (earliest["illustrative"], earliest["illustrativeFields"]) == (True, [])
