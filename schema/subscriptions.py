@@ -41,6 +41,12 @@ OwnerFilter = Annotated[
 ]
 
 
+async def _visible_initiative(info: Info, initiative_id: int) -> Initiative | None:
+    """The initiative an event names; None when the subscriber may not see it."""
+    row = await info.context.loaders.initiative_by_id.load(initiative_id)
+    return Initiative.from_row(row) if row is not None else None
+
+
 @strawberry.type(description="A status report revision was submitted.")
 class StatusReportSubmittedEvent:
     initiative_code: str = strawberry.field(description="Code of the initiative.")
@@ -63,8 +69,7 @@ class StatusReportSubmittedEvent:
 
     @strawberry.field(description="The initiative; null when the caller may not see it.")
     async def initiative(self, info: Info) -> Initiative | None:
-        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
-        return Initiative.from_row(row) if row is not None else None
+        return await _visible_initiative(info, self.initiative_id)
 
 
 @strawberry.type(description="An initiative's status changed with a submitted report.")
@@ -79,8 +84,7 @@ class StatusChangedEvent:
 
     @strawberry.field(description="The initiative; null when the caller may not see it.")
     async def initiative(self, info: Info) -> Initiative | None:
-        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
-        return Initiative.from_row(row) if row is not None else None
+        return await _visible_initiative(info, self.initiative_id)
 
 
 @strawberry.type(
@@ -99,8 +103,7 @@ class ReportMissingEvent:
 
     @strawberry.field(description="The initiative; null when the caller may not see it.")
     async def initiative(self, info: Info) -> Initiative | None:
-        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
-        return Initiative.from_row(row) if row is not None else None
+        return await _visible_initiative(info, self.initiative_id)
 
     @strawberry.field(description="The owner organisation (*tiltakseier*), which was reminded.")
     async def owner(self, info: Info) -> Organisation | None:
@@ -147,8 +150,7 @@ class PropagatedRiskChangedEvent:
 
     @strawberry.field(description="The initiative; null when the caller may not see it.")
     async def initiative(self, info: Info) -> Initiative | None:
-        row = await info.context.loaders.initiative_by_id.load(self.initiative_id)
-        return Initiative.from_row(row) if row is not None else None
+        return await _visible_initiative(info, self.initiative_id)
 
 
 @strawberry.type(
@@ -172,8 +174,7 @@ class DependencyBecameLateEvent:
 
     @strawberry.field(description="The dependant; null when the caller may not see it.")
     async def dependant(self, info: Info) -> Initiative | None:
-        row = await info.context.loaders.initiative_by_id.load(self.dependant_id)
-        return Initiative.from_row(row) if row is not None else None
+        return await _visible_initiative(info, self.dependant_id)
 
 
 @strawberry.type(description="A reporting round was opened or closed.")
