@@ -109,7 +109,12 @@ class Analysis:
 
     @classmethod
     def from_rows(cls, version: int, rows: repository.GraphRows) -> Analysis:
-        built, arrays = graph.build_graph_and_arrays(**graph_records(rows))
+        return cls.from_records(version, graph_records(rows))
+
+    @classmethod
+    def from_records(cls, version: int, records: dict[str, Any]) -> Analysis:
+        """The analysis of ``records`` (:func:`~app.graph_records.graph_records`)."""
+        built, arrays = graph.build_graph_and_arrays(**records)
         return cls(version=version, graph=built, arrays=arrays, cycles=arrays.cyclic_groups())
 
     def advanced(self, version: int, reported: Collection[str]) -> Analysis:
@@ -420,11 +425,20 @@ class AnalysisCache:
                 analysis = current.advanced(version, reported)
                 self.advances += 1
             else:
-                rows = await read(repository.graph_rows)
-                analysis = await run_cancellable(Analysis.from_rows, version, rows)
+                # The stale analysis, the rows and the graph would otherwise all be held at
+                # once: at 100,000 initiatives each is hundreds of megabytes.
+                self._current = current = None
+                analysis = await self._build(read, version)
                 self.builds += 1
             self._current = analysis
             return analysis
+
+    @staticmethod
+    async def _build(read: Read, version: int) -> Analysis:
+        rows = await read(repository.graph_rows)
+        records = await run_cancellable(graph_records, rows)
+        del rows  # freed before the graph is built from the records
+        return await run_cancellable(Analysis.from_records, version, records)
 
 
 async def export_portfolio_graph(
