@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+import graph
 from tests.conftest import Callers, TokenClient
 
 RESULT = """
@@ -144,6 +147,37 @@ def test_evaluating_changes_nothing_real_on_either_side(callers: Callers) -> Non
     assert first == again
     assert admin.data(REAL) == real_before
     assert real_before["pds"]["status"] != "RED"
+
+
+FINISH = """
+query Finish($code: String!) {
+  scenario(code: $code) { evaluation { ... on ScenarioEvaluation { finishAfter } } }
+}
+"""
+
+
+def test_a_scenario_is_evaluated_once_per_data_version(
+    callers: Callers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = callers.admin
+    create(admin, "PDS-RED", DONE_MEANS)
+    applied: list[str] = []
+    apply_scenario = graph.apply_scenario
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        applied.append("applied")
+        return apply_scenario(*args, **kwargs)
+
+    monkeypatch.setattr(graph, "apply_scenario", counted)
+
+    evaluate(admin, "PDS-RED")
+    admin.data(FINISH, {"code": "PDS-RED"})  # another document: no response cache between
+    once = len(applied)
+    create(admin, "OTHER", [])  # any write moves the data version
+    admin.data(FINISH, {"code": "PDS-RED"})
+
+    assert once == 1
+    assert len(applied) == 2
 
 
 def test_a_scenario_lists_its_changes_in_order_and_is_listed(callers: Callers) -> None:
