@@ -31,13 +31,19 @@ from app.scenarios import (
     stored_change,
 )
 from app.tables import scenario_table
-from app.validation import MAX_NAME, Conflict, Cycle, Denied, NotFound, Problems
+from app.validation import (
+    MAX_NAME,
+    MAX_SLIP_DAYS,
+    Conflict,
+    Cycle,
+    Denied,
+    NotFound,
+    Problems,
+)
 from app.writes import audit, refuse, require_writer
 
 ScenarioChanges = Sequence[tuple[str, Mapping[str, Any]]]
 """The changes as the API gives them: each its kind and its values, in order."""
-
-MAX_SLIP_DAYS = 3650
 
 
 async def create_scenario(
