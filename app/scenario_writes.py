@@ -20,6 +20,7 @@ import graph
 from app import models, repository
 from app.auth import ADMITTED_ONLY, Viewer
 from app.dependency_writes import current_graph
+from app.events import ScenarioChanged
 from app.messages import message
 from app.repository import Row
 from app.scenarios import (
@@ -40,7 +41,7 @@ from app.validation import (
     NotFound,
     Problems,
 )
-from app.writes import audit, refuse, require_writer
+from app.writes import audit, record_event, refuse, require_writer
 
 ScenarioChanges = Sequence[tuple[str, Mapping[str, Any]]]
 """The changes as the API gives them: each its kind and its values, in order."""
@@ -81,6 +82,10 @@ async def create_scenario(
         entity_code=row.code,
         before=None,
         after=row,
+    )
+    # Stored so the analysis knows this write left the graph as it was.
+    await record_event(
+        ScenarioChanged(scenario_code=row.code, action="create", actor=viewer.actor[:MAX_NAME])
     )
     return row
 
@@ -135,6 +140,10 @@ async def update_scenario(
         before=before,
         after=row,
     )
+    # Stored so the analysis knows this write left the graph as it was.
+    await record_event(
+        ScenarioChanged(scenario_code=code, action="update", actor=viewer.actor[:MAX_NAME])
+    )
     return row
 
 
@@ -149,6 +158,10 @@ async def delete_scenario(connection: AsyncConnection, *, viewer: Viewer, code: 
         entity_code=code,
         before=before,
         after=None,
+    )
+    # Stored so the analysis knows this write left the graph as it was.
+    await record_event(
+        ScenarioChanged(scenario_code=code, action="delete", actor=viewer.actor[:MAX_NAME])
     )
     return before
 

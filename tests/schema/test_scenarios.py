@@ -180,6 +180,21 @@ def test_a_scenario_is_evaluated_once_per_data_version(
     assert len(applied) == 2
 
 
+def test_saving_a_scenario_moves_the_analysis_on_without_rebuilding_the_graph(
+    callers: Callers,
+) -> None:
+    admin = callers.admin
+    cache = callers.http.app.state.analysis_cache  # type: ignore[attr-defined]
+    admin.data(REAL)  # the analysis of the current version is built
+    builds, advances = cache.builds, cache.advances
+
+    create(admin, "PDS-RED", DONE_MEANS)
+    evaluation = evaluate(admin, "PDS-RED")
+
+    assert evaluation["__typename"] == "ScenarioEvaluation"
+    assert (cache.builds, cache.advances) == (builds, advances + 1)
+
+
 def test_a_scenario_lists_its_changes_in_order_and_is_listed(callers: Callers) -> None:
     admin = callers.admin
 
