@@ -31,6 +31,7 @@ from schema.context import Info
 from schema.enums import Criticality, DependencyType, TrafficLight
 from schema.error_types import DependencyCycleError, NotFoundError
 from schema.reference_types import Organisation
+from schema.relay import Node, to_global_id
 from schema.types import Initiative, PropagatedRisk, load_initiatives
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -367,7 +368,7 @@ def _not_found(code: str) -> NotFoundError:
 
 
 @strawberry.type(description="A saved what-if: changes evaluated on a copy of the portfolio.")
-class Scenario:
+class Scenario(Node):
     code: str = strawberry.field(description="Stable key of the scenario.")
     name: str = strawberry.field(description="Name of the scenario.")
     version: int = strawberry.field(description="Moves on every change of the scenario.")
@@ -376,6 +377,10 @@ class Scenario:
     updated_at: datetime = strawberry.field(description="When it was last changed.")
     stored_changes: strawberry.Private[Sequence[Mapping[str, Any]]]
     owner_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Global id.")
+    def id(self) -> strawberry.ID:
+        return to_global_id("Scenario", self.code)
 
     @classmethod
     def from_row(cls, row: Any) -> Scenario:

@@ -195,6 +195,18 @@ def test_saving_a_scenario_moves_the_analysis_on_without_rebuilding_the_graph(
     assert (cache.builds, cache.advances) == (builds, advances + 1)
 
 
+def test_a_scenario_is_a_node_for_signed_in_callers(callers: Callers) -> None:
+    create(callers.admin, "PDS-RED", DONE_MEANS)
+    found = callers.as_role("READER").data('{ scenario(code: "PDS-RED") { id } }')["scenario"]
+    query = "query($id: ID!) { node(id: $id) { __typename ... on Scenario { code } } }"
+
+    by_reader = callers.as_role("READER").data(query, {"id": found["id"]})["node"]
+    by_anonymous = callers.anonymous.data(query, {"id": found["id"]})["node"]
+
+    assert by_reader == {"__typename": "Scenario", "code": "PDS-RED"}
+    assert by_anonymous is None
+
+
 def test_a_scenario_lists_its_changes_in_order_and_is_listed(callers: Callers) -> None:
     admin = callers.admin
 
