@@ -23,7 +23,7 @@ import asyncio
 import contextvars
 import functools
 import threading
-from collections.abc import Awaitable, Callable, Collection, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,6 +74,25 @@ class PropagationOverview:
 
     flagged: tuple[graph.PropagatedRisk, ...]
     reach: tuple[graph.SourceReach, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioEvaluation:
+    """A scenario's portfolio analysed, and how it differs from the current portfolio.
+
+    ``schedule`` and ``critical`` are None when nothing in the scenario is dated.
+    """
+
+    propagation: PropagationOverview
+    schedule: graph.Schedule | None
+    critical: graph.CriticalSet | None
+    late: tuple[tuple[tuple[str, str], graph.Slack], ...]
+    """Late dependencies by (supplier, dependant) code."""
+    comparison: graph.PortfolioComparison
+
+
+ScenarioRefusal = graph.DependencyCycle | graph.NodeNotFound | graph.NodeNotScheduled
+"""Why a scenario cannot be evaluated on the current graph."""
 
 
 # What is computed from the graph alone: a version whose writes only reported keeps them.
@@ -209,6 +228,73 @@ class Analysis:
     async def ranked_initiatives(self, limit: int) -> list[graph.KeyInitiative]:
         """The ``limit`` highest-ranked initiatives (solutions left out)."""
         return list((await self.key_initiatives())[:limit])
+
+    async def scenario(
+        self,
+        read: Read,
+        key: Hashable,
+        changes: Sequence[graph.ScenarioChange],
+        *,
+        period_opens: date | None,
+        include_risk_level: bool,
+    ) -> ScenarioEvaluation | ScenarioRefusal:
+        """Evaluate ``changes`` on a copy of this version's graph and statuses.
+
+        ``key`` names the saved scenario as it stands (its code and version), so each
+        scenario is computed once per data version and shared by every request; the real
+        graph and statuses are never changed. A cycle, an unknown code or an initiative
+        without dates to slip is answered, not raised.
+        """
+        statuses = await self.statuses(read, period_opens)
+        before = await self.propagation(read, period_opens, include_risk_level=include_risk_level)
+        try:
+            schedule_before: graph.Schedule | None = await self.schedule()
+        except graph.DependencyCycle as cycle:
+            return cycle
+
+        def compute() -> ScenarioEvaluation | ScenarioRefusal:
+            try:
+                changed, changed_statuses = graph.apply_scenario(self.graph, statuses, changes)
+                schedule = graph.compute_schedule(changed)
+            except (graph.DependencyCycle, graph.NodeNotFound, graph.NodeNotScheduled) as refusal:
+                return refusal
+            trace = graph.trace_red_status(
+                changed, changed_statuses, include_risk_level=include_risk_level
+            )
+            flagged = trace.flagged(graph.NodeKind.INITIATIVE)
+            reach = sorted(
+                trace.reach().values(),
+                key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+            )
+            late = sorted(
+                (pair, slack)
+                for pair, slack in graph.dependency_slack(changed, schedule).items()
+                if slack.is_late
+            )
+            dated = schedule.finish is not None
+            return ScenarioEvaluation(
+                propagation=PropagationOverview(
+                    flagged=tuple(
+                        sorted(flagged.values(), key=lambda risk: (-risk.level.severity, risk.code))
+                    ),
+                    reach=tuple(reach),
+                ),
+                schedule=schedule if dated else None,
+                critical=graph.critical_set(changed, schedule) if dated else None,
+                late=tuple(late),
+                comparison=graph.compare_portfolios(
+                    flagged_before=before,
+                    flagged_after=flagged,
+                    schedule_before=schedule_before,
+                    schedule_after=schedule,
+                ),
+            )
+
+        result: ScenarioEvaluation | ScenarioRefusal = await self._once(
+            ("scenario", key, period_opens, include_risk_level),
+            lambda: run_cancellable(compute),
+        )
+        return result
 
     async def _once(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
         """Run ``compute`` once per key and share it with every caller that asks meanwhile.

@@ -118,6 +118,8 @@ SHORT_LISTS: frozenset[tuple[str, str]] = frozenset(
         # Every try of one webhook delivery: a few dozen at most in its retry window.
         ("WebhookDelivery", "attempts"),
         ("Webhook", "events"),
+        # A scenario's changes: at most ``app.scenarios.MAX_CHANGES`` (100).
+        ("Scenario", "changes"),
         # The problems of one refused input.
         ("ValidationError", "problems"),
         # Capped when an event is derived: five sources, twenty writes.

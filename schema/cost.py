@@ -140,6 +140,9 @@ FIELD_COSTS: FieldCosts = {
     ("Query", "keyInitiatives"): FieldCost(weight=100),
     ("Query", "dependencyGraph"): FieldCost(weight=50),
     ("DependencyGraph", "export"): FieldCost(weight=500),
+    # A scenario's evaluation: propagation, schedule, critical set and slack on a copy.
+    ("Scenario", "evaluation"): FieldCost(weight=300),
+    ("Scenario", "changes"): FieldCost(size=100),
 }
 """What fields declare, by type and field name; a field not named takes the defaults."""
 

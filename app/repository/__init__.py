@@ -71,6 +71,7 @@ from app.repository.rounds import (
     slipped_deliveries,
 )
 from app.repository.rows import Row
+from app.repository.scenarios import count_scenarios, list_scenarios, scenario_by_code
 from app.repository.status_reports import (
     latest_reports_for,
     latest_reports_subquery,
@@ -97,6 +98,7 @@ __all__ = [
     "Row",
     "admitted_initiatives",
     "count_initiatives",
+    "count_scenarios",
     "data_version",
     "decision_by_id",
     "decisions_for",
@@ -122,6 +124,7 @@ __all__ = [
     "list_council_meetings",
     "list_organisations",
     "list_reporting_periods",
+    "list_scenarios",
     "list_solutions",
     "list_strategic_goals",
     "list_sustainable_development_goals",
@@ -142,6 +145,7 @@ __all__ = [
     "reports_for",
     "risk_by_code",
     "risks_for",
+    "scenario_by_code",
     "sdgs_for",
     "slipped_deliveries",
     "solutions_by_codes",

@@ -4,6 +4,7 @@
 import { fill, formatDate, h, plural, s } from "./common.js";
 import { GraphView, graphToolbar } from "./graph.js";
 import { LiveConnection } from "./live.js";
+import { ScenarioPanel } from "./scenario.js";
 
 const ENDPOINT = "/graphql";
 
@@ -159,7 +160,8 @@ const state = {
   selected: null, // { code, kind }
   rows: [],
   allRows: [],
-  moved: new Map(), // code -> days, from the last what-if
+  moved: new Map(), // code -> days, from the last what-if or scenario
+  flagged: new Set(), // codes a scenario newly flags
   lateCount: 0, // late dependencies in the whole portfolio
 };
 
@@ -439,7 +441,7 @@ function describeNode(node) {
 
 function renderGraph(graph, root) {
   const svg = $("graph");
-  graphView().setData(graph, { root, moved: state.moved });
+  graphView().setData(graph, { root, moved: state.moved, flagged: state.flagged });
   fill(
     $("graph-find-codes"),
     graph.nodes.map((node) => h("option", { value: node.code }, node.name)),
@@ -987,7 +989,13 @@ function updateGraphNodes(rows) {
     node.propagatedLevel = row.propagatedRisk?.level ?? null;
     changed = true;
   }
-  if (changed) graphView().setData(state.graph, { root: state.selected?.code ?? null, moved: state.moved });
+  if (changed) {
+    graphView().setData(state.graph, {
+      root: state.selected?.code ?? null,
+      moved: state.moved,
+      flagged: state.flagged,
+    });
+  }
 }
 
 function markUpdated(codes) {
@@ -1153,6 +1161,22 @@ async function start() {
     document.body.dataset.state = "error";
   }
   listen();
+  startScenarios();
+}
+
+// ---------------------------------------------------------------- scenarios
+
+function startScenarios() {
+  const panel = new ScenarioPanel($("scenario-body"), {
+    label,
+    includeRiskLevel: () => state.includeRiskLevel,
+    show: ({ moved, flagged }) => {
+      state.moved = moved;
+      state.flagged = flagged;
+      if (state.graph) renderGraph(state.graph, state.selected?.code ?? null);
+    },
+  });
+  panel.start();
 }
 
 start();
