@@ -4,8 +4,9 @@ Functions take the connection first and keyword-only options. Batch readers take
 collection of ids and return rows grouped by that id, so a data loader turns any fan-out
 into a single statement. The modules are by subject — reference data and rounds,
 initiatives, status reports, deliveries and risks, dependencies, the graph's rows,
-councils, the audit log, a round's summary — and this package names their reads in one
-place, so callers write ``repository.deliveries_for(...)`` whatever module holds it.
+councils, the audit log, a round's summary, full-text search — and this package names
+their reads in one place, so callers write ``repository.deliveries_for(...)`` whatever
+module holds it.
 
 Every read of initiatives, or of anything hanging off one (deliveries, risks, reports,
 goals, developed solutions, dependencies in either direction, council decisions), takes
@@ -71,6 +72,7 @@ from app.repository.rounds import (
     slipped_deliveries,
 )
 from app.repository.rows import Row
+from app.repository.search import SearchHit, search
 from app.repository.status_reports import (
     latest_reports_for,
     latest_reports_subquery,
@@ -95,6 +97,7 @@ __all__ = [
     "GraphRows",
     "InitiativeQuery",
     "Row",
+    "SearchHit",
     "admitted_initiatives",
     "count_initiatives",
     "data_version",
@@ -143,6 +146,7 @@ __all__ = [
     "risk_by_code",
     "risks_for",
     "sdgs_for",
+    "search",
     "slipped_deliveries",
     "solutions_by_codes",
     "solutions_by_ids",
