@@ -221,6 +221,11 @@ def stems(text: str) -> list[str]:
     return found
 
 
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter or digit, without which no search can match."""
+    return _WORD.search(text) is not None
+
+
 def index_text(text: str | None) -> str | None:
     """What SQLite's full-text index holds for ``text``: its stems, space-separated.
 

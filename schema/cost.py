@@ -98,6 +98,7 @@ FIELD_COSTS: FieldCosts = {
             ("CouncilMeeting", "decisions"),
             ("Initiative", "decisions"),
             ("ValidationError", "problems"),
+            ("SearchHit", "snippetParts"),
             ("Query", "strategicGoals"),
             ("Query", "sustainableDevelopmentGoals"),
             ("PortfolioSummary", "byStatus"),
@@ -140,6 +141,8 @@ FIELD_COSTS: FieldCosts = {
     ("Query", "keyInitiatives"): FieldCost(weight=100),
     ("Query", "dependencyGraph"): FieldCost(weight=50),
     ("DependencyGraph", "export"): FieldCost(weight=500),
+    # A ranking over every searched text of the portfolio, read through its index.
+    ("Query", "search"): FieldCost(weight=10),
 }
 """What fields declare, by type and field name; a field not named takes the defaults."""
 

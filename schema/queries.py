@@ -34,6 +34,7 @@ from schema.reference_types import (
 )
 from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
 from schema.round_summary import RoundSummaryQuery
+from schema.search import SearchQuery
 from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
 from schema.viewer import ViewerQuery
 from schema.webhooks import WebhookQuery
@@ -191,6 +192,7 @@ class Query(
     AnalysisQuery,
     BudgetQuery,
     WebhookQuery,
+    SearchQuery,
 ):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(
