@@ -247,19 +247,26 @@ class _Term:
 
 
 def _clauses(text: str) -> list[list[_Term]]:
-    """The search as alternatives (``or``) of terms that must all hold."""
+    """The search as alternatives (``or``) of terms that must all hold.
+
+    As in ``websearch_to_tsquery``, ``or`` joins only a term before it to one after it;
+    anywhere else it is the word «or».
+    """
     clauses: list[list[_Term]] = [[]]
-    for match in _TOKEN.finditer(text):
+    tokens = list(_TOKEN.finditer(text))
+    after_term = False
+    for index, match in enumerate(tokens):
         minus, phrase, bare = match.groups()
-        if bare is not None and bare.lower() == "or":
-            if clauses[-1]:
-                clauses.append([])
+        if bare is not None and bare.lower() == "or" and after_term and index + 1 < len(tokens):
+            clauses.append([])
+            after_term = False
             continue
         negated = bool(minus) if phrase is not None else bare.startswith("-")
         words = phrase if phrase is not None else bare.lstrip("-")
         found = stems(words)
         if found:
             clauses[-1].append(_Term(tuple(found), negated))
+        after_term = True
     return clauses
 
 

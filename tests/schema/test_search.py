@@ -133,6 +133,8 @@ def test_web_search_syntax_reads_or_phrases_and_exclusions(graphql: GraphQLClien
     # «Bildedeling for fastleger og avtalespesialister» is left out; the others stay.
     assert without == {("BILDEDELING", "DELIVERY"), ("PDS", "RISK_AREAS")}
     assert phrase == {("HP", "RISK_AREAS")}
+    # Only between two words is «or» an operator: at the end it is a word no text holds.
+    assert _hits(graphql, "bildedeling or") == []
 
 
 def test_stop_words_alone_find_nothing(graphql: GraphQLClient) -> None:
