@@ -143,6 +143,7 @@ FIELD_COSTS: FieldCosts = {
     ("DependencyGraph", "export"): FieldCost(weight=500),
     # A ranking over every searched text of the portfolio, read through its index.
     ("Query", "search"): FieldCost(weight=10),
+    ("SearchHitConnection", "totalCount"): FieldCost(weight=10),
 }
 """What fields declare, by type and field name; a field not named takes the defaults."""
 

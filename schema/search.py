@@ -69,10 +69,18 @@ class SearchHitConnection:
         description="The hits of this page with their cursors."
     )
     page_info: PageInfo = strawberry.field(description="Where this page lies in the ranking.")
+    text: strawberry.Private[str]
 
     @strawberry.field(description="The hits of this page.")
     def nodes(self) -> list[SearchHit]:
         return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many hits the search finds, over all pages.")
+    async def total_count(self, info: Info) -> int:
+        context = info.context
+        return await context.read(
+            repository.count_search_hits, self.text, visibility=context.visibility
+        )
 
 
 def _position(after: str | None) -> int:
@@ -166,4 +174,5 @@ class SearchQuery:
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
+            text=text,
         )

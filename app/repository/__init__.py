@@ -72,7 +72,7 @@ from app.repository.rounds import (
     slipped_deliveries,
 )
 from app.repository.rows import Row
-from app.repository.search import SearchHit, search
+from app.repository.search import SearchHit, count_search_hits, search
 from app.repository.status_reports import (
     latest_reports_for,
     latest_reports_subquery,
@@ -100,6 +100,7 @@ __all__ = [
     "SearchHit",
     "admitted_initiatives",
     "count_initiatives",
+    "count_search_hits",
     "data_version",
     "decision_by_id",
     "decisions_for",

@@ -168,6 +168,31 @@ def _best_per_field(matches: sa.Subquery, visibility: Visibility) -> sa.Subquery
     )
 
 
+def _hits(
+    connection: AsyncConnection, text: str, visibility: Visibility
+) -> tuple[sa.Subquery, Any] | None:
+    """The hits subquery and PostgreSQL's tsquery; None when the text asks for no word."""
+    if connection.dialect.name == "postgresql":
+        matches, tsquery = _postgres_matches(text)
+        return _best_per_field(matches, visibility), tsquery
+    match = fts5_query(text)
+    if match is None:
+        return None
+    return _best_per_field(_sqlite_matches(match), visibility), None
+
+
+async def count_search_hits(
+    connection: AsyncConnection, text: str, *, visibility: Visibility
+) -> int:
+    """How many hits ``search`` finds for ``text`` over all pages."""
+    found = _hits(connection, text, visibility)
+    if found is None:
+        return 0
+    hits, _ = found
+    count = sa.select(sa.func.count()).select_from(hits).where(hits.c.best == 1)
+    return int(await connection.scalar(count) or 0)
+
+
 async def search(
     connection: AsyncConnection,
     text: str,
@@ -180,15 +205,10 @@ async def search(
 
     Ties go by initiative code, then field; a text that asks for no word finds nothing.
     """
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        matches, tsquery = _postgres_matches(text)
-    else:
-        match = fts5_query(text)
-        if match is None:
-            return []
-        matches = _sqlite_matches(match)
-    hits = _best_per_field(matches, visibility)
+    found = _hits(connection, text, visibility)
+    if found is None:
+        return []
+    hits, tsquery = found
     page = (
         sa.select(hits.c.initiative_id, hits.c.field, hits.c.score, hits.c.body, hits.c.code)
         .where(hits.c.best == 1)
@@ -196,7 +216,7 @@ async def search(
         .offset(offset)
         .limit(limit)
     )
-    if not postgres:
+    if tsquery is None:
         wanted = wanted_stems(text)
         result = await connection.execute(page)
         return [_hit(row, mark_snippet(row.body, wanted, words=SNIPPET_WORDS)) for row in result]

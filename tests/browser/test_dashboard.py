@@ -104,12 +104,11 @@ def test_full_text_search_pages_and_opens_a_hit(page: Page, dashboard_base_url: 
     page.get_by_test_id("text-search-input").press("Enter")
     hits = page.locator('[data-testid="text-search-hit"]')
     expect(hits).to_have_count(20)
-    expect(page.get_by_test_id("text-search-count")).to_have_text(
-        "20 treff så langt for «kommunene»."
-    )
+    expect(page.get_by_test_id("text-search-count")).to_have_text("20 av 32 treff for «kommunene».")
 
     page.get_by_test_id("text-search-more").click()
     expect(hits).to_have_count(32)
+    expect(page.get_by_test_id("text-search-count")).to_have_text("32 treff for «kommunene».")
     expect(page.get_by_test_id("text-search-more")).to_be_hidden()
 
     hits.first.locator("button.code").click()

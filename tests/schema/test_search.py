@@ -157,6 +157,19 @@ def test_pages_follow_each_other_through_the_cursor(graphql: GraphQLClient) -> N
     assert second["pageInfo"]["hasPreviousPage"] is True
 
 
+def test_the_total_counts_every_page(graphql: GraphQLClient) -> None:
+    document = """
+    query($text: String!) { search(text: $text, first: 2) { totalCount nodes { field } } }
+    """
+
+    page = graphql.data(document, {"text": "kjernejournal"})["search"]
+    nothing = graphql.data(document, {"text": "og"})["search"]
+
+    assert len(page["nodes"]) == 2
+    assert page["totalCount"] == len(_hits(graphql, "kjernejournal")) == 11
+    assert nothing["totalCount"] == 0
+
+
 def test_the_last_page_says_nothing_follows(graphql: GraphQLClient) -> None:
     page = _search(graphql, "bildedeling", first=3)
 

@@ -123,6 +123,7 @@ const ROW_QUERY = `query DashboardRow($code: String!, $includeRiskLevel: Boolean
 // What the dashboard listens to over graphql-transport-ws; each event names what to read.
 const SEARCH_QUERY = `query DashboardSearch($text: String!, $after: String) {
   search(text: $text, first: 20, after: $after) {
+    totalCount
     nodes { initiative { code name } field snippetParts { text match } }
     pageInfo { hasNextPage endCursor }
   }
@@ -607,15 +608,17 @@ async function runTextSearch({ more = false } = {}) {
   try {
     const data = await gql(SEARCH_QUERY, { text: textSearch.text, after: textSearch.after });
     if (ticket !== sequence.search) return;
-    const { nodes, pageInfo } = data.search;
+    const { nodes, pageInfo, totalCount } = data.search;
     list.append(...nodes.map(hitItem));
     textSearch.shown += nodes.length;
     textSearch.after = pageInfo.endCursor;
     list.hidden = textSearch.shown === 0;
     moreButton.hidden = !pageInfo.hasNextPage;
-    const found = textSearch.shown
-      ? `${plural(textSearch.shown, "treff", "treff")}${pageInfo.hasNextPage ? " så langt" : ""}`
-      : "Ingen treff";
+    const found = !totalCount
+      ? "Ingen treff"
+      : pageInfo.hasNextPage
+        ? `${textSearch.shown} av ${totalCount} treff`
+        : plural(totalCount, "treff", "treff");
     count.textContent = `${found} for «${textSearch.text}».`;
     showError(null);
   } catch (error) {
