@@ -98,8 +98,8 @@ class SearchQuery:
     @strawberry.field(
         description=(
             "Initiatives whose name, purpose, status reasons, risk areas, risks or deliveries "
-            "hold the words of `text` (Norwegian stemming: «radiologisvarene» finds "
-            "«radiologisvar»), best first; one hit per initiative and field. `text` reads as "
+            "hold the words of `text` (Norwegian stemming: «legemiddellisten» finds "
+            "«legemiddelliste»), best first; one hit per initiative and field. `text` reads as "
             'a web search: words must all match, `or` between words, `"…"` for a phrase, '
             "`-word` to leave out."
         )
