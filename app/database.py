@@ -78,7 +78,7 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-        # The full-text index's triggers (migration 0010) stem Norwegian text through it.
+        # The full-text search index's triggers stem Norwegian text through it.
         dbapi_connection.create_function(
             "search_stems", 1, search_text.index_text, deterministic=True
         )

@@ -14,7 +14,7 @@ from app.settings import Settings
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 UNMODELLED_PREFIXES = ("search_index", "ix_search_")
-"""Objects migration 0010 made for full-text search that the models do not describe: the
+"""Objects the full-text search migration made that the models do not describe: the
 FTS5 table (and its shadow tables) on SQLite, the expression indexes on PostgreSQL."""
 
 

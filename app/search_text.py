@@ -6,9 +6,9 @@ the words must all match unless ``or`` stands between them; ``"…"`` asks for a
 and ``-word`` leaves out what holds the word. SQLite's FTS5 has no Norwegian stemmer, so
 the service does the same reading in Python with the same Snowball algorithm and stop
 words: :func:`index_text` gives the stems FTS5 indexes (the SQL function
-``search_stems``, which the triggers of migration 0010 call and every SQLite connection
-of the service registers), and :func:`fts5_query` the stems a search asks for. Both
-backends thus give the same answers for ordinary words.
+``search_stems``, which the triggers of the full-text search migration call and every
+SQLite connection of the service registers), and :func:`fts5_query` the stems a search
+asks for. Both backends thus give the same answers for ordinary words.
 """
 
 from __future__ import annotations

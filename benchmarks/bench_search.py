@@ -6,7 +6,7 @@ initiative holds, a word of the status reports, two words that narrow to one
 initiative, and a word nothing holds. The anchor, in the same run, is what search
 would cost without an index: ``lower(text) LIKE '%word%'`` over the same six texts,
 one hit per initiative and field, the first 20 by code (no ranking, no stemming, no
-snippet). SQLite runs on the cached file (migration 0010 indexes it when brought
+snippet). SQLite runs on the cached file (the full-text search migration indexes it when brought
 forward); PostgreSQL databases are created per run and vacuumed before measuring, as
 autovacuum would soon after a bulk load: until then new entries wait in the GIN
 indexes' pending lists, which every search reads through (a search that finds nothing

@@ -6,7 +6,7 @@ description; economics are not searched. An initiative gives at most one hit per
 (its best-ranked text there), so four rounds repeating a reason make one hit.
 
 PostgreSQL matches ``websearch_to_tsquery('norwegian', …)`` against the `norwegian`
-tsvector of each text (the expressions migration 0010 indexes with GIN) and marks the
+tsvector of each text (the expressions its migration indexes with GIN) and marks the
 snippet with ``ts_headline``; SQLite matches the FTS5 table ``search_index`` (filled by
 triggers) with the same words stemmed in Python (``app.search_text``) and marks it with
 FTS5's ``snippet``. A hit's rank is higher the better the text matches, weighted by field
