@@ -36,6 +36,7 @@ from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_glob
 from schema.round_summary import RoundSummaryQuery
 from schema.scenario_types import Scenario
 from schema.scenarios import ScenarioQuery
+from schema.search import SearchQuery
 from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
 from schema.viewer import ViewerQuery
 from schema.webhooks import WebhookQuery
@@ -194,6 +195,7 @@ class Query(
     BudgetQuery,
     WebhookQuery,
     ScenarioQuery,
+    SearchQuery,
 ):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(

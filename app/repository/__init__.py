@@ -4,8 +4,9 @@ Functions take the connection first and keyword-only options. Batch readers take
 collection of ids and return rows grouped by that id, so a data loader turns any fan-out
 into a single statement. The modules are by subject — reference data and rounds,
 initiatives, status reports, deliveries and risks, dependencies, the graph's rows,
-councils, the audit log, a round's summary — and this package names their reads in one
-place, so callers write ``repository.deliveries_for(...)`` whatever module holds it.
+councils, the audit log, a round's summary, full-text search — and this package names
+their reads in one place, so callers write ``repository.deliveries_for(...)`` whatever
+module holds it.
 
 Every read of initiatives, or of anything hanging off one (deliveries, risks, reports,
 goals, developed solutions, dependencies in either direction, council decisions), takes
@@ -72,6 +73,7 @@ from app.repository.rounds import (
 )
 from app.repository.rows import Row
 from app.repository.scenarios import count_scenarios, list_scenarios, scenario_by_code
+from app.repository.search import SearchHit, count_search_hits, search
 from app.repository.status_reports import (
     latest_reports_for,
     latest_reports_subquery,
@@ -96,9 +98,11 @@ __all__ = [
     "GraphRows",
     "InitiativeQuery",
     "Row",
+    "SearchHit",
     "admitted_initiatives",
     "count_initiatives",
     "count_scenarios",
+    "count_search_hits",
     "data_version",
     "decision_by_id",
     "decisions_for",
@@ -147,6 +151,7 @@ __all__ = [
     "risks_for",
     "scenario_by_code",
     "sdgs_for",
+    "search",
     "slipped_deliveries",
     "solutions_by_codes",
     "solutions_by_ids",

@@ -122,6 +122,14 @@ const ROW_QUERY = `query DashboardRow($code: String!, $includeRiskLevel: Boolean
 }`;
 
 // What the dashboard listens to over graphql-transport-ws; each event names what to read.
+const SEARCH_QUERY = `query DashboardSearch($text: String!, $after: String) {
+  search(text: $text, first: 20, after: $after) {
+    totalCount
+    nodes { initiative { code name } field snippetParts { text match } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 const LIVE_SUBSCRIPTIONS = {
   statusReportSubmitted: {
     query: "subscription DashboardReports { statusReportSubmitted { initiativeCode } }",
@@ -165,7 +173,7 @@ const state = {
   lateCount: 0, // late dependencies in the whole portfolio
 };
 
-const sequence = { rows: 0, graph: 0, detail: 0, impact: 0 };
+const sequence = { rows: 0, graph: 0, detail: 0, impact: 0, search: 0 };
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 
@@ -555,6 +563,80 @@ function renderLegend() {
     ),
     h("p", { class: "legend-note" }, "Pilene går fra leverandør til den som venter. Klikk en node for detaljer."),
   );
+}
+
+// ---------------------------------------------------------------- full-text search
+
+const textSearch = { text: "", after: null, shown: 0 };
+
+function hitItem(hit) {
+  const { code, name } = hit.initiative;
+  return h(
+    "li",
+    { class: "hit", "data-testid": "text-search-hit", "data-code": code, "data-field": hit.field },
+    h(
+      "div",
+      { class: "hit-head" },
+      codeButton(code, "INITIATIVE"),
+      h("span", { class: "hit-name" }, name),
+      h("span", { class: "hit-field", "data-testid": "hit-field" }, label("SearchField", hit.field)),
+    ),
+    // The parts are text: the matched words are marked, nothing is read as markup.
+    h(
+      "p",
+      { class: "hit-snippet", "data-testid": "hit-snippet" },
+      hit.snippetParts.map((part) => (part.match ? h("mark", {}, part.text) : part.text)),
+    ),
+  );
+}
+
+async function runTextSearch({ more = false } = {}) {
+  const ticket = ++sequence.search;
+  const list = $("text-search-hits");
+  const count = $("text-search-count");
+  const moreButton = $("text-search-more");
+  if (!more) {
+    textSearch.after = null;
+    textSearch.shown = 0;
+    list.replaceChildren();
+    list.hidden = true;
+    moreButton.hidden = true;
+  }
+  if (!/[\p{L}\p{N}]/u.test(textSearch.text)) {
+    count.textContent = "Skriv minst ett ord å søke etter.";
+    return;
+  }
+  count.textContent = "Søker …";
+  try {
+    const data = await gql(SEARCH_QUERY, { text: textSearch.text, after: textSearch.after });
+    if (ticket !== sequence.search) return;
+    const { nodes, pageInfo, totalCount } = data.search;
+    list.append(...nodes.map(hitItem));
+    textSearch.shown += nodes.length;
+    textSearch.after = pageInfo.endCursor;
+    list.hidden = textSearch.shown === 0;
+    moreButton.hidden = !pageInfo.hasNextPage;
+    const found = !totalCount
+      ? "Ingen treff"
+      : pageInfo.hasNextPage
+        ? `${textSearch.shown} av ${totalCount} treff`
+        : plural(totalCount, "treff", "treff");
+    count.textContent = `${found} for «${textSearch.text}».`;
+    showError(null);
+  } catch (error) {
+    if (ticket !== sequence.search) return;
+    count.textContent = "";
+    showError(error);
+  }
+}
+
+function wireTextSearch() {
+  $("text-search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    textSearch.text = $("text-search-input").value.trim();
+    runTextSearch();
+  });
+  $("text-search-more").addEventListener("click", () => runTextSearch({ more: true }));
 }
 
 // ---------------------------------------------------------------- selection and panel
@@ -1130,6 +1212,7 @@ async function refreshAll() {
 async function start() {
   document.body.dataset.state = "loading";
   wireFilters();
+  wireTextSearch();
   try {
     const data = await gql(START_QUERY);
     for (const entry of data.labels) state.labels.set(`${entry.enum}.${entry.value}`, entry.label);
