@@ -15,6 +15,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import repository
+
 Row = dict[str, Any]
 Processor = Callable[[Any], Any] | None
 
@@ -110,9 +112,12 @@ def bulk_load(connection: sa.Connection, tables: Sequence[sa.Table]) -> Iterator
     PostgreSQL: the foreign keys and secondary indexes of ``tables`` are dropped and made
     again afterwards (one validating join per key instead of a trigger call per row).
     The tables are analysed afterwards, so the planner knows their new size at once.
-    SQLite: a larger page cache, and the CHECK constraints run as one ``quick_check`` per
-    table instead of per row; a violation raises :class:`BulkCheckError`. On any error the
-    transaction rolls back, and with it the dropped keys and indexes.
+    SQLite: a larger page cache, the CHECK constraints run as one ``quick_check`` per
+    table instead of per row, and the search index's insert triggers are replaced by one
+    statement per searched field over the new rows
+    (:func:`~app.repository.sqlite_index_statements`). A violation raises
+    :class:`BulkCheckError`. On any error the transaction rolls back, and with it
+    the dropped keys, indexes and triggers.
     """
     postgresql = connection.dialect.name == "postgresql"
     later = _postgresql_constraints_after if postgresql else _sqlite_checks_after
@@ -167,11 +172,30 @@ def _postgresql_constraints_after(
 @contextmanager
 def _sqlite_checks_after(connection: sa.Connection, tables: Sequence[sa.Table]) -> Iterator[None]:
     connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    before = {
+        table.name: int(connection.scalar(sa.select(sa.func.max(table.c.id))) or 0)
+        for table in tables
+        if "id" in table.c
+    }
+    triggers = connection.execute(
+        sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN :tables AND name LIKE 'search_index_%_insert'"
+        ).bindparams(sa.bindparam("tables", expanding=True)),
+        {"tables": [table.name for table in tables]},
+    ).all()
+    for name, _ in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     connection.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
     try:
         yield
     finally:
         connection.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+    for _, definition in triggers:
+        connection.exec_driver_sql(definition)
+    if triggers:
+        for statement in repository.sqlite_index_statements(before):
+            connection.execute(statement)
     for table in tables:
         problems = connection.exec_driver_sql(f"PRAGMA quick_check({table.name})").scalars().all()
         if problems != ["ok"]:

@@ -73,7 +73,12 @@ from app.repository.rounds import (
 )
 from app.repository.rows import Row
 from app.repository.scenarios import count_scenarios, list_scenarios, scenario_by_code
-from app.repository.search import SearchHit, count_search_hits, search
+from app.repository.search import (
+    SearchHit,
+    count_search_hits,
+    search,
+    sqlite_index_statements,
+)
 from app.repository.status_reports import (
     latest_reports_for,
     latest_reports_subquery,
@@ -155,6 +160,7 @@ __all__ = [
     "slipped_deliveries",
     "solutions_by_codes",
     "solutions_by_ids",
+    "sqlite_index_statements",
     "supporting_goals_for",
     "unreminded_missing_reports",
     "visible_initiatives",

@@ -16,7 +16,7 @@ scale differs between the backends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +68,7 @@ class SearchHit:
     rank: float
 
 
-def _postgres_texts() -> list[tuple[SearchField, sa.FromClause, Any, Any, Any]]:
+def _searched_texts() -> list[tuple[SearchField, sa.Table, Any, Any, Any]]:
     """(field, table, initiative id, row id, text) of every searched text, as indexed."""
     risk, delivery, report, initiative = risk_table, delivery_table, report_table, initiative_table
     return [
@@ -107,11 +107,38 @@ def _postgres_texts() -> list[tuple[SearchField, sa.FromClause, Any, Any, Any]]:
     ]
 
 
+def sqlite_index_statements(after: Mapping[str, int]) -> list[sa.Insert]:
+    """Statements that put into SQLite's ``search_index`` every searched text of the rows
+    whose id is above ``after[table name]`` — what the insert triggers would have done row
+    by row, as one statement per field (a bulk load runs without those triggers)."""
+    index = sa.table(
+        "search_index",
+        sa.column("rowid"),
+        sa.column("stems"),
+        sa.column("body"),
+        sa.column("initiative_id"),
+    )
+    statements = []
+    for field, table, initiative_id, row_id, body in _searched_texts():
+        if table.name not in after:
+            continue
+        texts = sa.select(
+            row_id * 8 + FIELD_NUMBERS[field],
+            sa.func.search_stems(body),
+            body,
+            initiative_id,
+        ).where(table.c.id > after[table.name], body.is_not(None))
+        statements.append(
+            index.insert().from_select(["rowid", "stems", "body", "initiative_id"], texts)
+        )
+    return statements
+
+
 def _postgres_matches(text: str) -> tuple[sa.Subquery, Any]:
     """Every matching text on PostgreSQL, and the tsquery the snippets mark."""
     query = sa.func.websearch_to_tsquery(_NORWEGIAN, text)
     selects = []
-    for field, table, initiative_id, row_id, body in _postgres_texts():
+    for field, table, initiative_id, row_id, body in _searched_texts():
         vector = sa.func.to_tsvector(_NORWEGIAN, body)
         selects.append(
             sa.select(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from app.database import create_sync_engine
+from app import repository
+from app.auth import EVERYTHING
+from app.database import create_engine, create_sync_engine
 from app.settings import Settings
 from app.tables import (
     delivery_table,
@@ -65,6 +69,47 @@ def test_a_bulk_load_reads_back_as_sqlalchemys_own_insert_wrote_it(
     )
     bulk.dispose()
     plain.dispose()
+
+
+SEARCHED_WORDS = ("syntetisk", "leveranse", "forsinkelser", "risiko", "ressurser")
+
+
+async def search_hits(database_url: str) -> dict[str, list[tuple[int, str, str]]]:
+    engine = create_engine(Settings(database_url=database_url))
+    try:
+        async with engine.connect() as connection:
+            return {
+                word: [
+                    (hit.initiative_id, hit.field.value, hit.snippet)
+                    for hit in await repository.search(
+                        connection, word, visibility=EVERYTHING, offset=0, limit=1_000
+                    )
+                ]
+                for word in SEARCHED_WORDS
+            }
+    finally:
+        await engine.dispose()
+
+
+def test_search_finds_a_bulk_load_as_it_finds_rows_written_one_by_one(
+    empty_database_url: str, databases: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain_url = databases.create("plain")
+    bulk = create_sync_engine(Settings(database_url=empty_database_url))
+    with bulk.begin() as connection:
+        write_portfolio(connection, generate_portfolio(40, seed=3))
+    bulk.dispose()
+    # Without the bulk load around them, every insert fires the tables' own triggers.
+    monkeypatch.setattr(portfolio, "bulk_insert", insert_row_by_row)
+    monkeypatch.setattr(portfolio, "bulk_load", lambda *_: contextlib.nullcontext())
+    plain = create_sync_engine(Settings(database_url=plain_url))
+    with plain.begin() as connection:
+        write_portfolio(connection, generate_portfolio(40, seed=3))
+    plain.dispose()
+
+    found = asyncio.run(search_hits(empty_database_url))
+    assert all(found[word] for word in SEARCHED_WORDS)
+    assert found == asyncio.run(search_hits(plain_url))
 
 
 def test_the_schema_is_the_same_after_a_bulk_load(empty_database_url: str) -> None:
