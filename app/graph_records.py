@@ -32,7 +32,9 @@ def graph_records(rows: repository.GraphRows) -> dict[str, Any]:
     """
     return {
         "initiatives": [
-            graph.InitiativeNode(code, name, _day(planned_start), _day(planned_end), _day(end))
+            graph.InitiativeNode(
+                code, name, stored_day(planned_start), stored_day(planned_end), stored_day(end)
+            )
             for code, name, planned_start, planned_end, end in rows.initiatives
         ],
         "solutions": [
@@ -46,9 +48,9 @@ def graph_records(rows: repository.GraphRows) -> dict[str, Any]:
                 _CRITICALITY[criticality],
                 _DEPENDENCY_TYPE[dependency_type],
                 lag_days,
-                _day(needed_by),
+                stored_day(needed_by),
                 supplier_delivery,
-                _day(supplier_delivery_forecast),
+                stored_day(supplier_delivery_forecast),
             )
             for (
                 supplier,
@@ -89,6 +91,23 @@ def snapshot(status: str, risk: str | None) -> graph.StatusSnapshot:
 _LEVEL = {light.value: graph.Level(light.value) for light in TrafficLight}
 
 
-def _day(stored: date | str | None) -> date | None:
+def stored_day(stored: date | str | None) -> date | None:
     """A date as the driver gives it: a ``date``, or ISO text on SQLite."""
     return stored if stored is None or isinstance(stored, date) else date.fromisoformat(stored)
+
+
+def graph_rows_of(rows: repository.StateRows) -> repository.GraphRows:
+    """The graph's rows of a portfolio state (as of a round), in ``graph_rows``'s shape."""
+    forecasts = {code: forecast for code, _, _, forecast in rows.deliveries}
+    return repository.GraphRows(
+        initiatives=[
+            (code, name, planned_start, planned_end, forecast_end)
+            for code, name, _, _, planned_start, planned_end, forecast_end in rows.initiatives
+        ],
+        solutions=rows.solutions,
+        dependencies=[
+            (*dependency[:6], dependency[6], forecasts.get(dependency[6]))
+            for dependency in rows.dependencies
+        ],
+        developments=rows.developments,
+    )

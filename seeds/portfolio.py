@@ -16,10 +16,13 @@ import sqlalchemy as sa
 
 from app.data_version import move_data_version
 from app.tables import (
+    delivery_history_table,
     delivery_table,
+    dependency_history_table,
     dependency_table,
     developed_table,
     goal_table,
+    initiative_history_table,
     initiative_sdg_table,
     initiative_table,
     organisation_table,
@@ -30,6 +33,7 @@ from app.tables import (
     solution_table,
     supporting_goal_table,
 )
+from seeds.history import history_rows
 
 CHUNK = 2_000
 
@@ -216,6 +220,22 @@ def _write_initiatives(
         for item in spec.get("dependencies") or ()
     ]
     counts["dependencies"] = _insert(connection, dependency_table, dependencies)
+    ordered = connection.execute(
+        sa.select(period_table.c.code, period_table.c.id).order_by(period_table.c.opens)
+    )
+    history = history_rows(
+        new_specs,
+        initiatives=initiatives,
+        deliveries=delivery_ids,
+        periods=[(code, period_id) for code, period_id in ordered],
+    )
+    now = datetime.now(UTC)
+    for table, rows in (
+        (initiative_history_table, history.initiatives),
+        (delivery_history_table, history.deliveries),
+        (dependency_history_table, history.dependencies),
+    ):
+        _insert(connection, table, [{**row, "recorded_at": now} for row in rows])
     return counts
 
 

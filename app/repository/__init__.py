@@ -33,6 +33,13 @@ from app.repository.dependencies import (
     dependency_by_id,
 )
 from app.repository.graph_rows import GraphRows, graph_rows, latest_statuses
+from app.repository.history import (
+    StateRows,
+    baseline_by_code,
+    list_baselines,
+    state_rows,
+    state_rows_as_of,
+)
 from app.repository.initiatives import (
     InitiativeQuery,
     count_initiatives,
@@ -95,7 +102,9 @@ __all__ = [
     "GraphRows",
     "InitiativeQuery",
     "Row",
+    "StateRows",
     "admitted_initiatives",
+    "baseline_by_code",
     "count_initiatives",
     "data_version",
     "decision_by_id",
@@ -119,6 +128,7 @@ __all__ = [
     "latest_reports_for",
     "latest_reports_subquery",
     "latest_statuses",
+    "list_baselines",
     "list_council_meetings",
     "list_organisations",
     "list_reporting_periods",
@@ -146,6 +156,8 @@ __all__ = [
     "slipped_deliveries",
     "solutions_by_codes",
     "solutions_by_ids",
+    "state_rows",
+    "state_rows_as_of",
     "supporting_goals_for",
     "unreminded_missing_reports",
     "visible_initiatives",
