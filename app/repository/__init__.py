@@ -20,6 +20,7 @@ from __future__ import annotations
 from app.repository.audit import page_audit_events, writes_between
 from app.repository.councils import decision_by_id, decisions_for, list_council_meetings
 from app.repository.deliveries import (
+    deliveries_by_codes,
     deliveries_by_ids,
     deliveries_for,
     delivery_by_code,
@@ -109,6 +110,7 @@ __all__ = [
     "data_version",
     "decision_by_id",
     "decisions_for",
+    "deliveries_by_codes",
     "deliveries_by_ids",
     "deliveries_for",
     "delivery_by_code",
