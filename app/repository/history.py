@@ -102,7 +102,7 @@ async def state_rows(connection: AsyncConnection) -> StateRows:
         deliveries=await all_rows(deliveries),
         dependencies=await all_rows(dependencies),
         solutions=await _solutions(connection),
-        developments=await _developments(connection),
+        developments=await admitted_developments(connection),
     )
 
 
@@ -205,7 +205,9 @@ async def state_rows_as_of(connection: AsyncConnection, *, period_opens: date) -
         for (supplier, dependant), row in sorted(last.items())
         if row.present and supplier in nodes and dependant in known
     ]
-    developments = [row for row in await _developments(connection) if row.initiative in known]
+    developments = [
+        row for row in await admitted_developments(connection) if row.initiative in known
+    ]
     return StateRows(
         initiatives=initiative_rows,
         deliveries=delivery_rows,
@@ -224,7 +226,8 @@ async def _solutions(connection: AsyncConnection) -> list[Row]:
     return await all_rows(result)
 
 
-async def _developments(connection: AsyncConnection) -> list[Row]:
+async def admitted_developments(connection: AsyncConnection) -> list[Row]:
+    """Which solutions each admitted initiative develops (for every caller alike)."""
     result = await connection.execute(
         sa.select(
             initiative_table.c.code.label("initiative"), solution_table.c.code.label("solution")
