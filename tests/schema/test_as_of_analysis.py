@@ -62,8 +62,8 @@ def test_the_graph_of_a_round_has_the_dependencies_that_round_knew(
 def test_propagated_risk_in_a_round_comes_from_the_statuses_of_that_round(
     graphql: GraphQLClient,
 ) -> None:
-    # Helseanalyseplattformen (HAP-PROG) turned RED in 2026-1; it reaches
-    # Legemiddelregisteret through HAP from that round on.
+    # Helseanalyseplattformen (HAP-PROG) was YELLOW in 2025-1 and RED since; it reaches
+    # Legemiddelregisteret through HAP once it is RED.
     query = """query($period: String) {
       initiative(code: "LMR") { propagatedRisk(period: $period) { level sources { code } } } }"""
 
