@@ -8,6 +8,7 @@ a scenario builds its state the same way from its own copy of the graph.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -60,43 +61,65 @@ async def state_from(
     except graph.DependencyCycle:
         chain, finish = (), None
 
-    def build() -> PortfolioState:
-        initiatives = {}
-        for code, _, segment, phase, start, end, forecast in rows.initiatives:
-            status = statuses.get(code)
-            initiatives[code] = InitiativeFacts(
-                code=code,
-                segment=None if segment is None else str(segment),
-                phase=str(phase),
-                status=status.status.value if status is not None else None,
-                risk_level=(
-                    status.risk_level.value
-                    if status is not None and status.risk_level is not None
-                    else None
-                ),
-                planned_start=stored_day(start),
-                planned_end=stored_day(end),
-                forecast_end=stored_day(forecast),
-            )
-        return PortfolioState(
-            initiatives=initiatives,
-            deliveries={
-                code: DeliveryFacts(code, initiative, stored_day(baseline), stored_day(forecast))
-                for code, initiative, baseline, forecast in rows.deliveries
-            },
-            dependencies={
-                (supplier, dependant): DependencyFacts(
-                    supplier, dependant, str(criticality), stored_day(needed_by)
-                )
-                for supplier, dependant, criticality, _, _, needed_by, _ in rows.dependencies
-            },
-            propagation={
-                code: Propagated(level=risk.level.value, sources=risk.sources)
-                for code, risk in propagation.items()
-            },
+    return await run_cancellable(
+        lambda: state_of(
+            rows,
+            statuses=statuses,
+            propagation=propagation,
             late={pair: item.slack_days for pair, item in slack.items() if item.is_late},
             finish=finish,
             chain=tuple(chain),
         )
+    )
 
-    return await run_cancellable(build)
+
+def state_of(
+    rows: repository.StateRows,
+    *,
+    statuses: Mapping[str, graph.StatusSnapshot],
+    propagation: Mapping[str, graph.PropagatedRisk],
+    late: Mapping[tuple[str, str], int],
+    finish: date | None,
+    chain: tuple[str, ...],
+) -> PortfolioState:
+    """The state of ``rows`` with the analysis results computed on them (pure).
+
+    A scenario builds its state here from its own rows, statuses and analysis.
+    """
+    initiatives = {}
+    for code, _, segment, phase, start, end, forecast in rows.initiatives:
+        status = statuses.get(code)
+        initiatives[code] = InitiativeFacts(
+            code=code,
+            segment=None if segment is None else str(segment),
+            phase=str(phase),
+            status=status.status.value if status is not None and status.status else None,
+            risk_level=(
+                status.risk_level.value
+                if status is not None and status.risk_level is not None
+                else None
+            ),
+            planned_start=stored_day(start),
+            planned_end=stored_day(end),
+            forecast_end=stored_day(forecast),
+        )
+    return PortfolioState(
+        initiatives=initiatives,
+        deliveries={
+            code: DeliveryFacts(code, initiative, stored_day(baseline), stored_day(forecast))
+            for code, initiative, baseline, forecast in rows.deliveries
+        },
+        dependencies={
+            (supplier, dependant): DependencyFacts(
+                supplier, dependant, str(criticality), stored_day(needed_by)
+            )
+            for supplier, dependant, criticality, _, _, needed_by, _ in rows.dependencies
+        },
+        propagation={
+            code: Propagated(level=risk.level.value, sources=risk.sources)
+            for code, risk in propagation.items()
+        },
+        late=dict(late),
+        finish=finish,
+        chain=chain,
+    )

@@ -159,7 +159,9 @@ async def _page(
     )
 )
 class PortfolioChanges:
-    from_code: str = strawberry.field(name="from", description="The round or baseline compared.")
+    from_code: str | None = strawberry.field(
+        name="from", description="The round or baseline compared; null: now."
+    )
     to_code: str | None = strawberry.field(
         name="to", description="The round or baseline compared with; null: now."
     )
