@@ -199,3 +199,26 @@ def test_a_deleted_baseline_can_no_longer_be_compared(callers: Callers) -> None:
 
     assert deleted["deleteBaseline"] == {"__typename": "DeleteBaselinePayload", "code": "B-1"}
     assert body["errors"][0]["extensions"]["argument"] == "from"
+
+
+def test_an_unknown_code_and_a_taken_baseline_code_are_said_in_bokmal(callers: Callers) -> None:
+    headers = {"Accept-Language": "nb"}
+    unknown = callers.http.post(
+        "/graphql", json={"query": CHANGES, "variables": {"from": "1999-9"}}, headers=headers
+    ).json()
+    taken = callers.admin.http.post(
+        "/graphql",
+        json={"query": CREATE_BASELINE, "variables": {"input": {"code": "2026-1", "name": "X"}}},
+        headers={**headers, "Authorization": f"Bearer {callers.admin.token}"},
+    ).json()
+
+    assert unknown["errors"][0]["message"] == (
+        "Det finnes ingen rapporteringsrunde eller referansepunkt '1999-9'."
+    )
+    assert taken["data"]["createBaseline"]["problems"] == [
+        {
+            "field": "code",
+            "message": "'2026-1' er allerede koden til et referansepunkt eller en"
+            " rapporteringsrunde.",
+        }
+    ]
