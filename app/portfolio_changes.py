@@ -9,7 +9,7 @@ analysis; ``app.portfolio_state`` builds the states.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -48,12 +48,46 @@ class DependencyFacts:
     needed_by: date | None
 
 
-@dataclass(frozen=True, slots=True)
 class Propagated:
-    """An initiative's propagated level (RED or YELLOW) and the sources it comes from."""
+    """An initiative's propagated level (RED or YELLOW) and the sources it comes from.
 
-    level: str
-    sources: tuple[str, ...]
+    Finding the sources of every flagged initiative costs far more than the levels, and
+    a comparison needs them only for the initiatives whose level changed: they may be
+    given as ``find``, worked out on first use.
+    """
+
+    __slots__ = ("_find", "_sources", "level")
+
+    def __init__(
+        self,
+        level: str,
+        sources: tuple[str, ...] | None = None,
+        *,
+        find: Callable[[], tuple[str, ...]] | None = None,
+    ) -> None:
+        if (sources is None) == (find is None):
+            raise TypeError("give the sources or how to find them")
+        self.level = level
+        self._sources = sources
+        self._find = find
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        if self._sources is None:
+            assert self._find is not None
+            self._sources = self._find()
+        return self._sources
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Propagated):
+            return NotImplemented
+        return (self.level, self.sources) == (other.level, other.sources)
+
+    def __hash__(self) -> int:
+        return hash((self.level, self.sources))
+
+    def __repr__(self) -> str:
+        return f"Propagated({self.level!r}, {self.sources!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ a scenario builds its state the same way from its own copy of the graph.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -116,10 +116,15 @@ def state_of(
             for supplier, dependant, criticality, _, _, needed_by, _ in rows.dependencies
         },
         propagation={
-            code: Propagated(level=risk.level.value, sources=risk.sources)
+            code: Propagated(risk.level.value, find=_sources_of(risk))
             for code, risk in propagation.items()
         },
         late=dict(late),
         finish=finish,
         chain=chain,
     )
+
+
+def _sources_of(risk: graph.PropagatedRisk) -> Callable[[], tuple[str, ...]]:
+    """How to find ``risk``'s sources when they are asked for (see ``Propagated``)."""
+    return lambda: risk.sources
