@@ -23,7 +23,7 @@ import asyncio
 import contextvars
 import functools
 import threading
-from collections.abc import Awaitable, Callable, Collection, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -76,6 +76,25 @@ class PropagationOverview:
     reach: tuple[graph.SourceReach, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioEvaluation:
+    """A scenario's portfolio analysed, and how it differs from the current portfolio.
+
+    ``schedule`` and ``critical`` are None when nothing in the scenario is dated.
+    """
+
+    propagation: PropagationOverview
+    schedule: graph.Schedule | None
+    critical: graph.CriticalSet | None
+    late: tuple[tuple[tuple[str, str], graph.Slack], ...]
+    """Late dependencies by (supplier, dependant) code."""
+    comparison: graph.PortfolioComparison
+
+
+ScenarioRefusal = graph.DependencyCycle | graph.NodeNotFound | graph.NodeNotScheduled
+"""Why a scenario cannot be evaluated on the current graph."""
+
+
 # What is computed from the graph alone: a version whose writes only reported keeps them.
 _GRAPH_ONLY = frozenset({"schedule", "critical_set", "slack", "counts", "key_initiatives"})
 
@@ -109,7 +128,12 @@ class Analysis:
 
     @classmethod
     def from_rows(cls, version: int, rows: repository.GraphRows) -> Analysis:
-        built, arrays = graph.build_graph_and_arrays(**graph_records(rows))
+        return cls.from_records(version, graph_records(rows))
+
+    @classmethod
+    def from_records(cls, version: int, records: dict[str, Any]) -> Analysis:
+        """The analysis of ``records`` (:func:`~app.graph_records.graph_records`)."""
+        built, arrays = graph.build_graph_and_arrays(**records)
         return cls(version=version, graph=built, arrays=arrays, cycles=arrays.cyclic_groups())
 
     def advanced(self, version: int, reported: Collection[str]) -> Analysis:
@@ -218,6 +242,73 @@ class Analysis:
             return RoundAnalysis(analysis=analysis, rows=rows)
 
         result: RoundAnalysis = await self._once(("as_known_in", period_opens), compute)
+        return result
+
+    async def scenario(
+        self,
+        read: Read,
+        key: Hashable,
+        changes: Sequence[graph.ScenarioChange],
+        *,
+        period_opens: date | None,
+        include_risk_level: bool,
+    ) -> ScenarioEvaluation | ScenarioRefusal:
+        """Evaluate ``changes`` on a copy of this version's graph and statuses.
+
+        ``key`` names the saved scenario as it stands (its code and version), so each
+        scenario is computed once per data version and shared by every request; the real
+        graph and statuses are never changed. A cycle, an unknown code or an initiative
+        without dates to slip is answered, not raised.
+        """
+        statuses = await self.statuses(read, period_opens)
+        before = await self.propagation(read, period_opens, include_risk_level=include_risk_level)
+        try:
+            schedule_before: graph.Schedule | None = await self.schedule()
+        except graph.DependencyCycle as cycle:
+            return cycle
+
+        def compute() -> ScenarioEvaluation | ScenarioRefusal:
+            try:
+                changed, changed_statuses = graph.apply_scenario(self.graph, statuses, changes)
+                schedule = graph.compute_schedule(changed)
+            except (graph.DependencyCycle, graph.NodeNotFound, graph.NodeNotScheduled) as refusal:
+                return refusal
+            trace = graph.trace_red_status(
+                changed, changed_statuses, include_risk_level=include_risk_level
+            )
+            flagged = trace.flagged(graph.NodeKind.INITIATIVE)
+            reach = sorted(
+                trace.reach().values(),
+                key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+            )
+            late = sorted(
+                (pair, slack)
+                for pair, slack in graph.dependency_slack(changed, schedule).items()
+                if slack.is_late
+            )
+            dated = schedule.finish is not None
+            return ScenarioEvaluation(
+                propagation=PropagationOverview(
+                    flagged=tuple(
+                        sorted(flagged.values(), key=lambda risk: (-risk.level.severity, risk.code))
+                    ),
+                    reach=tuple(reach),
+                ),
+                schedule=schedule if dated else None,
+                critical=graph.critical_set(changed, schedule) if dated else None,
+                late=tuple(late),
+                comparison=graph.compare_portfolios(
+                    flagged_before=before,
+                    flagged_after=flagged,
+                    schedule_before=schedule_before,
+                    schedule_after=schedule,
+                ),
+            )
+
+        result: ScenarioEvaluation | ScenarioRefusal = await self._once(
+            ("scenario", key, period_opens, include_risk_level),
+            lambda: run_cancellable(compute),
+        )
         return result
 
     async def _once(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
@@ -443,11 +534,20 @@ class AnalysisCache:
                 analysis = current.advanced(version, reported)
                 self.advances += 1
             else:
-                rows = await read(repository.graph_rows)
-                analysis = await run_cancellable(Analysis.from_rows, version, rows)
+                # The stale analysis, the rows and the graph would otherwise all be held at
+                # once: at 100,000 initiatives each is hundreds of megabytes.
+                self._current = current = None
+                analysis = await self._build(read, version)
                 self.builds += 1
             self._current = analysis
             return analysis
+
+    @staticmethod
+    async def _build(read: Read, version: int) -> Analysis:
+        rows = await read(repository.graph_rows)
+        records = await run_cancellable(graph_records, rows)
+        del rows  # freed before the graph is built from the records
+        return await run_cancellable(Analysis.from_records, version, records)
 
 
 async def export_portfolio_graph(

@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app import search_text
 from app.settings import Settings
 
 URL_FORMS = "sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE"
@@ -77,6 +78,10 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # The full-text search index's triggers stem Norwegian text through it.
+        dbapi_connection.create_function(
+            "search_stems", 1, search_text.index_text, deterministic=True
+        )
 
     return on_connect
 

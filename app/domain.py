@@ -140,6 +140,17 @@ class WebhookDeliveryStatus(StrEnum):
     FAILED = "FAILED"
 
 
+class SearchField(StrEnum):
+    """Where a full-text search hit was found."""
+
+    NAME = "NAME"
+    PURPOSE = "PURPOSE"
+    STATUS_REASON = "STATUS_REASON"
+    RISK_AREAS = "RISK_AREAS"
+    RISK = "RISK"
+    DELIVERY = "DELIVERY"
+
+
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     OrganisationKind: {
         "DIRECTORATE": "Direktorat",
@@ -219,6 +230,14 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "PENDING": "Venter",
         "DELIVERED": "Levert",
         "FAILED": "Mislyktes",
+    },
+    SearchField: {
+        "NAME": "Navn",
+        "PURPOSE": "Formål",
+        "STATUS_REASON": "Begrunnelse for status",
+        "RISK_AREAS": "Hovedrisikoområder",
+        "RISK": "Risiko",
+        "DELIVERY": "Leveranse",
     },
 }
 

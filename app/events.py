@@ -149,6 +149,20 @@ class ReportingPeriodClosed:
     actor: str
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioChanged:
+    """A scenario was saved, changed or deleted (``action``: create, update or delete).
+
+    Scenarios never touch the portfolio: the event is stored so that the analysis knows
+    the write left the graph as it was (``GRAPH_NEUTRAL_KINDS``). No subscription or
+    webhook tells of it.
+    """
+
+    scenario_code: str
+    action: str
+    actor: str
+
+
 Event = (
     StatusReportSubmitted
     | ReportMissing
@@ -156,6 +170,7 @@ Event = (
     | DependencyBecameLate
     | ReportingPeriodOpened
     | ReportingPeriodClosed
+    | ScenarioChanged
 )
 
 _KINDS: dict[str, type[Event]] = {
@@ -167,6 +182,7 @@ _KINDS: dict[str, type[Event]] = {
         DependencyBecameLate,
         ReportingPeriodOpened,
         ReportingPeriodClosed,
+        ScenarioChanged,
     )
 }
 
@@ -174,7 +190,9 @@ DERIVED_KINDS = frozenset({"PropagatedRiskChanged", "DependencyBecameLate"})
 """Kinds stored after commit from the analysis, with the version they derive from: no
 write of their own, so ``reported_only`` passes over them."""
 
-GRAPH_NEUTRAL_KINDS = frozenset({"ReportingPeriodOpened", "ReportingPeriodClosed", "ReportMissing"})
+GRAPH_NEUTRAL_KINDS = frozenset(
+    {"ReportingPeriodOpened", "ReportingPeriodClosed", "ReportMissing", "ScenarioChanged"}
+)
 """Kinds of writes that change no input of the dependency graph and no status."""
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 from app.message_catalogue_changes import CHANGES_MESSAGES
 from app.message_catalogue_reminders import REMINDER_MESSAGES
 from app.message_catalogue_requests import REQUEST_MESSAGES
+from app.message_catalogue_scenarios import SCENARIO_MESSAGES
 
 Language = Literal["en", "nb"]
 
@@ -448,3 +449,4 @@ CATALOGUE: dict[str, dict[Language, str]] = {
 CATALOGUE.update(REQUEST_MESSAGES)
 CATALOGUE.update(REMINDER_MESSAGES)
 CATALOGUE.update(CHANGES_MESSAGES)
+CATALOGUE.update(SCENARIO_MESSAGES)

@@ -26,6 +26,14 @@ REQUEST_MESSAGES: dict[str, dict[Language, str]] = {
         "en": "search is limited to {limit} characters.",
         "nb": "Søketeksten kan være høyst {limit} tegn.",
     },
+    "input.search_text_empty": {
+        "en": "text must hold at least one word to search for.",
+        "nb": "Søketeksten må inneholde minst ett ord.",
+    },
+    "input.search_text_too_long": {
+        "en": "text is limited to {limit} characters.",
+        "nb": "Søketeksten kan være høyst {limit} tegn.",
+    },
     "input.bad_global_id": {
         "en": "{id} is not a valid global id.",
         "nb": "{id} er ikke en gyldig global id.",

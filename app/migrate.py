@@ -13,6 +13,15 @@ from app.settings import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+UNMODELLED_PREFIXES = ("search_index", "ix_search_")
+"""Objects the full-text search migration made that the models do not describe: the
+FTS5 table (and its shadow tables) on SQLite, the expression indexes on PostgreSQL."""
+
+
+def is_modelled(name: str | None, _type: str, _parents: object) -> bool:
+    """Whether Alembic compares a database object with the models (its ``include_name``)."""
+    return not (name or "").startswith(UNMODELLED_PREFIXES)
+
 
 def alembic_config(database_url: str) -> Config:
     """An Alembic configuration pointing at our migrations and the given database."""

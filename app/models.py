@@ -498,3 +498,26 @@ class SentReminder(SQLModel, table=True):
     period_id: int = Field(sa_column=foreign_key("reporting_period.id", ondelete="CASCADE"))
     sent_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     email: str | None = Field(default=None, max_length=254)  # the address it was mailed to
+
+
+class Scenario(SQLModel, table=True):
+    """A saved what-if: a bundle of changes evaluated on a copy of the portfolio.
+
+    ``changes`` is the list of changes in order, each a JSON object with its ``kind``
+    (see ``app.scenarios``). Nothing here touches the initiatives it names.
+    """
+
+    __tablename__ = "scenario"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=CODE_LENGTH, unique=True)
+    name: str = Field(max_length=NAME_LENGTH)
+    changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    owner_id: int | None = Field(
+        default=None, sa_column=foreign_key("organisation.id", nullable=True)
+    )
+    """The organisation whose REPORTER created it (null: the portfolio office)."""
+    created_by: str = Field(max_length=NAME_LENGTH)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    version: int = 1

@@ -32,6 +32,7 @@ webhook_delivery_table = models.table_of(webhook_models.WebhookDelivery)
 webhook_attempt_table = models.table_of(webhook_models.WebhookAttempt)
 webhook_dispatch_table = models.table_of(webhook_models.WebhookDispatch)
 reminder_table = models.table_of(models.SentReminder)
+scenario_table = models.table_of(models.Scenario)
 
 # History and baselines (their SQLModel tables live in their own module).
 initiative_history_table = models.table_of(history_models.InitiativeHistory)

@@ -26,6 +26,8 @@ MAX_NAME = 300
 MAX_CODE = 40
 MAX_TEXT = 10_000
 MAX_NOK = 1_000_000_000_000  # a trillion kroner: far above any e-health budget
+MAX_SLIP_DAYS = 3650
+"""The most days a what-if or a scenario slips anything, either way (ten years)."""
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 

@@ -72,7 +72,14 @@ async def main(url):
         rows = await repository.graph_rows(connection)
         timed("read graph rows", started)
         started = time.perf_counter()
-        analysis = Analysis.from_rows(1, rows)
+        if hasattr(Analysis, "from_records"):  # as the service builds: rows freed first
+            from app.graph_records import graph_records
+            records = graph_records(rows)
+            del rows
+            analysis = Analysis.from_records(1, records)
+            del records
+        else:
+            analysis = Analysis.from_rows(1, rows)
         timed("build analysis", started)
         started = time.perf_counter()
         await analysis.statuses(read, opens)

@@ -71,6 +71,19 @@ from graph.propagation import (
 )
 from graph.ranking import KeyInitiative, key_initiatives, transitive_dependant_counts
 from graph.records_to_arrays import arrays_from_records
+from graph.scenario import (
+    AddDependency,
+    PortfolioComparison,
+    RemoveDependency,
+    ScenarioChange,
+    SetDates,
+    SetRisk,
+    SetStatus,
+    Slip,
+    apply_dependency_changes,
+    apply_scenario,
+    compare_portfolios,
+)
 from graph.schedule import (
     Schedule,
     ScheduleItem,
@@ -83,6 +96,7 @@ from graph.slack import Slack, dependency_slack, dependency_slack_around_cycles
 
 __all__ = [
     "MAX_CHAINS",
+    "AddDependency",
     "AnalysisCancelled",
     "Chain",
     "ChainNode",
@@ -110,20 +124,30 @@ __all__ = [
     "NodeKind",
     "NodeNotFound",
     "NodeNotScheduled",
+    "PortfolioComparison",
     "PropagatedRisk",
     "RedStatusTrace",
+    "RemoveDependency",
+    "ScenarioChange",
     "Schedule",
     "ScheduleItem",
+    "SetDates",
+    "SetRisk",
+    "SetStatus",
     "Slack",
+    "Slip",
     "SolutionNode",
     "SourceReach",
     "StatusSnapshot",
     "add_dependency_edge",
+    "apply_dependency_changes",
+    "apply_scenario",
     "arrays_from_records",
     "build_dependency_graph",
     "build_graph_and_arrays",
     "cancellable",
     "checkpoint",
+    "compare_portfolios",
     "compute_schedule",
     "critical_path",
     "critical_set",

@@ -15,6 +15,7 @@ import graph
 from app import repository
 from app.analysis import Analysis, run_cancellable
 from app.messages import message
+from app.validation import MAX_SLIP_DAYS
 from schema.analysis_resolvers import cycle_error
 from schema.analysis_types import (
     CriticalPath,
@@ -26,7 +27,6 @@ from schema.analysis_types import (
     RiskPropagation,
 )
 from schema.arguments import (
-    MAX_SLIP_DAYS,
     AsOfPeriodArgument,
     Direction,
     IncludeRiskArgument,
@@ -43,7 +43,7 @@ from schema.types import Dependency
 SlipDays = Annotated[
     int,
     strawberry.argument(
-        description="Days to slip (negative: earlier), at most {MAX_SLIP_DAYS} either way."
+        description=f"Days to slip (negative: earlier), at most {MAX_SLIP_DAYS:,} either way."
     ),
 ]
 

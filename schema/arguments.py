@@ -15,8 +15,6 @@ NodeKind = graph.NodeKind
 Direction = graph.Direction
 ExportFormat = graph.ExportFormat
 
-MAX_SLIP_DAYS = 3650
-
 PeriodArgument = Annotated[
     str | None,
     strawberry.argument(description="Reporting period code; default: the current period."),

@@ -49,6 +49,9 @@ KEY_INITIATIVES = Bound(default=10, maximum=100)
 AUDIT_PAGE = Bound(default=50, maximum=200)
 """A page of ``auditEvents`` (a connection, paged with ``after``)."""
 
+SEARCH_PAGE = Bound(default=20, maximum=100)
+"""A page of ``search`` hits (a connection, paged with ``after``): read from the top."""
+
 WEBHOOK_PAGE = Bound(default=50, maximum=200)
 """A page of ``webhooks`` or ``webhookDeliveries`` (connections, paged with ``after``)."""
 
@@ -120,6 +123,10 @@ SHORT_LISTS: frozenset[tuple[str, str]] = frozenset(
         # Every try of one webhook delivery: a few dozen at most in its retry window.
         ("WebhookDelivery", "attempts"),
         ("Webhook", "events"),
+        # A scenario's changes: at most ``app.scenarios.MAX_CHANGES`` (100).
+        ("Scenario", "changes"),
+        # A few words of one text.
+        ("SearchHit", "snippetParts"),
         # The problems of one refused input.
         ("ValidationError", "problems"),
         # Capped when an event is derived: five sources, twenty writes.

@@ -98,6 +98,7 @@ FIELD_COSTS: FieldCosts = {
             ("CouncilMeeting", "decisions"),
             ("Initiative", "decisions"),
             ("ValidationError", "problems"),
+            ("SearchHit", "snippetParts"),
             ("Query", "strategicGoals"),
             ("Query", "sustainableDevelopmentGoals"),
             ("PortfolioSummary", "byStatus"),
@@ -145,6 +146,12 @@ FIELD_COSTS: FieldCosts = {
     ("Mutation", "createBaseline"): FieldCost(weight=100),
     ("Query", "dependencyGraph"): FieldCost(weight=50),
     ("DependencyGraph", "export"): FieldCost(weight=500),
+    # A scenario's evaluation: propagation, schedule, critical set and slack on a copy.
+    ("Scenario", "evaluation"): FieldCost(weight=300),
+    ("Scenario", "changes"): FieldCost(size=100),
+    # A ranking over every searched text of the portfolio, read through its index.
+    ("Query", "search"): FieldCost(weight=10),
+    ("SearchHitConnection", "totalCount"): FieldCost(weight=10),
 }
 """What fields declare, by type and field name; a field not named takes the defaults."""
 

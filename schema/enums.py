@@ -30,6 +30,7 @@ Council = domain.Council
 DecisionKind = domain.DecisionKind
 WebhookEvent = domain.WebhookEvent
 WebhookDeliveryStatus = domain.WebhookDeliveryStatus
+SearchField = domain.SearchField
 
 DESCRIPTIONS: dict[type[StrEnum], str] = {
     OrganisationKind: "Kind of organisation.",
@@ -48,6 +49,7 @@ DESCRIPTIONS: dict[type[StrEnum], str] = {
     DecisionKind: "Kind of council decision.",
     WebhookEvent: "An event a webhook can be told of.",
     WebhookDeliveryStatus: "Where the delivery of one event to a webhook stands.",
+    SearchField: "Where a full-text search hit was found.",
 }
 VALUE_DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
     OrganisationKind: {
@@ -149,6 +151,14 @@ VALUE_DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
         "PENDING": "Not delivered yet; tried again until the retry window ends",
         "DELIVERED": "The receiver answered with a 2xx status",
         "FAILED": "Every attempt in the retry window failed",
+    },
+    SearchField: {
+        "NAME": "The initiative's name",
+        "PURPOSE": "The initiative's purpose",
+        "STATUS_REASON": "The reason given for a status in a status report",
+        "RISK_AREAS": "The main risk areas named in a status report",
+        "RISK": "A registered risk's title and description",
+        "DELIVERY": "A delivery's name and description",
     },
     graph.NodeKind: {
         "INITIATIVE": "An initiative",

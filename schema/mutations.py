@@ -56,6 +56,7 @@ from schema.payloads import (
 )
 from schema.reference_types import ReportingPeriod
 from schema.relay import from_global_id, to_global_id
+from schema.scenarios import ScenarioMutation
 from schema.types import (
     CouncilDecision,
     Delivery,
@@ -147,7 +148,7 @@ CouncilDecisionResult = Annotated[
 
 
 @strawberry.type(description="Writes; each answers its payload or a typed error (nothing written).")
-class Mutation(WebhookMutation, BaselineMutation):
+class Mutation(WebhookMutation, ScenarioMutation, BaselineMutation):
     @strawberry.mutation(
         description="Propose an initiative (*innmelding*); it waits as PROPOSED.",
         graphql_type=InitiativeResult,

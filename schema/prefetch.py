@@ -72,6 +72,15 @@ async def prefetch_page(info: Info, node_type: type, page: Sequence[Row]) -> Non
         await _prefetch(info, node_type, page, nodes)
 
 
+async def prefetch_below(
+    info: Info, node_type: type, rows: Sequence[Row], parents: list[SelectedField]
+) -> None:
+    """Run the prefetches of ``node_type``'s fields selected below ``parents``, for ``rows``
+    (a page's objects one level down, like the initiatives of search hits)."""
+    if parents and rows:
+        await _prefetch(info, node_type, rows, parents)
+
+
 async def _prefetch(
     info: Info, node_type: type, rows: Sequence[Row], parents: list[SelectedField]
 ) -> None:

@@ -35,6 +35,9 @@ from schema.reference_types import (
 )
 from schema.relay import Node, PageInfo, decode_cursor, encode_cursor, from_global_id
 from schema.round_summary import RoundSummaryQuery
+from schema.scenario_types import Scenario
+from schema.scenarios import ScenarioQuery
+from schema.search import SearchQuery
 from schema.types import Delivery, Dependency, Initiative, Risk, Solution, StatusReport
 from schema.viewer import ViewerQuery
 from schema.webhooks import WebhookQuery
@@ -192,6 +195,8 @@ class Query(
     AnalysisQuery,
     BudgetQuery,
     WebhookQuery,
+    ScenarioQuery,
+    SearchQuery,
     ChangesQuery,
 ):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
@@ -224,6 +229,9 @@ class Query(
             return _row_to_node(type_name, row)
         if type_name == "Dependency":
             return await _dependency_by_key(info, key)
+        if type_name == "Scenario" and info.context.viewer.is_authenticated:
+            row = await read(repository.scenario_by_code, key)
+            return Scenario.from_row(row) if row is not None else None
         if type_name in {"StrategicGoal", "SustainableDevelopmentGoal"} and key.isdigit():
             reader = (
                 repository.list_strategic_goals

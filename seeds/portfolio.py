@@ -33,6 +33,7 @@ from app.tables import (
     solution_table,
     supporting_goal_table,
 )
+from seeds.bulk import BulkCheckError, bulk_insert, bulk_load
 from seeds.history import history_rows
 
 CHUNK = 2_000
@@ -158,14 +159,41 @@ def _insert_missing_by_key(
     return _insert(connection, table, missing)
 
 
+BULK_TABLES = (
+    initiative_table,
+    supporting_goal_table,
+    initiative_sdg_table,
+    developed_table,
+    delivery_table,
+    risk_table,
+    report_table,
+    dependency_table,
+    initiative_history_table,
+    delivery_history_table,
+    dependency_history_table,
+)
+
+
 def _write_initiatives(
     connection: sa.Connection, specs: Sequence[Row], organisations: dict[Any, int]
 ) -> dict[str, int]:
-    table = initiative_table
-    existing = _codes(connection, table)
+    existing = _codes(connection, initiative_table)
     new_specs = [spec for spec in specs if spec["code"] not in existing]
+    if not new_specs:
+        return {"initiatives": 0}
+    try:
+        with bulk_load(connection, BULK_TABLES):
+            return _write_new_initiatives(connection, new_specs, organisations)
+    except BulkCheckError as error:
+        raise SeedError(f"a row breaks a constraint of {error}") from error
+
+
+def _write_new_initiatives(
+    connection: sa.Connection, new_specs: Sequence[Row], organisations: dict[Any, int]
+) -> dict[str, int]:
+    table = initiative_table
     now = datetime.now(UTC)
-    _insert(
+    bulk_insert(
         connection,
         table,
         [_initiative_row(spec, organisations, now) for spec in new_specs],
@@ -206,12 +234,12 @@ def _write_initiatives(
         ]
     counts = {
         "initiatives": len(new_specs),
-        "supporting_goals": _insert(connection, supporting_goal_table, supporting),
-        "sdgs": _insert(connection, initiative_sdg_table, sdgs),
-        "developed_solutions": _insert(connection, developed_table, developed),
-        "deliveries": _insert(connection, delivery_table, deliveries),
-        "risks": _insert(connection, risk_table, risks),
-        "status_reports": _insert(connection, report_table, reports),
+        "supporting_goals": bulk_insert(connection, supporting_goal_table, supporting),
+        "sdgs": bulk_insert(connection, initiative_sdg_table, sdgs),
+        "developed_solutions": bulk_insert(connection, developed_table, developed),
+        "deliveries": bulk_insert(connection, delivery_table, deliveries),
+        "risks": bulk_insert(connection, risk_table, risks),
+        "status_reports": bulk_insert(connection, report_table, reports),
     }
     delivery_ids = _codes(connection, delivery_table)
     dependencies = [
@@ -219,7 +247,7 @@ def _write_initiatives(
         for spec in new_specs
         for item in spec.get("dependencies") or ()
     ]
-    counts["dependencies"] = _insert(connection, dependency_table, dependencies)
+    counts["dependencies"] = bulk_insert(connection, dependency_table, dependencies)
     ordered = connection.execute(
         sa.select(period_table.c.code, period_table.c.id).order_by(period_table.c.opens)
     )
@@ -235,7 +263,7 @@ def _write_initiatives(
         (delivery_history_table, history.deliveries),
         (dependency_history_table, history.dependencies),
     ):
-        _insert(connection, table, [{**row, "recorded_at": now} for row in rows])
+        bulk_insert(connection, table, [{**row, "recorded_at": now} for row in rows])
     return counts
 
 

@@ -10,7 +10,10 @@ the same portfolio.
 from __future__ import annotations
 
 import random
+from bisect import bisect
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 
 from seeds.loader import load_reference_data
 from seeds.portfolio import PortfolioData, Row
@@ -42,6 +45,29 @@ CRITICALITIES = ("HIGH", "MEDIUM", "LOW")
 SUPPLIER_WINDOW = 400
 
 
+class _Weighted:
+    """A weighted choice drawing exactly what ``rng.choices(population, weights)[0]`` draws,
+    with the cumulative weights worked out once instead of on every call."""
+
+    __slots__ = ("cumulative", "population", "total")
+
+    def __init__(self, population: Sequence[object], weights: Sequence[int]) -> None:
+        self.population = population
+        self.cumulative = list(accumulate(weights))
+        self.total = self.cumulative[-1] + 0.0
+
+    def __call__(self, rng: random.Random) -> object:
+        return self.population[bisect(self.cumulative, rng.random() * self.total)]
+
+
+_SEGMENT = _Weighted(SEGMENTS, (3, 5, 2))
+_DEPENDENCY_COUNT = _Weighted((1, 2, 3, 4, 5), (1, 2, 4, 2, 1))
+_CRITICALITY = _Weighted(CRITICALITIES, (3, 4, 3))
+_FIRST_STATUS = _Weighted(LIGHTS, (6, 3, 1))
+_FIRST_RISK = _Weighted(LIGHTS, (5, 4, 1))
+_STEP = _Weighted((-1, 0, 1), (2, 6, 1))
+
+
 def synthetic_code(index: int) -> str:
     """The code of the ``index``-th synthetic initiative (0-based)."""
     return f"SYN-{index + 1:06d}"
@@ -71,7 +97,7 @@ def generate_portfolio(size: int, *, seed: int = 0) -> PortfolioData:
 
 def _initiative(index: int, rng: random.Random, *, owners: list[str], solutions: list[str]) -> Row:
     code = synthetic_code(index)
-    segment = rng.choices(SEGMENTS, weights=(3, 5, 2))[0]
+    segment = str(_SEGMENT(rng))
     planned_start = date(2020, 1, 1) + timedelta(days=rng.randrange(0, 6 * 365))
     planned_end = planned_start + timedelta(days=rng.randrange(180, 1800))
     forecast_end = planned_end + timedelta(days=rng.choice((0, 0, 0, 30, 90, 200)))
@@ -105,7 +131,7 @@ def _initiative(index: int, rng: random.Random, *, owners: list[str], solutions:
 def _dependencies(
     index: int, rng: random.Random, *, solutions: list[str], start: date
 ) -> list[Row]:
-    count = rng.choices((1, 2, 3, 4, 5), weights=(1, 2, 4, 2, 1))[0]
+    count = int(_DEPENDENCY_COUNT(rng))  # type: ignore[call-overload]
     suppliers: set[str] = set()
     for _ in range(count):
         if index == 0 or rng.random() < 0.25:
@@ -118,7 +144,7 @@ def _dependencies(
         dependencies.append(
             {
                 "supplier": supplier,
-                "criticality": rng.choices(CRITICALITIES, weights=(3, 4, 3))[0],
+                "criticality": _CRITICALITY(rng),
                 "type": "FINISH_TO_FINISH" if rng.random() < 0.1 else "FINISH_TO_START",
                 "lag_days": rng.choice((0, 0, 0, 14, 30)),
                 "needed_by": needed_by,
@@ -175,8 +201,8 @@ def _risks(code: str, rng: random.Random) -> list[Row]:
 
 def _reports(segment: str, rng: random.Random) -> list[Row]:
     reports = []
-    status = rng.choices(LIGHTS, weights=(6, 3, 1))[0]
-    risk = rng.choices(LIGHTS, weights=(5, 4, 1))[0]
+    status = str(_FIRST_STATUS(rng))
+    risk = str(_FIRST_RISK(rng))
     for period in SYNTHETIC_PERIODS:
         status = _walk(status, rng)
         risk = _walk(risk, rng)
@@ -210,5 +236,5 @@ def _reports(segment: str, rng: random.Random) -> list[Row]:
 
 
 def _walk(light: str, rng: random.Random) -> str:
-    position = LIGHTS.index(light) + rng.choices((-1, 0, 1), weights=(2, 6, 1))[0]
+    position = LIGHTS.index(light) + int(_STEP(rng))  # type: ignore[call-overload]
     return LIGHTS[min(max(position, 0), 2)]

@@ -6,6 +6,7 @@ from alembic import context
 
 from app import history_models, models, webhook_models  # noqa: F401  (their tables join the metadata)
 from app.database import create_sync_engine
+from app.migrate import is_modelled
 from app.settings import Settings
 
 config = context.config
@@ -30,6 +31,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=is_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -4,8 +4,9 @@ Functions take the connection first and keyword-only options. Batch readers take
 collection of ids and return rows grouped by that id, so a data loader turns any fan-out
 into a single statement. The modules are by subject — reference data and rounds,
 initiatives, status reports, deliveries and risks, dependencies, the graph's rows,
-councils, the audit log, a round's summary — and this package names their reads in one
-place, so callers write ``repository.deliveries_for(...)`` whatever module holds it.
+councils, the audit log, a round's summary, full-text search — and this package names
+their reads in one place, so callers write ``repository.deliveries_for(...)`` whatever
+module holds it.
 
 Every read of initiatives, or of anything hanging off one (deliveries, risks, reports,
 goals, developed solutions, dependencies in either direction, council decisions), takes
@@ -79,6 +80,8 @@ from app.repository.rounds import (
     slipped_deliveries,
 )
 from app.repository.rows import Row
+from app.repository.scenarios import count_scenarios, list_scenarios, scenario_by_code
+from app.repository.search import SearchHit, count_search_hits, search
 from app.repository.status_reports import (
     latest_reports_for,
     latest_reports_subquery,
@@ -103,10 +106,13 @@ __all__ = [
     "GraphRows",
     "InitiativeQuery",
     "Row",
+    "SearchHit",
     "StateRows",
     "admitted_initiatives",
     "baseline_by_code",
     "count_initiatives",
+    "count_scenarios",
+    "count_search_hits",
     "data_version",
     "decision_by_id",
     "decisions_for",
@@ -134,6 +140,7 @@ __all__ = [
     "list_council_meetings",
     "list_organisations",
     "list_reporting_periods",
+    "list_scenarios",
     "list_solutions",
     "list_strategic_goals",
     "list_sustainable_development_goals",
@@ -154,7 +161,9 @@ __all__ = [
     "reports_for",
     "risk_by_code",
     "risks_for",
+    "scenario_by_code",
     "sdgs_for",
+    "search",
     "slipped_deliveries",
     "solutions_by_codes",
     "solutions_by_ids",

@@ -73,6 +73,17 @@ def test_dashboard_with_a_selection_and_a_what_if_has_no_serious_violation(
     assert serious_violations(page) == []
 
 
+def test_dashboard_with_search_hits_has_no_serious_violation(
+    page: Page, dashboard_base_url: str
+) -> None:
+    open_dashboard(page, dashboard_base_url)
+    page.fill('[data-testid="text-search-input"]', "kjernejournal")
+    page.click('[data-testid="text-search-submit"]')
+    page.wait_for_selector('[data-testid="text-search-hit"] mark')
+
+    assert serious_violations(page) == []
+
+
 def test_graphiql_with_a_result_has_no_serious_violation(
     page: Page, dashboard_base_url: str
 ) -> None:

@@ -78,6 +78,45 @@ def test_text_search_narrows_the_table(page: Page, dashboard_base_url: str) -> N
     expect_codes(page.locator(ROWS), ["KULE", "LMR", "PLL"])
 
 
+def test_full_text_search_lists_hits_with_the_word_marked(
+    page: Page, dashboard_base_url: str
+) -> None:
+    from playwright.sync_api import expect
+
+    open_dashboard(page, dashboard_base_url)
+
+    page.get_by_test_id("text-search-input").fill("radiologisvar")
+    page.get_by_test_id("text-search-submit").click()
+
+    hit = page.locator('[data-testid="text-search-hit"]')
+    expect(hit).to_have_count(1)
+    assert hit.get_attribute("data-code") == "PPS"
+    expect(hit.get_by_test_id("hit-field")).to_have_text("Formål")
+    expect(hit.locator("mark")).to_have_text("radiologisvar")
+    expect(page.get_by_test_id("text-search-count")).to_have_text("1 treff for «radiologisvar».")
+
+
+def test_full_text_search_pages_and_opens_a_hit(page: Page, dashboard_base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    open_dashboard(page, dashboard_base_url)
+    page.get_by_test_id("text-search-input").fill("kommunene")  # 32 hits, pages of 20
+    page.get_by_test_id("text-search-input").press("Enter")
+    hits = page.locator('[data-testid="text-search-hit"]')
+    expect(hits).to_have_count(20)
+    expect(page.get_by_test_id("text-search-count")).to_have_text("20 av 32 treff for «kommunene».")
+
+    page.get_by_test_id("text-search-more").click()
+    expect(hits).to_have_count(32)
+    expect(page.get_by_test_id("text-search-count")).to_have_text("32 treff for «kommunene».")
+    expect(page.get_by_test_id("text-search-more")).to_be_hidden()
+
+    hits.first.locator("button.code").click()
+    expect(page.get_by_test_id("panel-title")).to_have_text(
+        hits.first.get_attribute("data-code") or ""
+    )
+
+
 def test_clicking_a_graph_node_shows_its_chain(page: Page, dashboard_base_url: str) -> None:
     from playwright.sync_api import expect
 

@@ -265,6 +265,23 @@ def _summary(client: TokenClient, _: Portfolio) -> bool:
     )
 
 
+SEARCH = """
+query($text: String!) { search(text: $text, first: 100) { nodes { initiative { code } field } } }
+"""
+
+
+def _searched(text: str, field: str) -> Probe:
+    """Whether ``search(text)`` gives a hidden initiative's hit in ``field``."""
+
+    def probe(client: TokenClient, _: Portfolio) -> bool:
+        nodes = _data(client, SEARCH, {"text": text})["search"]["nodes"]
+        fields = {node["field"] for node in nodes if node["initiative"]["code"] in HIDDEN}
+        assert fields <= {field}  # nothing else of a hidden initiative holds the word
+        return bool(fields)
+
+    return probe
+
+
 PROBES: dict[str, tuple[Probe, frozenset[str]]] = {
     "initiative(code)": (_initiative, SEEING),
     "node(Initiative)": (lambda c, _: _node(c, "Initiative", "HID-P"), SEEING),
@@ -288,6 +305,11 @@ PROBES: dict[str, tuple[Probe, frozenset[str]]] = {
         lambda c, _: _listed(c, {"state": ["PROPOSED", "DECLINED"], "owner": ["HDIR"]}),
         SEEING,
     ),
+    "search(name)": (_searched("forslag", "NAME"), SEEING),
+    "search(purpose)": (_searched("hemmelig", "PURPOSE"), SEEING),
+    "search(delivery)": (_searched("leveranse", "DELIVERY"), SEEING),
+    "search(risk)": (_searched("risiko", "RISK"), SEEING),
+    "search(status reason)": (_searched("rapport", "STATUS_REASON"), SEEING),
     "Initiative.dependants": (_initiative_dependants, SEEING),
     "Initiative.dependencies": (_initiative_dependencies, SEEING),
     "Solution.dependants": (_solution_dependants, SEEING),

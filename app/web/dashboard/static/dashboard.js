@@ -4,6 +4,7 @@
 import { fill, formatDate, h, plural, s } from "./common.js";
 import { GraphView, graphToolbar } from "./graph.js";
 import { LiveConnection } from "./live.js";
+import { ScenarioPanel } from "./scenario.js";
 
 const ENDPOINT = "/graphql";
 
@@ -121,6 +122,14 @@ const ROW_QUERY = `query DashboardRow($code: String!, $includeRiskLevel: Boolean
 }`;
 
 // What the dashboard listens to over graphql-transport-ws; each event names what to read.
+const SEARCH_QUERY = `query DashboardSearch($text: String!, $after: String) {
+  search(text: $text, first: 20, after: $after) {
+    totalCount
+    nodes { initiative { code name } field snippetParts { text match } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 const LIVE_SUBSCRIPTIONS = {
   statusReportSubmitted: {
     query: "subscription DashboardReports { statusReportSubmitted { initiativeCode } }",
@@ -159,11 +168,12 @@ const state = {
   selected: null, // { code, kind }
   rows: [],
   allRows: [],
-  moved: new Map(), // code -> days, from the last what-if
+  moved: new Map(), // code -> days, from the last what-if or scenario
+  flagged: new Set(), // codes a scenario newly flags
   lateCount: 0, // late dependencies in the whole portfolio
 };
 
-const sequence = { rows: 0, graph: 0, detail: 0, impact: 0 };
+const sequence = { rows: 0, graph: 0, detail: 0, impact: 0, search: 0 };
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 
@@ -439,7 +449,7 @@ function describeNode(node) {
 
 function renderGraph(graph, root) {
   const svg = $("graph");
-  graphView().setData(graph, { root, moved: state.moved });
+  graphView().setData(graph, { root, moved: state.moved, flagged: state.flagged });
   fill(
     $("graph-find-codes"),
     graph.nodes.map((node) => h("option", { value: node.code }, node.name)),
@@ -553,6 +563,80 @@ function renderLegend() {
     ),
     h("p", { class: "legend-note" }, "Pilene går fra leverandør til den som venter. Klikk en node for detaljer."),
   );
+}
+
+// ---------------------------------------------------------------- full-text search
+
+const textSearch = { text: "", after: null, shown: 0 };
+
+function hitItem(hit) {
+  const { code, name } = hit.initiative;
+  return h(
+    "li",
+    { class: "hit", "data-testid": "text-search-hit", "data-code": code, "data-field": hit.field },
+    h(
+      "div",
+      { class: "hit-head" },
+      codeButton(code, "INITIATIVE"),
+      h("span", { class: "hit-name" }, name),
+      h("span", { class: "hit-field", "data-testid": "hit-field" }, label("SearchField", hit.field)),
+    ),
+    // The parts are text: the matched words are marked, nothing is read as markup.
+    h(
+      "p",
+      { class: "hit-snippet", "data-testid": "hit-snippet" },
+      hit.snippetParts.map((part) => (part.match ? h("mark", {}, part.text) : part.text)),
+    ),
+  );
+}
+
+async function runTextSearch({ more = false } = {}) {
+  const ticket = ++sequence.search;
+  const list = $("text-search-hits");
+  const count = $("text-search-count");
+  const moreButton = $("text-search-more");
+  if (!more) {
+    textSearch.after = null;
+    textSearch.shown = 0;
+    list.replaceChildren();
+    list.hidden = true;
+    moreButton.hidden = true;
+  }
+  if (!/[\p{L}\p{N}]/u.test(textSearch.text)) {
+    count.textContent = "Skriv minst ett ord å søke etter.";
+    return;
+  }
+  count.textContent = "Søker …";
+  try {
+    const data = await gql(SEARCH_QUERY, { text: textSearch.text, after: textSearch.after });
+    if (ticket !== sequence.search) return;
+    const { nodes, pageInfo, totalCount } = data.search;
+    list.append(...nodes.map(hitItem));
+    textSearch.shown += nodes.length;
+    textSearch.after = pageInfo.endCursor;
+    list.hidden = textSearch.shown === 0;
+    moreButton.hidden = !pageInfo.hasNextPage;
+    const found = !totalCount
+      ? "Ingen treff"
+      : pageInfo.hasNextPage
+        ? `${textSearch.shown} av ${totalCount} treff`
+        : plural(totalCount, "treff", "treff");
+    count.textContent = `${found} for «${textSearch.text}».`;
+    showError(null);
+  } catch (error) {
+    if (ticket !== sequence.search) return;
+    count.textContent = "";
+    showError(error);
+  }
+}
+
+function wireTextSearch() {
+  $("text-search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    textSearch.text = $("text-search-input").value.trim();
+    runTextSearch();
+  });
+  $("text-search-more").addEventListener("click", () => runTextSearch({ more: true }));
 }
 
 // ---------------------------------------------------------------- selection and panel
@@ -987,7 +1071,13 @@ function updateGraphNodes(rows) {
     node.propagatedLevel = row.propagatedRisk?.level ?? null;
     changed = true;
   }
-  if (changed) graphView().setData(state.graph, { root: state.selected?.code ?? null, moved: state.moved });
+  if (changed) {
+    graphView().setData(state.graph, {
+      root: state.selected?.code ?? null,
+      moved: state.moved,
+      flagged: state.flagged,
+    });
+  }
 }
 
 function markUpdated(codes) {
@@ -1122,6 +1212,7 @@ async function refreshAll() {
 async function start() {
   document.body.dataset.state = "loading";
   wireFilters();
+  wireTextSearch();
   try {
     const data = await gql(START_QUERY);
     for (const entry of data.labels) state.labels.set(`${entry.enum}.${entry.value}`, entry.label);
@@ -1153,6 +1244,22 @@ async function start() {
     document.body.dataset.state = "error";
   }
   listen();
+  startScenarios();
+}
+
+// ---------------------------------------------------------------- scenarios
+
+function startScenarios() {
+  const panel = new ScenarioPanel($("scenario-body"), {
+    label,
+    includeRiskLevel: () => state.includeRiskLevel,
+    show: ({ moved, flagged }) => {
+      state.moved = moved;
+      state.flagged = flagged;
+      if (state.graph) renderGraph(state.graph, state.selected?.code ?? null);
+    },
+  });
+  panel.start();
 }
 
 start();

@@ -95,6 +95,7 @@ export class GraphView {
     this.graph = { nodes: [], edges: [] };
     this.root = null;
     this.moved = new Map();
+    this.flagged = new Set(); // newly flagged by an evaluated scenario
     this.groupBy = "none";
     this.groupChosen = false;
     this.collapsed = new Set();
@@ -107,13 +108,14 @@ export class GraphView {
 
   // ------------------------------------------------------------ data
 
-  setData(graph, { root, moved }) {
+  setData(graph, { root, moved, flagged = new Set() }) {
     const sameNodes =
       this.graph.nodes.length === graph.nodes.length &&
       this.graph.nodes.every((node, index) => node.code === graph.nodes[index]?.code);
     this.graph = graph;
     this.root = root;
     this.moved = moved;
+    this.flagged = flagged;
     if (!sameNodes && !this.groupChosen) {
       // Until someone picks a grouping, a large graph comes grouped by segment and folded.
       this.groupBy = graph.nodes.length > LARGE ? "segment" : "none";
@@ -466,11 +468,22 @@ export class GraphView {
         ),
       );
     }
+    if (this.flagged.has(node.code)) {
+      children.push(
+        s(
+          "g",
+          { class: "flagged-badge", transform: "translate(-10, -9)" },
+          s("rect", { width: 30, height: 17, rx: 8.5 }),
+          s("text", { x: 15, y: 12.5 }, "ny"),
+        ),
+      );
+    }
     const classes = [
       "node",
       `node-${node.kind.toLowerCase()}`,
       `status-${node.status ?? "NONE"}`,
       node.code === this.root ? "root" : null,
+      this.flagged.has(node.code) ? "newly-flagged" : null,
     ];
     const select = () => this.options.onSelect(node.code, node.kind);
     const element = s(
@@ -506,15 +519,17 @@ export class GraphView {
   }
 
   // The accessible name: the visible texts in their order (code, name, the what-if's
-  // badge), then what the colours and rings show.
+  // badge, a scenario's "ny"), then what the colours and rings show.
   nodeName(node, describeNode) {
     const description = describeNode(node);
-    if (!this.moved.has(node.code)) return description;
+    const badges = [];
+    if (this.moved.has(node.code)) badges.push(`+${this.moved.get(node.code)} d (flyttes)`);
+    if (this.flagged.has(node.code)) badges.push("ny (nytt flagg i scenarioet)");
+    if (!badges.length) return description;
     const head = `${node.code} – ${node.name}`;
-    const badge = `+${this.moved.get(node.code)} d`;
     return description.startsWith(head)
-      ? `${head} ${badge} (flyttes)${description.slice(head.length)}`
-      : `${description}, ${badge}`;
+      ? `${head} ${badges.join(" ")}${description.slice(head.length)}`
+      : `${description}, ${badges.join(", ")}`;
   }
 
   drawCluster(item, { x, y }) {
