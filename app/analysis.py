@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import graph
 from app import events, repository
-from app.graph_records import build_graph, graph_records, snapshot
+from app.graph_records import build_graph, graph_records, graph_rows_of, snapshot
 from graph import RedStatusTrace
 
 Read = Callable[..., Awaitable[Any]]
@@ -228,6 +228,21 @@ class Analysis:
     async def ranked_initiatives(self, limit: int) -> list[graph.KeyInitiative]:
         """The ``limit`` highest-ranked initiatives (solutions left out)."""
         return list((await self.key_initiatives())[:limit])
+
+    async def as_known_in(self, read: Read, period_opens: date) -> RoundAnalysis:
+        """The portfolio as the round that opened on ``period_opens`` knew it, analysed.
+
+        Built from the history tables (``repository.state_rows_as_of``) once per data
+        version and round; its own analyses are cached with it like this one's.
+        """
+
+        async def compute() -> RoundAnalysis:
+            rows = await read(repository.state_rows_as_of, period_opens=period_opens)
+            analysis = await run_cancellable(Analysis.from_rows, self.version, graph_rows_of(rows))
+            return RoundAnalysis(analysis=analysis, rows=rows)
+
+        result: RoundAnalysis = await self._once(("as_known_in", period_opens), compute)
+        return result
 
     async def scenario(
         self,
@@ -475,6 +490,14 @@ class Analysis:
             for node in graph.downstream(self.graph, root, max_depth=max_depth):
                 depths.setdefault(node.code, node.depth)
         return depths
+
+
+@dataclass(frozen=True, slots=True)
+class RoundAnalysis:
+    """The analysis of the portfolio as a round knew it, and the rows it was built from."""
+
+    analysis: Analysis
+    rows: repository.StateRows
 
 
 class AnalysisCache:

@@ -90,7 +90,7 @@ class _Days(dict[Any, date | None]):
     """Days as the driver gives them (a ``date``, or ISO text on SQLite), one object each."""
 
     def __missing__(self, stored: Any) -> date | None:
-        self[stored] = parsed = _day(stored)
+        self[stored] = parsed = stored_day(stored)
         return parsed
 
     def __call__(self, stored: Any) -> date | None:
@@ -118,6 +118,23 @@ def snapshot(status: str, risk: str | None) -> graph.StatusSnapshot:
 _LEVEL = {light.value: graph.Level(light.value) for light in TrafficLight}
 
 
-def _day(stored: date | str | None) -> date | None:
+def stored_day(stored: date | str | None) -> date | None:
     """A date as the driver gives it: a ``date``, or ISO text on SQLite."""
     return stored if stored is None or isinstance(stored, date) else date.fromisoformat(stored)
+
+
+def graph_rows_of(rows: repository.StateRows) -> repository.GraphRows:
+    """The graph's rows of a portfolio state (as of a round), in ``graph_rows``'s shape."""
+    forecasts = {code: forecast for code, _, _, forecast in rows.deliveries}
+    return repository.GraphRows(
+        initiatives=[
+            (code, name, planned_start, planned_end, forecast_end)
+            for code, name, _, _, planned_start, planned_end, forecast_end in rows.initiatives
+        ],
+        solutions=rows.solutions,
+        dependencies=[
+            (*dependency[:6], dependency[6], forecasts.get(dependency[6]))
+            for dependency in rows.dependencies
+        ],
+        developments=rows.developments,
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from app.message_catalogue_changes import CHANGES_MESSAGES
 from app.message_catalogue_reminders import REMINDER_MESSAGES
 from app.message_catalogue_requests import REQUEST_MESSAGES
 from app.message_catalogue_scenarios import SCENARIO_MESSAGES
@@ -447,4 +448,5 @@ CATALOGUE: dict[str, dict[Language, str]] = {
 }
 CATALOGUE.update(REQUEST_MESSAGES)
 CATALOGUE.update(REMINDER_MESSAGES)
+CATALOGUE.update(CHANGES_MESSAGES)
 CATALOGUE.update(SCENARIO_MESSAGES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app import models, webhook_models
+from app import history_models, models, webhook_models
 
 initiative_table = models.table_of(models.Initiative)
 organisation_table = models.table_of(models.Organisation)
@@ -33,3 +33,9 @@ webhook_attempt_table = models.table_of(webhook_models.WebhookAttempt)
 webhook_dispatch_table = models.table_of(webhook_models.WebhookDispatch)
 reminder_table = models.table_of(models.SentReminder)
 scenario_table = models.table_of(models.Scenario)
+
+# History and baselines (their SQLModel tables live in their own module).
+initiative_history_table = models.table_of(history_models.InitiativeHistory)
+delivery_history_table = models.table_of(history_models.DeliveryHistory)
+dependency_history_table = models.table_of(history_models.DependencyHistory)
+baseline_table = models.table_of(history_models.Baseline)

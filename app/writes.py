@@ -30,7 +30,7 @@ from typing import Any, NoReturn, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from app import models, repository
+from app import history, models, repository
 from app.auth import Viewer, Visibility
 from app.data_version import bump_data_version
 from app.domain import LifecycleState
@@ -234,6 +234,11 @@ async def insert_audit(
             version=sa.select(version_table.c.version).scalar_subquery(),
         )
     )
+    if entity_type in history.RECORDED:
+        before_values = before._mapping if isinstance(before, sa.Row) else before
+        await history.record_change(
+            connection, entity_type=entity_type, entity_code=entity_code, before=before_values
+        )
 
 
 # --- lookups -------------------------------------------------------------------------------

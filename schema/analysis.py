@@ -13,7 +13,7 @@ import strawberry
 
 import graph
 from app import repository
-from app.analysis import run_cancellable
+from app.analysis import Analysis, run_cancellable
 from app.messages import message
 from app.validation import MAX_SLIP_DAYS
 from schema.analysis_resolvers import cycle_error
@@ -27,10 +27,10 @@ from schema.analysis_types import (
     RiskPropagation,
 )
 from schema.arguments import (
+    AsOfPeriodArgument,
     Direction,
     IncludeRiskArgument,
     MaxDepthArgument,
-    PeriodArgument,
     check_max_depth,
 )
 from schema.bounds import KEY_INITIATIVES, PORTFOLIO_LIST, FirstPortfolio, check_first
@@ -56,11 +56,11 @@ class AnalysisQuery:
     async def risk_propagation(
         self,
         info: Info,
-        period: PeriodArgument = None,
+        period: AsOfPeriodArgument = None,
         include_risk_level: IncludeRiskArgument = False,
     ) -> RiskPropagation:
         chosen = await info.context.resolve_period(period)
-        analysis = await info.context.analysis()
+        analysis = await info.context.analysis_in(chosen)
         overview = await analysis.propagation_overview(
             info.context.read,
             chosen.opens if chosen is not None else None,
@@ -85,10 +85,11 @@ class AnalysisQuery:
                 description="Mark activities whose float is above zero and at most this."
             ),
         ] = None,
+        period: AsOfPeriodArgument = None,
     ) -> CriticalPathResult | None:
         if near_critical_days is not None and not 0 <= near_critical_days <= MAX_SLIP_DAYS:
             raise out_of_range("nearCriticalDays", near_critical_days, 0, MAX_SLIP_DAYS)
-        analysis = await info.context.analysis()
+        analysis = await _analysis_in(info, period)
         try:
             schedule = await analysis.schedule()
             found = await analysis.critical_set()
@@ -172,10 +173,13 @@ class AnalysisQuery:
         )
     )
     async def late_dependencies(
-        self, info: Info, first: FirstPortfolio = PORTFOLIO_LIST.default
+        self,
+        info: Info,
+        first: FirstPortfolio = PORTFOLIO_LIST.default,
+        period: AsOfPeriodArgument = None,
     ) -> list[Dependency]:
         check_first(first, PORTFOLIO_LIST)
-        analysis = await info.context.analysis()
+        analysis = await _analysis_in(info, period)
         late = sorted(key for key, slack in (await analysis.slack()).items() if slack.is_late)[
             :first
         ]
@@ -187,6 +191,8 @@ class AnalysisQuery:
             assert dependant is not None, dependant_code  # the analysis holds admitted ones
             ids.append(dependant.id)
         rows_of = await loaders.dependencies_by_dependant.load_many(ids)
+        # A dependency of an earlier round that is gone since has no object to show
+        # (``portfolioChanges`` lists it); every other one is answered as it is now.
         return [
             Dependency.from_row(row)
             for (supplier_code, _), rows in zip(late, rows_of, strict=True)
@@ -195,8 +201,8 @@ class AnalysisQuery:
         ]
 
     @strawberry.field(description="How many dependencies are late.")
-    async def late_dependency_count(self, info: Info) -> int:
-        analysis = await info.context.analysis()
+    async def late_dependency_count(self, info: Info, period: AsOfPeriodArgument = None) -> int:
+        analysis = await _analysis_in(info, period)
         return sum(1 for slack in (await analysis.slack()).values() if slack.is_late)
 
     @strawberry.field(description="Cycles in the loaded dependencies (strongly connected sets).")
@@ -220,14 +226,14 @@ class AnalysisQuery:
             strawberry.argument(description="Which way to follow dependencies from `root`."),
         ] = graph.Direction.BOTH,
         max_depth: MaxDepthArgument = None,
-        period: PeriodArgument = None,
+        period: AsOfPeriodArgument = None,
         include_risk_level: IncludeRiskArgument = False,
     ) -> DependencyGraph | None:
         check_max_depth(max_depth)
-        analysis = await info.context.analysis()
+        chosen = await info.context.resolve_period(period)
+        analysis = await info.context.analysis_in(chosen)
         if root_code is not None and root_code not in analysis.graph:
             return None
-        chosen = await info.context.resolve_period(period)
         opens = chosen.opens if chosen is not None else None
         view, depths, layers = await analysis.drawing(
             root=root_code, direction=direction, max_depth=max_depth
@@ -240,6 +246,13 @@ class AnalysisQuery:
             depths=depths,
             layers=layers,
         )
+
+
+async def _analysis_in(info: Info, period: str | None) -> Analysis:
+    """The analysis as the round ``period`` names knew the portfolio (default: now)."""
+    if period is None:
+        return await info.context.analysis()
+    return await info.context.analysis_in(await info.context.resolve_period(period))
 
 
 def _not_found(noun: str, code: str) -> str:

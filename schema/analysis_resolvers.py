@@ -105,7 +105,7 @@ async def propagation(
 ) -> dict[str, graph.PropagatedRisk]:
     """Red-status propagation in the period (default: current), by initiative code."""
     chosen = await info.context.resolve_period(period)
-    analysis = await info.context.analysis()
+    analysis = await info.context.analysis_in(chosen)
     return await analysis.propagation(
         info.context.read,
         chosen.opens if chosen is not None else None,

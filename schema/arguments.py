@@ -19,6 +19,16 @@ PeriodArgument = Annotated[
     str | None,
     strawberry.argument(description="Reporting period code; default: the current period."),
 ]
+AsOfPeriodArgument = Annotated[
+    str | None,
+    strawberry.argument(
+        description=(
+            "Reporting period code: the answer as that round knew the portfolio (its dates,"
+            " forecasts, dependencies and the statuses reported up to it); default: the"
+            " current period."
+        )
+    ),
+]
 IncludeRiskArgument = Annotated[
     bool,
     strawberry.argument(description="Also count initiatives whose risk level is RED as sources."),

@@ -107,6 +107,8 @@ SHORT_LISTS: frozenset[tuple[str, str]] = frozenset(
         ("FoundationDependency", "path"),
         ("CriticalPath", "chainCodes"),
         ("CriticalPath", "chain"),
+        ("CriticalPathChange", "chainBefore"),
+        ("CriticalPathChange", "chainAfter"),
         ("DependencyCycleError", "cycle"),
         # Writes refuse cycles and imports check the whole file, so few ever load.
         ("Query", "dependencyCycles"),

@@ -216,6 +216,16 @@ class Context:
         result: T = await walks[key]
         return result
 
+    async def analysis_in(self, period: repository.Row | None) -> Analysis:
+        """The analysis of the portfolio as ``period`` knew it: for the current round (or
+        none), the analysis of the data version; for an earlier or later round, the one
+        built from what that round knew (``Analysis.as_known_in``)."""
+        analysis = await self.analysis()
+        current = await self.current_period()
+        if period is None or current is None or period.id == current.id:
+            return analysis
+        return (await analysis.as_known_in(self.read, period.opens)).analysis
+
     async def _current_analysis(self) -> Analysis:
         return await self.analysis_cache.get(self.read, version=await self.data_version())
 

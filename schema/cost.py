@@ -119,6 +119,8 @@ FIELD_COSTS: FieldCosts = {
     ("DependencyCycleError", "cycle"): SMALL,
     ("CriticalPath", "chain"): FieldCost(size=100),
     ("CriticalPath", "chainCodes"): FieldCost(size=100),
+    ("CriticalPathChange", "chainBefore"): FieldCost(size=100),
+    ("CriticalPathChange", "chainAfter"): FieldCost(size=100),
     ("Query", "dependencyCycles"): FieldCost(weight=20, size=100),
     # The analysis: a call costs its computation, an item what it takes to build. Lists
     # that grow with the portfolio take `first` (``schema/bounds.py``), which sizes them.
@@ -139,6 +141,9 @@ FIELD_COSTS: FieldCosts = {
     ("Query", "lateDependencies"): FieldCost(weight=20),
     ("Query", "lateDependencyCount"): FieldCost(weight=20),
     ("Query", "keyInitiatives"): FieldCost(weight=100),
+    # Two portfolio states (a round's is its own graph and analysis) and their comparison.
+    ("Query", "portfolioChanges"): FieldCost(weight=200),
+    ("Mutation", "createBaseline"): FieldCost(weight=100),
     ("Query", "dependencyGraph"): FieldCost(weight=50),
     ("DependencyGraph", "export"): FieldCost(weight=500),
     # A scenario's evaluation: propagation, schedule, critical set and slack on a copy.

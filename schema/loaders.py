@@ -123,6 +123,7 @@ class Loaders:
         self.initiative_by_id = visible_by_key(repository.initiatives_by_ids)
         self.initiative_by_code = visible_by_key(repository.initiatives_by_codes)
         self.delivery_by_id = visible_by_key(repository.deliveries_by_ids)
+        self.delivery_by_code = visible_by_key(repository.deliveries_by_codes)
         grouped = partial(_visible_grouped, read, visibility)
         self.supporting_goals_by_initiative = grouped(repository.supporting_goals_for)
         self.sdgs_by_initiative = grouped(repository.sdgs_for)

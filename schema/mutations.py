@@ -16,6 +16,7 @@ from app import (
 )
 from app.messages import message
 from app.repository import Row
+from schema.changes import BaselineMutation
 from schema.context import Info
 from schema.enums import (
     Segment,
@@ -147,7 +148,7 @@ CouncilDecisionResult = Annotated[
 
 
 @strawberry.type(description="Writes; each answers its payload or a typed error (nothing written).")
-class Mutation(WebhookMutation, ScenarioMutation):
+class Mutation(WebhookMutation, ScenarioMutation, BaselineMutation):
     @strawberry.mutation(
         description="Propose an initiative (*innmelding*); it waits as PROPOSED.",
         graphql_type=InitiativeResult,

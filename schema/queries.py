@@ -13,6 +13,7 @@ from schema.analysis import AnalysisQuery
 from schema.analysis_resolvers import propagation as analysis_propagation
 from schema.audit import AuditQuery
 from schema.budget import BudgetQuery
+from schema.changes import ChangesQuery
 from schema.context import Info
 from schema.councils import CouncilQuery
 from schema.enums import (
@@ -196,6 +197,7 @@ class Query(
     WebhookQuery,
     ScenarioQuery,
     SearchQuery,
+    ChangesQuery,
 ):
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(

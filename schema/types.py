@@ -26,7 +26,13 @@ from schema import analysis_resolvers as analysis
 from schema import portfolio_resolvers as portfolio
 from schema import prefetch
 from schema import status_resolvers as statuses
-from schema.arguments import IncludeRiskArgument, KindArgument, MaxDepthArgument, PeriodArgument
+from schema.arguments import (
+    AsOfPeriodArgument,
+    IncludeRiskArgument,
+    KindArgument,
+    MaxDepthArgument,
+    PeriodArgument,
+)
 from schema.bounds import (
     NEIGHBOUR_LIST,
     PATH_LIST,
@@ -392,7 +398,7 @@ class Initiative(InitiativeRecord, Node):
     async def propagated_risk(
         self,
         info: Info,
-        period: PeriodArgument = None,
+        period: AsOfPeriodArgument = None,
         include_risk_level: IncludeRiskArgument = False,
     ) -> PropagatedRisk | None:
         result = (await analysis.propagation(info, period, include_risk_level)).get(self.code)

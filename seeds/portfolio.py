@@ -16,10 +16,13 @@ import sqlalchemy as sa
 
 from app.data_version import move_data_version
 from app.tables import (
+    delivery_history_table,
     delivery_table,
+    dependency_history_table,
     dependency_table,
     developed_table,
     goal_table,
+    initiative_history_table,
     initiative_sdg_table,
     initiative_table,
     organisation_table,
@@ -31,6 +34,7 @@ from app.tables import (
     supporting_goal_table,
 )
 from seeds.bulk import BulkCheckError, bulk_insert, bulk_load
+from seeds.history import history_rows
 
 CHUNK = 2_000
 
@@ -164,6 +168,9 @@ BULK_TABLES = (
     risk_table,
     report_table,
     dependency_table,
+    initiative_history_table,
+    delivery_history_table,
+    dependency_history_table,
 )
 
 
@@ -241,6 +248,22 @@ def _write_new_initiatives(
         for item in spec.get("dependencies") or ()
     ]
     counts["dependencies"] = bulk_insert(connection, dependency_table, dependencies)
+    ordered = connection.execute(
+        sa.select(period_table.c.code, period_table.c.id).order_by(period_table.c.opens)
+    )
+    history = history_rows(
+        new_specs,
+        initiatives=initiatives,
+        deliveries=delivery_ids,
+        periods=[(code, period_id) for code, period_id in ordered],
+    )
+    now = datetime.now(UTC)
+    for table, rows in (
+        (initiative_history_table, history.initiatives),
+        (delivery_history_table, history.deliveries),
+        (dependency_history_table, history.dependencies),
+    ):
+        bulk_insert(connection, table, [{**row, "recorded_at": now} for row in rows])
     return counts
 
 

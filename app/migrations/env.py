@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from app import models, webhook_models  # noqa: F401  (their tables join the metadata)
+from app import history_models, models, webhook_models  # noqa: F401  (their tables join the metadata)
 from app.database import create_sync_engine
 from app.migrate import is_modelled
 from app.settings import Settings

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,7 @@ import graph
 from app import repository, summary
 from app.analysis import AnalysisCache
 from app.domain import LABELS, Segment, TrafficLight
+from app.portfolio_report.changes import RoundChanges, gather_changes
 from app.repository import Row
 
 TREND_PERIODS = 6
@@ -172,6 +173,10 @@ class PortfolioReport:
     sdgs: tuple[SdgLine, ...]
     illustrative_initiatives: int
     illustrative_reports: int
+    changes: RoundChanges | None = None
+    """Endringer siden forrige runde; None for the first round."""
+    all_names: dict[str, str] = field(default_factory=dict)
+    """Names of every admitted initiative, by code."""
 
     @property
     def red_count(self) -> int:
@@ -184,6 +189,7 @@ class PortfolioReport:
         found.update({item.code: item.name for item in self.propagated_from_status})
         found.update({item.code: item.name for item in self.propagated_with_risk})
         found.update({item.source: item.name for item in self.reach})
+        found.update(self.all_names)
         return found
 
 
@@ -344,7 +350,23 @@ async def _gather(
         for row in found.slipped_deliveries
     )
 
-    analysis = await cache.get(read)
+    current_analysis = await cache.get(read)
+    current = repository.pick_current_period(periods, today=today)
+    is_current = current is not None and current.id == period.id
+    # An earlier round's report reads the portfolio as that round knew it, as the API's
+    # `period` arguments do.
+    analysis = (
+        current_analysis
+        if is_current
+        else (await current_analysis.as_known_in(read, period.opens)).analysis
+    )
+    changes = await gather_changes(
+        read,
+        current_analysis,
+        period=period,
+        previous=found.previous_period,
+        current=is_current,
+    )
     own_status = {row.code: status_of[row.id] for row in initiatives}
     from_status = await analysis.propagation(read, period.opens, include_risk_level=False)
     with_risk = await analysis.propagation(read, period.opens, include_risk_level=True)
@@ -430,4 +452,6 @@ async def _gather(
         illustrative_reports=sum(
             1 for key in admitted if key in latest and latest[key].illustrative
         ),
+        changes=changes,
+        all_names=names,
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from app.repository.audit import page_audit_events, writes_between
 from app.repository.councils import decision_by_id, decisions_for, list_council_meetings
 from app.repository.deliveries import (
+    deliveries_by_codes,
     deliveries_by_ids,
     deliveries_for,
     delivery_by_code,
@@ -34,6 +35,13 @@ from app.repository.dependencies import (
     dependency_by_id,
 )
 from app.repository.graph_rows import GraphRows, graph_rows, latest_statuses
+from app.repository.history import (
+    StateRows,
+    baseline_by_code,
+    list_baselines,
+    state_rows,
+    state_rows_as_of,
+)
 from app.repository.initiatives import (
     InitiativeQuery,
     count_initiatives,
@@ -104,13 +112,16 @@ __all__ = [
     "InitiativeQuery",
     "Row",
     "SearchHit",
+    "StateRows",
     "admitted_initiatives",
+    "baseline_by_code",
     "count_initiatives",
     "count_scenarios",
     "count_search_hits",
     "data_version",
     "decision_by_id",
     "decisions_for",
+    "deliveries_by_codes",
     "deliveries_by_ids",
     "deliveries_for",
     "delivery_by_code",
@@ -130,6 +141,7 @@ __all__ = [
     "latest_reports_for",
     "latest_reports_subquery",
     "latest_statuses",
+    "list_baselines",
     "list_council_meetings",
     "list_organisations",
     "list_reporting_periods",
@@ -161,6 +173,8 @@ __all__ = [
     "solutions_by_codes",
     "solutions_by_ids",
     "sqlite_index_statements",
+    "state_rows",
+    "state_rows_as_of",
     "supporting_goals_for",
     "unreminded_missing_reports",
     "visible_initiatives",

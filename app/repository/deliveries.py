@@ -42,6 +42,18 @@ async def deliveries_by_ids(
     return {row.id: row for row in result}
 
 
+async def deliveries_by_codes(
+    connection: AsyncConnection, codes: Collection[str], *, visibility: Visibility
+) -> dict[str, Row]:
+    result = await connection.execute(
+        sa.select(delivery_table).where(
+            one_of(delivery_table.c.code, codes),
+            of_visible_initiative(delivery_table.c.initiative_id, visibility),
+        )
+    )
+    return {row.code: row for row in result}
+
+
 async def delivery_by_code(
     connection: AsyncConnection, code: str, *, visibility: Visibility
 ) -> Row | None:

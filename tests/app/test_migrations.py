@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from app import models
 from app.database import create_sync_engine, is_sqlite
-from app.migrate import current_revision, is_modelled, migrate
+from app.migrate import alembic_config, current_revision, is_modelled, migrate
 from app.settings import Settings
+from seeds.loader import load_seed_portfolio
+from seeds.portfolio import write_portfolio
 
 
 def test_migrated_database_matches_the_models(empty_database_url: str) -> None:
@@ -26,7 +29,7 @@ def test_migrate_is_idempotent_and_records_the_head(empty_database_url: str) -> 
     migrate(settings)
     engine = create_sync_engine(settings)
     with engine.connect() as connection:
-        assert current_revision(connection) == "0011"
+        assert current_revision(connection) == "0012"
     engine.dispose()
 
 
@@ -41,3 +44,31 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(empty_database_url: str) ->
         else:
             assert connection.dialect.name == "postgresql"
     engine.dispose()
+
+
+def test_migration_0012_records_what_the_database_holds_as_known_in_every_round(
+    empty_database_url: str,
+) -> None:
+    settings = Settings(database_url=empty_database_url)
+    migrate(settings)
+    engine = create_sync_engine(settings)
+    with engine.begin() as connection:
+        write_portfolio(connection, load_seed_portfolio())
+    with engine.begin() as connection:
+        config = alembic_config(empty_database_url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        counts = [
+            connection.scalar(sa.text(statement))
+            for statement in (
+                "SELECT count(*) FROM initiative",
+                "SELECT count(*) FROM initiative_history WHERE period_id IS NULL",
+                "SELECT count(*) FROM dependency",
+                "SELECT count(*) FROM dependency_history WHERE period_id IS NULL AND present",
+            )
+        ]
+    engine.dispose()
+    assert counts[0] == counts[1] > 0
+    assert counts[2] == counts[3] > 0

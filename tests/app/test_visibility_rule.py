@@ -22,6 +22,7 @@ from app import repository, tables
 from app.auth import ADMITTED_ONLY, EVERYTHING, Viewer, Visibility
 from app.database import create_engine
 from app.domain import Role
+from app.repository.history import admitted_developments
 from app.settings import Settings
 from tests.conftest import Callers
 
@@ -36,7 +37,8 @@ mutation($input: UpsertDeliveryInput!) { upsertDelivery(input: $input) { __typen
 """
 
 # Reads that answer for the whole portfolio and count admitted initiatives only, the same
-# for every caller: the analysis graph, the round summary and the reminders' round.
+# for every caller: the analysis graph (now and as a round knew it), the round summary
+# and the reminders' round.
 ADMITTED_FOR_EVERYONE = {
     repository.graph_rows,
     repository.latest_statuses,
@@ -46,6 +48,9 @@ ADMITTED_FOR_EVERYONE = {
     repository.open_deliveries,
     repository.goal_links,
     repository.unreminded_missing_reports,
+    repository.state_rows,
+    repository.state_rows_as_of,
+    admitted_developments,
 }
 INITIATIVE_TABLES = (
     "initiative_table",

@@ -124,6 +124,18 @@ def _hdir_scenario_first(callers: Callers) -> dict[str, Any]:
     return {"code": SCENARIO["code"]}
 
 
+CREATE_BASELINE = (
+    f"mutation($input: CreateBaselineInput!) {{ createBaseline(input: $input) {RESULT} }}"
+)
+
+
+def _baseline_first(callers: Callers) -> dict[str, Any]:
+    """A baseline (made by the office), to delete."""
+    body = callers.admin.data(CREATE_BASELINE, {"input": {"code": "B-1", "name": "Vår"}})
+    assert body["createBaseline"]["__typename"] == "BaselinePayload"
+    return {"code": "B-1"}
+
+
 @dataclass(frozen=True)
 class Case:
     """A mutation, variables its allowed callers send successfully, and who may."""
@@ -290,6 +302,21 @@ CASES = [
         "ScenarioPayload",
         True,
         _hdir_scenario_first,
+    ),
+    Case(
+        "createBaseline",
+        CREATE_BASELINE,
+        {"input": {"code": "B-1", "name": "Før NUIT-møtet"}},
+        "BaselinePayload",
+        False,
+    ),
+    Case(
+        "deleteBaseline",
+        f"mutation($code: String!) {{ deleteBaseline(code: $code) {RESULT} }}",
+        {},
+        "DeleteBaselinePayload",
+        False,
+        _baseline_first,
     ),
 ]  # fmt: skip
 
