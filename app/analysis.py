@@ -89,6 +89,8 @@ class ScenarioEvaluation:
     late: tuple[tuple[tuple[str, str], graph.Slack], ...]
     """Late dependencies by (supplier, dependant) code."""
     comparison: graph.PortfolioComparison
+    facts: graph.ScenarioFacts
+    """What the scenario changed: the portfolio's facts as the scenario has them."""
 
 
 ScenarioRefusal = graph.DependencyCycle | graph.NodeNotFound | graph.NodeNotScheduled
@@ -303,6 +305,7 @@ class Analysis:
                     schedule_before=schedule_before,
                     schedule_after=schedule,
                 ),
+                facts=graph.scenario_facts(changed, changed_statuses, changes),
             )
 
         result: ScenarioEvaluation | ScenarioRefusal = await self._once(

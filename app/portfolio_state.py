@@ -8,13 +8,14 @@ a scenario builds its state the same way from its own copy of the graph.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 import graph
 from app import repository
-from app.analysis import Analysis, Read, run_cancellable
+from app.analysis import Analysis, Read, ScenarioEvaluation, run_cancellable
 from app.graph_records import stored_day
 from app.portfolio_changes import (
     DeliveryFacts,
@@ -25,10 +26,19 @@ from app.portfolio_changes import (
 )
 
 
-async def state_now(read: Read, analysis: Analysis) -> PortfolioState:
-    """The portfolio as it is, with every initiative's latest status."""
+async def state_now(
+    read: Read,
+    analysis: Analysis,
+    *,
+    period_opens: date | None = None,
+    include_risk_level: bool = False,
+) -> PortfolioState:
+    """The portfolio as it is, with every initiative's latest status (up to the round
+    that opened on ``period_opens``, when given)."""
     rows = await read(repository.state_rows)
-    return await state_from(read, analysis, rows, period_opens=None)
+    return await state_from(
+        read, analysis, rows, period_opens=period_opens, include_risk_level=include_risk_level
+    )
 
 
 async def state_of_round(read: Read, analysis: Analysis, period_opens: date) -> PortfolioState:
@@ -48,11 +58,15 @@ async def state_from(
     rows: repository.StateRows,
     *,
     period_opens: date | None,
+    include_risk_level: bool = False,
 ) -> PortfolioState:
     """The state of ``rows`` with ``analysis`` (built from the same rows) and the statuses
-    reported up to ``period_opens`` (all of them when None)."""
+    reported up to ``period_opens`` (all of them when None); propagation from red status,
+    and from red risk too with ``include_risk_level``."""
     statuses = await analysis.statuses(read, period_opens)
-    propagation = await analysis.propagation(read, period_opens, include_risk_level=False)
+    propagation = await analysis.propagation(
+        read, period_opens, include_risk_level=include_risk_level
+    )
     slack = await analysis.slack()
     try:
         schedule = await analysis.schedule()
@@ -122,6 +136,53 @@ def state_of(
         late=dict(late),
         finish=finish,
         chain=chain,
+    )
+
+
+def state_of_scenario(now: PortfolioState, evaluation: ScenarioEvaluation) -> PortfolioState:
+    """The portfolio as a scenario has it: ``now`` (the state it was evaluated against,
+    same period and propagation rule) with the facts the scenario sets and the analysis
+    of its copy (pure)."""
+    facts = evaluation.facts
+    initiatives = dict(now.initiatives)
+    for code, snapshot in facts.statuses.items():
+        initiatives[code] = dataclasses.replace(
+            initiatives[code],
+            status=snapshot.status.value if snapshot.status is not None else None,
+            risk_level=snapshot.risk_level.value if snapshot.risk_level is not None else None,
+        )
+    for code, record in facts.initiatives.items():
+        initiatives[code] = dataclasses.replace(
+            initiatives[code],
+            planned_start=record.planned_start,
+            planned_end=record.planned_end,
+            forecast_end=record.forecast_end,
+        )
+    dependencies = dict(now.dependencies)
+    for (supplier, dependant), attributes in facts.dependencies.items():
+        if attributes is None:
+            dependencies.pop((supplier, dependant), None)
+            continue
+        criticality = attributes.get("criticality", "MEDIUM")
+        needed_by = attributes.get("needed_by")
+        dependencies[supplier, dependant] = DependencyFacts(
+            supplier,
+            dependant,
+            str(getattr(criticality, "value", criticality)),
+            needed_by if isinstance(needed_by, date) else None,
+        )
+    schedule, critical = evaluation.schedule, evaluation.critical
+    return dataclasses.replace(
+        now,
+        initiatives=initiatives,
+        dependencies=dependencies,
+        propagation={
+            risk.code: Propagated(risk.level.value, find=_sources_of(risk))
+            for risk in evaluation.propagation.flagged
+        },
+        late={pair: slack.slack_days for pair, slack in evaluation.late},
+        finish=schedule.finish if schedule is not None else None,
+        chain=tuple(critical.chain) if critical is not None else (),
     )
 
 

@@ -76,6 +76,7 @@ from graph.scenario import (
     PortfolioComparison,
     RemoveDependency,
     ScenarioChange,
+    ScenarioFacts,
     SetDates,
     SetRisk,
     SetStatus,
@@ -83,6 +84,7 @@ from graph.scenario import (
     apply_dependency_changes,
     apply_scenario,
     compare_portfolios,
+    scenario_facts,
 )
 from graph.schedule import (
     Schedule,
@@ -129,6 +131,7 @@ __all__ = [
     "RedStatusTrace",
     "RemoveDependency",
     "ScenarioChange",
+    "ScenarioFacts",
     "Schedule",
     "ScheduleItem",
     "SetDates",
@@ -168,6 +171,7 @@ __all__ = [
     "red_sources",
     "refused_edges",
     "require_node",
+    "scenario_facts",
     "slip_impact",
     "subgraph",
     "supplier_date",

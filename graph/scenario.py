@@ -187,6 +187,61 @@ def apply_scenario(
     return changed, snapshots
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioFacts:
+    """What a scenario changed in the facts of the portfolio, from its applied copies.
+
+    ``statuses`` holds the snapshots of the initiatives whose status or risk it sets,
+    ``initiatives`` the records of those whose dates it moves, and ``dependencies`` each
+    (supplier, dependant) pair it adds (the new edge's attributes) or removes (None).
+    """
+
+    statuses: Mapping[str, StatusSnapshot]
+    initiatives: Mapping[str, InitiativeNode]
+    dependencies: Mapping[tuple[str, str], Mapping[str, object] | None]
+
+
+def scenario_facts(
+    changed: nx.DiGraph,
+    statuses: Mapping[str, StatusSnapshot],
+    changes: Iterable[ScenarioChange],
+) -> ScenarioFacts:
+    """The facts ``changes`` set, read off the copies :func:`apply_scenario` returned.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph()
+    >>> graph.add_node("PDS", data=InitiativeNode("PDS", "PDS", None, date(2025, 6, 1), None))
+    >>> graph.add_edge("KJ", "PDS", criticality="HIGH")
+    >>> changed, snapshots = apply_scenario(graph, {}, [Slip("PDS", 10),
+    ...                                                 RemoveDependency("KJ", "PDS")])
+    >>> facts = scenario_facts(changed, snapshots, [Slip("PDS", 10), RemoveDependency("KJ", "PDS")])
+    >>> facts.initiatives["PDS"].forecast_end, facts.dependencies
+    (datetime.date(2025, 6, 11), {('KJ', 'PDS'): None})
+    """
+    changes = list(changes)
+    pairs = {
+        (change.supplier, change.dependant)
+        for change in changes
+        if isinstance(change, AddDependency | RemoveDependency)
+    }
+    return ScenarioFacts(
+        statuses={
+            change.code: statuses[change.code]
+            for change in changes
+            if isinstance(change, SetStatus | SetRisk)
+        },
+        initiatives={
+            change.code: changed.nodes[change.code]["data"]
+            for change in changes
+            if isinstance(change, Slip | SetDates)
+        },
+        dependencies={
+            pair: dict(changed.edges[pair]) if changed.has_edge(*pair) else None for pair in pairs
+        },
+    )
+
+
 def apply_dependency_changes(graph: nx.DiGraph, changes: Iterable[ScenarioChange]) -> None:
     """Apply, in place, the dependencies ``changes`` add and remove; the rest is passed over.
 

@@ -148,6 +148,8 @@ FIELD_COSTS: FieldCosts = {
     ("DependencyGraph", "export"): FieldCost(weight=500),
     # A scenario's evaluation: propagation, schedule, critical set and slack on a copy.
     ("Scenario", "evaluation"): FieldCost(weight=300),
+    # The current portfolio's state beside the scenario's, compared as portfolioChanges.
+    ("ScenarioEvaluation", "comparedToCurrent"): FieldCost(weight=200),
     ("Scenario", "changes"): FieldCost(size=100),
     # A ranking over every searched text of the portfolio, read through its index.
     ("Query", "search"): FieldCost(weight=10),

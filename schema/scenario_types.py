@@ -16,7 +16,10 @@ import strawberry
 import graph
 from app import analysis as analysis_service
 from app import scenarios
+from app.analysis import run_cancellable
 from app.messages import message
+from app.portfolio_changes import compare
+from app.portfolio_state import state_now, state_of_scenario
 from schema.analysis_resolvers import cycle_error
 from schema.analysis_types import (
     CriticalPath,
@@ -27,6 +30,7 @@ from schema.analysis_types import (
 )
 from schema.arguments import IncludeRiskArgument, PeriodArgument
 from schema.bounds import PORTFOLIO_LIST, FirstPortfolio, first_page
+from schema.changes_types import PortfolioChanges
 from schema.context import Info
 from schema.enums import Criticality, DependencyType, TrafficLight
 from schema.error_types import DependencyCycleError, NotFoundError
@@ -250,6 +254,32 @@ class ScenarioEvaluation:
     newly_flagged_results: strawberry.Private[Sequence[graph.PropagatedRisk]]
     no_longer_flagged_codes: strawberry.Private[Sequence[str]]
     moved_results: strawberry.Private[Sequence[graph.MovedInitiative]]
+    result: strawberry.Private[analysis_service.ScenarioEvaluation]
+    scenario_code: strawberry.Private[str]
+    period_opens: strawberry.Private[date | None]
+    include_risk: strawberry.Private[bool]
+
+    @strawberry.field(
+        description=(
+            "What the scenario changes against the current portfolio, as `portfolioChanges`"
+            " compares (`from` null: now; `to`: the scenario's code), for the same round and"
+            " propagation rule as this evaluation."
+        )
+    )
+    async def compared_to_current(self, info: Info) -> PortfolioChanges:
+        analysis = await info.context.analysis()
+        key = ("portfolio_state_now", self.period_opens, self.include_risk)
+        now = await info.context.remember(
+            key,
+            lambda: state_now(
+                info.context.read,
+                analysis,
+                period_opens=self.period_opens,
+                include_risk_level=self.include_risk,
+            ),
+        )
+        result = await run_cancellable(lambda: compare(now, state_of_scenario(now, self.result)))
+        return PortfolioChanges(from_code=None, to_code=self.scenario_code, result=result)
 
     @strawberry.field(
         description="Dependencies late in the scenario, by supplier code then dependant code."
@@ -323,7 +353,12 @@ ScenarioEvaluationResult = Annotated[
 
 
 def _evaluation(
-    result: analysis_service.ScenarioEvaluation, *, period_code: str | None, include_risk: bool
+    result: analysis_service.ScenarioEvaluation,
+    *,
+    scenario_code: str,
+    period_code: str | None,
+    period_opens: date | None,
+    include_risk: bool,
 ) -> ScenarioEvaluation:
     comparison = result.comparison
     newly = set(comparison.newly_flagged)
@@ -359,6 +394,10 @@ def _evaluation(
         ),
         no_longer_flagged_codes=comparison.no_longer_flagged,
         moved_results=comparison.moved,
+        result=result,
+        scenario_code=scenario_code,
+        period_opens=period_opens,
+        include_risk=include_risk,
     )
 
 
@@ -446,6 +485,8 @@ class Scenario(Node):
             return _not_found(result.code)
         return _evaluation(
             result,
+            scenario_code=self.code,
             period_code=chosen.code if chosen is not None else None,
+            period_opens=chosen.opens if chosen is not None else None,
             include_risk=include_risk_level,
         )

@@ -401,3 +401,73 @@ def test_readers_evaluate_but_do_not_save_and_anonymous_callers_see_none(
     assert refused["__typename"] == "PermissionDeniedError"
     assert evaluation["__typename"] == "ScenarioEvaluation"
     assert anonymous == {"scenarioCount": 0, "scenarios": [], "scenario": None}
+
+
+COMPARED = """
+query Compared($code: String!) {
+  scenario(code: $code) {
+    evaluation {
+      ... on ScenarioEvaluation {
+        finishBefore finishAfter
+        comparedToCurrent {
+          from to
+          statusChanges { initiative { code } before after }
+          propagationChanges { initiative { code } before after sources { code } }
+          dependenciesAdded { dependant { code } supplierCode criticality }
+          dependenciesRemoved { dependant { code } supplierCode }
+          criticalPathChange { finishBefore finishAfter changed }
+          deliverySlips { delivery { code } }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_compared_to_current_is_the_portfolio_changes_from_now_to_the_scenario(
+    callers: Callers,
+) -> None:
+    admin = callers.admin
+    create(admin, "PDS-RED", DONE_MEANS)
+
+    evaluation = admin.data(COMPARED, {"code": "PDS-RED"})["scenario"]["evaluation"]
+    changes = evaluation["comparedToCurrent"]
+
+    assert (changes["from"], changes["to"]) == (None, "PDS-RED")
+    assert {"initiative": {"code": "PDS"}, "before": "YELLOW", "after": "RED"} in changes[
+        "statusChanges"
+    ]
+    moved = {item["initiative"]["code"]: item for item in changes["propagationChanges"]}
+    assert {"PPS", "BILDEDELING"} <= set(moved)
+    assert moved["PPS"]["after"] == "RED"
+    assert {"code": "PDS"} in moved["PPS"]["sources"]
+    critical = changes["criticalPathChange"]
+    assert critical["changed"] is True
+    assert (critical["finishBefore"], critical["finishAfter"]) == (
+        evaluation["finishBefore"],
+        evaluation["finishAfter"],
+    )
+    assert changes["deliverySlips"] == []  # a scenario moves initiatives, not deliveries
+
+
+def test_compared_to_current_names_the_dependencies_a_scenario_adds_and_removes(
+    callers: Callers,
+) -> None:
+    admin = callers.admin
+    create(
+        admin,
+        "EDGES",
+        [
+            {"removeDependency": {"dependant": "PPS", "supplier": "PDS"}},
+            {"addDependency": {"dependant": "KULE", "supplier": "LMR", "criticality": "LOW"}},
+        ],
+    )
+
+    changes = admin.data(COMPARED, {"code": "EDGES"})["scenario"]["evaluation"]["comparedToCurrent"]
+
+    assert changes["dependenciesRemoved"] == [{"dependant": {"code": "PPS"}, "supplierCode": "PDS"}]
+    assert changes["dependenciesAdded"] == [
+        {"dependant": {"code": "KULE"}, "supplierCode": "LMR", "criticality": "LOW"}
+    ]
+    assert changes["statusChanges"] == []
