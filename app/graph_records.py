@@ -8,15 +8,13 @@ conversion of hundreds of thousands of values never holds the event loop.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import networkx as nx
 
 import graph
 from app import repository
 from app.domain import Criticality, DependencyType, TrafficLight
-
-T = TypeVar("T")
 
 
 def build_graph(rows: repository.GraphRows) -> nx.DiGraph:
@@ -31,29 +29,21 @@ def graph_records(rows: repository.GraphRows) -> dict[str, Any]:
     reading a row's fields by name costs several times more, and at 100,000 initiatives
     there are 300,000 dependency rows. Their dates and enums come as stored (ISO text on
     SQLite) and are converted here, in the analysis thread, not on the event loop.
-
-    Every row carries its own copy of a code and of a date's text; the records share
-    one object per distinct code and per distinct day instead (the graph keeps its
-    records, so at 100,000 initiatives this is tens of megabytes less for as long as the
-    analysis lives, and fewer dates to parse).
     """
-    code = _Shared[str]()
-    day = _Days()
+    day = stored_day
     return {
         "initiatives": [
-            graph.InitiativeNode(
-                code(initiative), name, day(planned_start), day(planned_end), day(end)
-            )
+            graph.InitiativeNode(initiative, name, day(planned_start), day(planned_end), day(end))
             for initiative, name, planned_start, planned_end, end in rows.initiatives
         ],
         "solutions": [
-            graph.SolutionNode(code=code(solution), name=name, category=str(category))
+            graph.SolutionNode(code=solution, name=name, category=str(category))
             for solution, name, category in rows.solutions
         ],
         "dependencies": [
             graph.DependencyEdge(
-                code(supplier),
-                code(dependant),
+                supplier,
+                dependant,
                 _CRITICALITY[criticality],
                 _DEPENDENCY_TYPE[dependency_type],
                 lag_days,
@@ -73,28 +63,10 @@ def graph_records(rows: repository.GraphRows) -> dict[str, Any]:
             ) in rows.dependencies
         ],
         "developments": [
-            graph.Development(initiative=code(initiative), solution=code(solution))
+            graph.Development(initiative=initiative, solution=solution)
             for initiative, solution in rows.developments
         ],
     }
-
-
-class _Shared(dict[T, T]):
-    """The first object seen equal to each value, handed out for every later equal one."""
-
-    def __call__(self, value: T) -> T:
-        return self.setdefault(value, value)
-
-
-class _Days(dict[Any, date | None]):
-    """Days as the driver gives them (a ``date``, or ISO text on SQLite), one object each."""
-
-    def __missing__(self, stored: Any) -> date | None:
-        self[stored] = parsed = stored_day(stored)
-        return parsed
-
-    def __call__(self, stored: Any) -> date | None:
-        return self[stored]
 
 
 # The database gives the domain's enums (plain strings from some drivers): both map here.
