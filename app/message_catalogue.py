@@ -289,8 +289,8 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "nb": "Argumentet «{argument}» har en verdi som API-et ikke tar imot.",
     },
     "unknown_token": {
-        "en": "The API token is unknown or has been revoked.",
-        "nb": "API-tokenet er ukjent eller trukket tilbake.",
+        "en": "The API token is unknown, has expired or has been revoked.",
+        "nb": "API-tokenet er ukjent, utløpt eller trukket tilbake.",
     },
     # the import (app.exchange): problems with rows of a file
     "import.reference_data_missing": {

@@ -434,6 +434,11 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     revoked_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    # Null only for a token stored before tokens ended; the migration gave those a year.
+    expires_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    # Moved at most once a minute (``app.auth.LAST_USED_RESOLUTION``): a read per request
+    # writes nothing when the token was used a moment ago.
+    last_used_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
 
 
 class CouncilMeeting(SQLModel, table=True):

@@ -25,7 +25,7 @@ def test_migrate_is_idempotent_and_records_the_head(empty_database_url: str) -> 
     migrate(settings)
     engine = create_sync_engine(settings)
     with engine.connect() as connection:
-        assert current_revision(connection) == "0009"
+        assert current_revision(connection) == "0010"
     engine.dispose()
 
 
