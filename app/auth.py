@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.domain import Role
+from app.domain import AuthenticationMethod, Role
 from app.tables import organisation_table, token_table
 
 TOKEN_BYTES = 32
@@ -33,13 +33,17 @@ class TokenError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """The caller of a request: anonymous, or the holder of a token with a role."""
+    """The caller of a request: anonymous, the holder of an API token, or a person or
+    system signed in with the identity provider."""
 
     role: Role | None = None
     organisation_id: int | None = None
     organisation_code: str | None = None
     name: str = "anonymous"
     token_id: int | None = None
+    subject: str | None = None
+    """Who the caller is, stably: ``token:<id>`` for an API token, the provider's ``sub``."""
+    authenticated_by: AuthenticationMethod | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -63,6 +67,12 @@ class Viewer:
         if self.token_id is None:
             return self.name
         return f"{self.name} (token {self.token_id})"
+
+    @property
+    def actor_subject(self) -> str:
+        """The caller's stable identity in the audit log (its name when it has no subject:
+        the importer, a command)."""
+        return self.subject or self.name
 
     def may_write_for(self, owner_id: int) -> bool:
         """Whether the caller may change an initiative owned by ``owner_id``."""
@@ -168,6 +178,8 @@ async def viewer_for_token(
         organisation_code=row.organisation_code,
         name=row.name,
         token_id=row.id,
+        subject=f"token:{row.id}",
+        authenticated_by=AuthenticationMethod.API_TOKEN,
     )
 
 

@@ -108,6 +108,13 @@ class Role(StrEnum):
     READER = "READER"
 
 
+class AuthenticationMethod(StrEnum):
+    """How a caller proved who it is."""
+
+    API_TOKEN = "API_TOKEN"
+    OIDC = "OIDC"
+
+
 class Council(StrEnum):
     NUIT = "NUIT"
     NUFA = "NUFA"

@@ -353,6 +353,10 @@ class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     actor: str = Field(max_length=NAME_LENGTH)
+    # Who wrote: a stable subject (``token:<id>``, the provider's ``sub``) and the name
+    # shown for it (the token's name, the person's). Null only on rows from before them.
+    actor_subject: str | None = Field(default=None, max_length=NAME_LENGTH, index=True)
+    actor_name: str | None = Field(default=None, max_length=NAME_LENGTH)
     action: str = Field(max_length=80)
     entity_type: str = Field(max_length=80)
     entity_code: str = Field(max_length=CODE_LENGTH * 2, index=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from app import models
 from app.database import create_sync_engine, is_sqlite
-from app.migrate import current_revision, migrate
+from app.migrate import alembic_config, current_revision, migrate
 from app.settings import Settings
 
 
@@ -40,3 +41,32 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(empty_database_url: str) ->
         else:
             assert connection.dialect.name == "postgresql"
     engine.dispose()
+
+
+def test_migration_0010_splits_earlier_audit_actors_into_subject_and_name(
+    empty_database_url: str,
+) -> None:
+    settings = Settings(database_url=empty_database_url)
+    engine = create_sync_engine(settings)
+    with engine.begin() as connection:
+        config = alembic_config(empty_database_url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009")
+    insert = sa.text(
+        "INSERT INTO audit_event (at, actor, action, entity_type, entity_code) "
+        "VALUES (CURRENT_TIMESTAMP, :actor, 'initiative.update', 'Initiative', 'PLL')"
+    )
+    with engine.begin() as connection:
+        connection.execute(insert, [{"actor": "kontoret (token 7)"}, {"actor": "import"}])
+
+    migrate(settings)
+
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT actor, actor_subject, actor_name FROM audit_event ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("kontoret (token 7)", "token:7", "kontoret"),
+        ("import", "import", "import"),
+    ]

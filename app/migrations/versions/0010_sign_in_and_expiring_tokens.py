@@ -1,10 +1,11 @@
-"""API tokens end and record their last use
+"""API tokens end and record their last use; audit events name who wrote
 
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-08
 """
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -21,6 +22,31 @@ EXISTING_TOKENS_LAST = timedelta(days=365)
 """Tokens made before tokens ended get the default lifetime, counted from the upgrade."""
 
 
+_TOKEN_ACTOR = re.compile(r"^(.*) \(token (\d+)\)$")
+"""How audit rows named an API token before they had a subject: ``name (token 7)``."""
+
+
+def _name_earlier_actors() -> None:
+    """Split the old one-text actor into subject and name (``token:7`` and ``name``)."""
+    audit = sa.table(
+        'audit_event',
+        sa.column('id', sa.Integer),
+        sa.column('actor', sa.String),
+        sa.column('actor_subject', sa.String),
+        sa.column('actor_name', sa.String),
+    )
+    connection = op.get_bind()
+    actors = connection.execute(sa.select(audit.c.actor).distinct()).scalars().all()
+    for actor in actors:
+        found = _TOKEN_ACTOR.match(actor)
+        subject, name = (f"token:{found.group(2)}", found.group(1)) if found else (actor, actor)
+        connection.execute(
+            audit.update()
+            .where(audit.c.actor == actor)
+            .values(actor_subject=subject, actor_name=name)
+        )
+
+
 def upgrade() -> None:
     with op.batch_alter_table('api_token') as batch:
         batch.add_column(sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True))
@@ -31,9 +57,18 @@ def upgrade() -> None:
         .where(api_token.c.expires_at.is_(None))
         .values(expires_at=datetime.now(UTC) + EXISTING_TOKENS_LAST)
     )
+    with op.batch_alter_table('audit_event') as batch:
+        batch.add_column(sa.Column('actor_subject', sa.String(length=300), nullable=True))
+        batch.add_column(sa.Column('actor_name', sa.String(length=300), nullable=True))
+        batch.create_index('ix_audit_event_actor_subject', ['actor_subject'], unique=False)
+    _name_earlier_actors()
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('audit_event') as batch:
+        batch.drop_index('ix_audit_event_actor_subject')
+        batch.drop_column('actor_name')
+        batch.drop_column('actor_subject')
     with op.batch_alter_table('api_token') as batch:
         batch.drop_column('last_used_at')
         batch.drop_column('expires_at')
