@@ -9,15 +9,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain import AuthenticationMethod, Role
-from app.tables import organisation_table, token_table
+from app.tables import organisation_table, role_grant_table, token_table
 
 TOKEN_BYTES = 32
 DEFAULT_TOKEN_LIFETIME = timedelta(days=365)
@@ -180,6 +181,74 @@ async def viewer_for_token(
         token_id=row.id,
         subject=f"token:{row.id}",
         authenticated_by=AuthenticationMethod.API_TOKEN,
+    )
+
+
+NAME_CLAIMS = ("name", "preferred_username", "client_name", "client_id", "azp")
+"""Where a signed-in caller's display name is read from, first found wins (else ``sub``)."""
+
+
+def _claim_text(claims: Mapping[str, Any], name: str | None) -> str | None:
+    """A claim as one text: a string, or the first string of a list (HelseID may send both)."""
+    if name is None:
+        return None
+    value = claims.get(name)
+    if isinstance(value, list):
+        value = next((item for item in value if isinstance(item, str)), None)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+async def viewer_for_claims(
+    connection: AsyncConnection,
+    *,
+    claims: Mapping[str, Any],
+    org_claim: str,
+    role_claim: str | None,
+) -> Viewer:
+    """The viewer a verified token of the identity provider stands for.
+
+    Organisation: the one whose ``org_number`` the organisation-number claim holds (none
+    when unknown). Role, first found: the office's grant to the subject; the role claim
+    (when one is configured); the office's grant to the organisation number; else READER.
+    A REPORTER needs a known organisation, else it reads as READER.
+    """
+    subject = str(claims["sub"])
+    org_number = _claim_text(claims, org_claim)
+    organisation = None
+    if org_number is not None:
+        organisation = (
+            await connection.execute(
+                sa.select(organisation_table.c.id, organisation_table.c.code).where(
+                    organisation_table.c.org_number == org_number
+                )
+            )
+        ).first()
+    matches = [role_grant_table.c.subject == subject]
+    if org_number is not None:
+        matches.append(role_grant_table.c.org_number == org_number)
+    grants = {
+        (row.subject, row.org_number): Role(row.role)
+        for row in await connection.execute(sa.select(role_grant_table).where(sa.or_(*matches)))
+    }
+    claimed = _claim_text(claims, role_claim)
+    role = (
+        grants.get((subject, None))
+        or (Role(claimed.upper()) if claimed and claimed.upper() in Role.__members__ else None)
+        or grants.get((None, org_number))
+        or Role.READER
+    )
+    if role is Role.REPORTER and organisation is None:
+        role = Role.READER
+    name = next((text for claim in NAME_CLAIMS if (text := _claim_text(claims, claim))), subject)
+    return Viewer(
+        role=role,
+        organisation_id=organisation.id if organisation is not None else None,
+        organisation_code=organisation.code if organisation is not None else None,
+        name=name,
+        subject=subject,
+        authenticated_by=AuthenticationMethod.OIDC,
     )
 
 

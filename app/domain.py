@@ -101,7 +101,7 @@ class RiskStatus(StrEnum):
 
 
 class Role(StrEnum):
-    """What an API token may do."""
+    """What a caller may do."""
 
     ADMIN = "ADMIN"
     REPORTER = "REPORTER"
@@ -203,6 +203,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "CLOSED": "Lukket",
     },
     Role: {"ADMIN": "Porteføljekontoret", "REPORTER": "Tiltakseier", "READER": "Leser"},
+    AuthenticationMethod: {"API_TOKEN": "API-token", "OIDC": "Innlogging (OpenID Connect)"},
     Council: {
         "NUIT": "Prioriteringsutvalget (NUIT)",
         "NUFA": "Fagutvalget (NUFA)",

@@ -23,6 +23,7 @@ from app.collector import tuned_for_large_heaps
 from app.database import create_engine
 from app.event_derivation import EventDeriver
 from app.events import broadcaster, delivers_locally, postgres_relay
+from app.oidc import provider_for
 from app.reminders import daily_time, remind_daily
 from app.settings import Settings
 from app.web.dashboard import STATIC_DIRECTORY, dashboard_page, reporting_page
@@ -113,6 +114,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         return PlainTextResponse(graphql_app.schema.as_str() + "\n")
 
     graphql_app = PortfolioGraphQL(settings=settings, engine_holder=engine_holder)
+    # Checks the settings now; the provider itself is asked nothing before first use.
+    graphql_app.identity_provider = provider_for(settings)
     optional_routes: list[Route | Mount] = []
     if settings.graphiql:
         optional_routes.append(
@@ -141,4 +144,5 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.state.settings = settings
     app.state.analysis_cache = graphql_app.analysis_cache
     app.state.response_cache = graphql_app.response_cache
+    app.state.identity_provider = graphql_app.identity_provider
     return app

@@ -232,6 +232,15 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     "action.decline_proposals": {"en": "decline proposals", "nb": "avslå innmeldinger"},
     "action.change_fields": {"en": "change {fields}", "nb": "endre {fields}"},
     "action.open_periods": {"en": "open reporting periods", "nb": "åpne rapporteringsrunder"},
+    "action.grant_roles": {"en": "grant roles", "nb": "tildele roller"},
+    "grant.subject_or_org_number": {
+        "en": "give either subject or orgNumber, not both and not neither.",
+        "nb": "oppgi enten subject eller orgNumber, ikke begge og ikke ingen.",
+    },
+    "grant.org_number_digits": {
+        "en": "must be an organisation number: nine digits.",
+        "nb": "må være et organisasjonsnummer: ni sifre.",
+    },
     "action.close_periods": {"en": "close reporting periods", "nb": "lukke rapporteringsrunder"},
     "action.record_decisions": {
         "en": "record council decisions",
@@ -287,6 +296,16 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     "bad_argument": {
         "en": "The argument «{argument}» has a value this API does not take.",
         "nb": "Argumentet «{argument}» har en verdi som API-et ikke tar imot.",
+    },
+    "oidc.invalid_token": {
+        "en": "The bearer token is not valid here: its signature, issuer, audience or "
+        "expiry does not check out.",
+        "nb": "Tilgangstokenet er ikke gyldig her: signatur, utsteder, mottaker eller "
+        "utløpstid stemmer ikke.",
+    },
+    "oidc.issuer_unavailable": {
+        "en": "The identity provider cannot be reached to check the token; try again shortly.",
+        "nb": "Identitetsleverandøren kan ikke nås for å sjekke tokenet; prøv igjen om litt.",
     },
     "unknown_token": {
         "en": "The API token is unknown, has expired or has been revoked.",

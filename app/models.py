@@ -98,6 +98,9 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=NAME_LENGTH)
     kind: OrganisationKind = Field(sa_column=enum_column(OrganisationKind, name="kind"))
     contact_email: str | None = Field(default=None, max_length=254)  # reminders go here
+    # The nine digits of the Central Coordinating Register for Legal Entities
+    # (*organisasjonsnummer*): signed-in callers are matched to their organisation by it.
+    org_number: str | None = Field(default=None, max_length=9, unique=True)
 
 
 class Solution(SQLModel, table=True):
@@ -443,6 +446,25 @@ class ApiToken(SQLModel, table=True):
     # Moved at most once a minute (``app.auth.LAST_USED_RESOLUTION``): a read per request
     # writes nothing when the token was used a moment ago.
     last_used_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+
+
+class RoleGrant(SQLModel, table=True):
+    """The role the portfolio office gives a signed-in subject, or everyone signed in for
+    an organisation (by its organisation number); see ``app.auth.viewer_for_claims``."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(subject IS NULL) <> (org_number IS NULL)", name="subject_or_org_number"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str | None = Field(default=None, max_length=NAME_LENGTH, unique=True)
+    org_number: str | None = Field(default=None, max_length=9, unique=True)
+    role: Role = Field(sa_column=enum_column(Role, name="role"))
+    granted_by: str = Field(max_length=NAME_LENGTH)
+    granted_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
 
 class CouncilMeeting(SQLModel, table=True):

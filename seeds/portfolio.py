@@ -109,6 +109,7 @@ def write_portfolio(connection: sa.Connection, data: PortfolioData) -> SeedResul
     inserted["organisations"] = _insert_missing_by_key(
         connection, organisation_table, data.organisations, key="code"
     )
+    _fill_missing_org_numbers(connection, data.organisations)
     organisations = _codes(connection, organisation_table)
     existing_solutions = _codes(connection, solution_table)
     inserted["solutions"] = _insert(
@@ -139,6 +140,20 @@ def write_portfolio(connection: sa.Connection, data: PortfolioData) -> SeedResul
     if any(inserted.values()):
         move_data_version(connection)
     return SeedResult(inserted=inserted)
+
+
+def _fill_missing_org_numbers(connection: sa.Connection, organisations: Iterable[Row]) -> None:
+    """Give organisations seeded before they had one their organisation number."""
+    for spec in organisations:
+        if spec.get("org_number"):
+            connection.execute(
+                organisation_table.update()
+                .where(
+                    organisation_table.c.code == spec["code"],
+                    organisation_table.c.org_number.is_(None),
+                )
+                .values(org_number=spec["org_number"])
+            )
 
 
 def _insert_missing_by_key(

@@ -1,4 +1,5 @@
-"""API tokens end and record their last use; audit events name who wrote
+"""API tokens end and record their last use; audit events name who wrote; organisation
+numbers and role grants for callers signed in with the identity provider
 
 Revision ID: 0010
 Revises: 0009
@@ -62,9 +63,44 @@ def upgrade() -> None:
         batch.add_column(sa.Column('actor_name', sa.String(length=300), nullable=True))
         batch.create_index('ix_audit_event_actor_subject', ['actor_subject'], unique=False)
     _name_earlier_actors()
+    with op.batch_alter_table('organisation') as batch:
+        batch.add_column(sa.Column('org_number', sa.String(length=9), nullable=True))
+        batch.create_unique_constraint('uq_organisation_org_number', ['org_number'])
+    op.create_table(
+        'role_grant',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('subject', sa.String(length=300), nullable=True),
+        sa.Column('org_number', sa.String(length=9), nullable=True),
+        sa.Column(
+            'role',
+            sa.Enum(
+                'ADMIN',
+                'REPORTER',
+                'READER',
+                name='role_allowed',
+                native_enum=False,
+                create_constraint=True,
+                length=8,
+            ),
+            nullable=False,
+        ),
+        sa.Column('granted_by', sa.String(length=300), nullable=False),
+        sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            '(subject IS NULL) <> (org_number IS NULL)',
+            name=op.f('ck_role_grant_subject_or_org_number'),
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_role_grant')),
+        sa.UniqueConstraint('org_number', name=op.f('uq_role_grant_org_number')),
+        sa.UniqueConstraint('subject', name=op.f('uq_role_grant_subject')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('role_grant')
+    with op.batch_alter_table('organisation') as batch:
+        batch.drop_constraint('uq_organisation_org_number', type_='unique')
+        batch.drop_column('org_number')
     with op.batch_alter_table('audit_event') as batch:
         batch.drop_index('ix_audit_event_actor_subject')
         batch.drop_column('actor_name')
