@@ -307,6 +307,30 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "en": "The identity provider cannot be reached to check the token; try again shortly.",
         "nb": "Identitetsleverandøren kan ikke nås for å sjekke tokenet; prøv igjen om litt.",
     },
+    "sign_in.not_configured": {
+        "en": "Sign-in with an identity provider is not set up on this service.",
+        "nb": "Innlogging med identitetsleverandør er ikke satt opp for denne tjenesten.",
+    },
+    "sign_in.expired": {
+        "en": "This sign-in has expired or was started elsewhere; start it again.",
+        "nb": "Denne innloggingen er utløpt eller startet et annet sted; start på nytt.",
+    },
+    "sign_in.refused": {
+        "en": "The identity provider did not sign you in.",
+        "nb": "Identitetsleverandøren logget deg ikke inn.",
+    },
+    "sign_in.cross_site_content_type": {
+        "en": "A request signed in by cookie must send JSON (Content-Type: application/json) "
+        "or the {header} header.",
+        "nb": "En forespørsel som er logget inn med informasjonskapsel, må sende JSON "
+        "(Content-Type: application/json) eller headeren {header}.",
+    },
+    "sign_in.cross_site_origin": {
+        "en": "A request signed in by cookie must come from this service's own pages, not "
+        "from {origin}.",
+        "nb": "En forespørsel som er logget inn med informasjonskapsel, må komme fra "
+        "tjenestens egne sider, ikke fra {origin}.",
+    },
     "unknown_token": {
         "en": "The API token is unknown, has expired or has been revoked.",
         "nb": "API-tokenet er ukjent, utløpt eller trukket tilbake.",

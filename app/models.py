@@ -467,6 +467,24 @@ class RoleGrant(SQLModel, table=True):
     granted_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
 
 
+class BrowserSession(SQLModel, table=True):
+    """A browser's sign-in with the identity provider, kept on the server; the browser holds
+    only a random secret in a cookie, of which this row keeps the SHA-256.
+
+    While the sign-in is under way ``pending`` holds its state, nonce, PKCE verifier and
+    where to return; once signed in, ``claims`` holds the verified ID token's claims.
+    """
+
+    __tablename__ = "browser_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    secret_hash: str = Field(max_length=64, unique=True)
+    pending: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    claims: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    expires_at: datetime = Field(sa_column=timestamp_column())
+
+
 class CouncilMeeting(SQLModel, table=True):
     """A meeting of NUIT, NUFA or Nasjonalt e-helseråd."""
 

@@ -17,11 +17,12 @@ import binascii
 import ipaddress
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from joserfc import jwt
@@ -131,8 +132,9 @@ class OidcProvider:
                     self._metadata = await self._discover()
         return self._metadata
 
-    async def verify(self, token: str) -> dict[str, Any]:
-        """The claims of a bearer JWT this service accepts.
+    async def verify(self, token: str, *, audience: str | None = None) -> dict[str, Any]:
+        """The claims of a bearer JWT this service accepts (for ``audience``: this
+        service's API unless told, the browser client's id for an ID token).
 
         Raises ``BearerTokenRejected`` for any token that fails a check, and
         ``IssuerUnavailable`` when the provider's metadata or keys cannot be fetched.
@@ -152,7 +154,7 @@ class OidcProvider:
             now=lambda: int(self.clock()),
             leeway=self.clock_skew_seconds,
             iss={"essential": True, "value": self.issuer},
-            aud={"essential": True, "value": self.audience},
+            aud={"essential": True, "value": audience or self.audience},
             exp={"essential": True},
             sub={"essential": True},
         )
@@ -161,6 +163,85 @@ class OidcProvider:
         except JoseError as error:
             raise BearerTokenRejected(f"claims: {error.error} {error.description}") from error
         return dict(decoded.claims)
+
+    async def authorization_url(
+        self,
+        *,
+        client_id: str,
+        redirect_uri: str,
+        scope: str,
+        state: str,
+        nonce: str,
+        code_challenge: str,
+    ) -> str:
+        """Where to send a browser to sign in: the authorization code flow with PKCE."""
+        metadata = await self.metadata()
+        if metadata.authorization_endpoint is None:
+            raise IssuerUnavailable("the discovery document names no authorization_endpoint")
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": redirect_uri,
+                "scope": scope,
+                "state": state,
+                "nonce": nonce,
+                "code_challenge": code_challenge,
+                "code_challenge_method": "S256",
+            }
+        )
+        separator = "&" if "?" in metadata.authorization_endpoint else "?"
+        return f"{metadata.authorization_endpoint}{separator}{query}"
+
+    async def sign_in(
+        self,
+        *,
+        client_id: str,
+        client_secret: str | None,
+        code: str,
+        redirect_uri: str,
+        code_verifier: str,
+        nonce: str,
+    ) -> dict[str, Any]:
+        """Redeem an authorization code and return the verified ID token's claims.
+
+        Raises ``BearerTokenRejected`` when the provider refuses the code or its ID token
+        fails a check (signature, issuer, audience, expiry, nonce), ``IssuerUnavailable``
+        when it cannot be reached.
+        """
+        metadata = await self.metadata()
+        if metadata.token_endpoint is None:
+            raise IssuerUnavailable("the discovery document names no token_endpoint")
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+            "client_id": client_id,
+        }
+        # A confidential client authenticates with HTTP Basic; a public one by PKCE alone.
+        auth = (
+            httpx.BasicAuth(client_id, client_secret) if client_secret else httpx.USE_CLIENT_DEFAULT
+        )
+        try:
+            async with httpx.AsyncClient(
+                timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False, transport=self._transport
+            ) as client:
+                response = await client.post(metadata.token_endpoint, data=form, auth=auth)
+        except httpx.HTTPError as error:
+            raise IssuerUnavailable(str(error)) from error
+        if response.status_code >= 500:
+            raise IssuerUnavailable(f"the token endpoint answered {response.status_code}")
+        try:
+            answer = response.json()
+        except ValueError as error:
+            raise BearerTokenRejected("the token endpoint answered no JSON") from error
+        if response.status_code != 200 or not isinstance(answer.get("id_token"), str):
+            raise BearerTokenRejected(f"the code was refused: {answer.get('error')!r}")
+        claims = await self.verify(answer["id_token"], audience=client_id)
+        if not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+            raise BearerTokenRejected("the ID token's nonce is not the one sent")
+        return claims
 
     async def _key_set(self, *, key_id: object) -> KeySet:
         """The provider's keys, fetched again when they are old or lack ``key_id``."""

@@ -82,6 +82,14 @@ class Settings:
     """A claim naming the caller's role (ADMIN, REPORTER, READER); none: grants only."""
     oidc_clock_skew_seconds: int = 60
     """How far the provider's clock and ours may disagree on ``exp``, ``nbf`` and ``iat``."""
+    oidc_client_id: str | None = None
+    """This service's client id at the provider, for browser sign-in; none: no sign-in."""
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    """The client's secret (confidential client); none for a public client (PKCE only)."""
+    oidc_scopes: str = "openid profile"
+    """The scopes a browser sign-in asks for (HelseID, ID-porten and Entra ID differ)."""
+    session_hours: float = 8.0
+    """How long a browser stays signed in."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -135,6 +143,10 @@ class Settings:
             oidc_clock_skew_seconds=_int(
                 "PORTFOLIO_OIDC_CLOCK_SKEW", defaults.oidc_clock_skew_seconds
             ),
+            oidc_client_id=env.get("PORTFOLIO_OIDC_CLIENT_ID") or None,
+            oidc_client_secret=env.get("PORTFOLIO_OIDC_CLIENT_SECRET") or None,
+            oidc_scopes=env.get("PORTFOLIO_OIDC_SCOPES") or defaults.oidc_scopes,
+            session_hours=_float("PORTFOLIO_SESSION_HOURS", defaults.session_hours),
             webhook_key=env.get("PORTFOLIO_WEBHOOK_KEY") or None,
             webhook_allow_private=_flag(
                 "PORTFOLIO_WEBHOOK_ALLOW_PRIVATE", defaults.webhook_allow_private

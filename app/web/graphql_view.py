@@ -24,6 +24,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from app.analysis import AnalysisCache
 from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_claims, viewer_for_token
+from app.browser_sessions import session_claims
 from app.budget import CallerBudgets
 from app.messages import (
     ENGLISH,
@@ -49,6 +50,7 @@ from app.web.graphql_ws import (
     PortfolioWebSocketAdapter,
 )
 from app.web.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
+from app.web.sign_in import cross_site_refusal, session_secret
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import DatabaseUnavailableError
@@ -210,7 +212,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             return await super().run(request, *args, **kwargs)
         headers = {
             "Cache-Control": "private, no-cache",
-            "Vary": "Accept, Accept-Language, Authorization",
+            "Vary": "Accept, Accept-Language, Authorization, Cookie",
         }
         cached = self.response_cache.get(key)
         if cached is not None:
@@ -323,21 +325,49 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         return context
 
     async def _viewer(self, request: Any) -> Viewer:
-        """The caller named by the request's bearer token; anonymous without one."""
+        """The caller named by the request's bearer token, else by its browser session
+        cookie (HTTP only); anonymous without either."""
         known = getattr(request.state, "viewer", None)
         if isinstance(known, Viewer):
             return known
         authorization = request.headers.get("authorization")
         try:
-            viewer = await _viewer_named_by(
-                self._context(request), authorization, self.identity_provider
-            )
+            if authorization is None and not isinstance(request, WebSocket):
+                viewer: Viewer | None = await self._session_viewer(request)
+            else:
+                viewer = await _viewer_named_by(
+                    self._context(request), authorization, self.identity_provider
+                )
         except DatabaseUnavailableError as error:
             raise HTTPException(503, error.message) from error
         if viewer is None:
             raise HTTPException(401, message("unknown_token").render())
         request.state.viewer = viewer
         return viewer
+
+    async def _session_viewer(self, request: Request) -> Viewer:
+        """The person a browser session cookie names; anonymous for no, an expired or an
+        unknown session. A cookie-authenticated POST must come from this service's pages.
+
+        WebSockets never take the cookie: a page of another site could open one with it.
+        """
+        secret = session_secret(request)
+        if secret is None or self.identity_provider is None:
+            return ANONYMOUS
+        if request.method == "POST":
+            refusal = cross_site_refusal(request, self.settings)
+            if refusal is not None:
+                raise CredentialsRefused(403, refusal.render(), code="FORBIDDEN")
+        context = self._context(request)
+        claims = await context.read(session_claims, secret=secret)
+        if claims is None:
+            return ANONYMOUS
+        return await context.read(
+            viewer_for_claims,
+            claims=claims,
+            org_claim=self.settings.oidc_org_claim,
+            role_claim=self.settings.oidc_role_claim,
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Take the token from ``connection_init`` when the handshake carried none.

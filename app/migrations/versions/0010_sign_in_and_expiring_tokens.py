@@ -1,5 +1,5 @@
 """API tokens end and record their last use; audit events name who wrote; organisation
-numbers and role grants for callers signed in with the identity provider
+numbers, role grants and browser sessions for callers signed in with the identity provider
 
 Revision ID: 0010
 Revises: 0009
@@ -94,9 +94,21 @@ def upgrade() -> None:
         sa.UniqueConstraint('org_number', name=op.f('uq_role_grant_org_number')),
         sa.UniqueConstraint('subject', name=op.f('uq_role_grant_subject')),
     )
+    op.create_table(
+        'browser_session',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('secret_hash', sa.String(length=64), nullable=False),
+        sa.Column('pending', sa.JSON(), nullable=True),
+        sa.Column('claims', sa.JSON(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_browser_session')),
+        sa.UniqueConstraint('secret_hash', name=op.f('uq_browser_session_secret_hash')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('browser_session')
     op.drop_table('role_grant')
     with op.batch_alter_table('organisation') as batch:
         batch.drop_constraint('uq_organisation_org_number', type_='unique')

@@ -27,6 +27,7 @@ const issuer = options.issuer ?? `http://127.0.0.1:${port}`;
 const USERS = {
   kari: { name: 'Kari Nordmann', orgnr: '983544622' }, // Helsedirektoratet
   ola: { name: 'Ola Nordmann', orgnr: '994598759' }, // Norsk helsenett SF
+  siri: { name: 'Siri Sørøst', orgnr: '991324968' }, // Helse Sør-Øst RHF
   per: { name: 'Per Utenfor', orgnr: '999999999' }, // no organisation of the portfolio
 };
 
@@ -62,6 +63,8 @@ const provider = new Provider(issuer, {
   scopes: ['openid', 'profile', 'orgnr', 'portfolio'],
   claims: { openid: ['sub'], profile: ['name'], orgnr: [ORG_CLAIM] },
   pkce: { required: () => true },
+  // Name and organisation number in the ID token itself, as the service reads them there.
+  conformIdTokenClaims: false,
   ttl: { ClientCredentials: 600, AccessToken: 600, IdToken: 600, Grant: 600, Session: 3600 },
   features: {
     devInteractions: { enabled: true },
