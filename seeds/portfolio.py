@@ -160,12 +160,10 @@ def _insert_missing_by_key(
     connection: sa.Connection, table: sa.Table, rows: Iterable[Row], *, key: str
 ) -> int:
     existing = {row[0] for row in connection.execute(sa.select(table.c[key]))}
-    columns = set(table.c.keys())
-    missing = [
-        {name: value for name, value in row.items() if name in columns}
-        for row in rows
-        if row[key] not in existing
-    ]
+    rows = [row for row in rows if row[key] not in existing]
+    # One executemany needs one set of keys: a column some rows leave out is null in them.
+    given = set(table.c.keys()) & {name for row in rows for name in row}
+    missing = [{name: row.get(name) for name in given} for row in rows]
     return _insert(connection, table, missing)
 
 

@@ -300,3 +300,50 @@ def _read_keys(path: str) -> dict[str, Any]:
 
     keys: dict[str, Any] = json.loads(Path(path).read_text())
     return keys
+
+
+def test_the_refusal_of_a_token_speaks_bokmal(signed_in: SignedIn) -> None:
+    token = signed_in.provider.client_token("hdir-system", resource="https://other.test/api")
+
+    refused = signed_in.http.post(
+        "/graphql",
+        json={"query": VIEWER},
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "nb"},
+    )
+
+    assert refused.status_code == 401
+    assert refused.json()["errors"][0]["message"].startswith("Tilgangstokenet er ikke gyldig")
+
+
+def test_a_websocket_takes_the_providers_token_in_connection_init(signed_in: SignedIn) -> None:
+    token = signed_in.provider.client_token("hdir-system")
+
+    with signed_in.http.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"]
+    ) as socket:
+        socket.send_json(
+            {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        )
+        assert socket.receive_json()["type"] == "connection_ack"
+        socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": VIEWER}})
+        answer = socket.receive_json()
+
+    assert answer["payload"]["data"]["viewer"]["subject"] == "hdir-system"
+
+
+def test_a_websocket_with_a_forged_token_is_closed(signed_in: SignedIn) -> None:
+    header, payload, _ = signed_in.provider.client_token("hdir-system").split(".")
+
+    with signed_in.http.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"]
+    ) as socket:
+        socket.send_json(
+            {
+                "type": "connection_init",
+                "payload": {"Authorization": f"Bearer {header}.{payload}.x"},
+            }
+        )
+        closed = socket.receive()
+
+    assert closed["type"] == "websocket.close"
+    assert closed["code"] == 4403
