@@ -95,7 +95,12 @@ async def pending_sign_in(connection: AsyncConnection, *, secret: str) -> Pendin
 
 
 async def complete_sign_in(
-    connection: AsyncConnection, *, secret: str, claims: Mapping[str, Any], lifetime: timedelta
+    connection: AsyncConnection,
+    *,
+    secret: str,
+    claims: Mapping[str, Any],
+    lifetime: timedelta,
+    id_token: str | None = None,
 ) -> str:
     """Turn a sign-in under way into a session holding ``claims``; return its new secret."""
     fresh = secrets.token_urlsafe(SECRET_BYTES)
@@ -107,6 +112,7 @@ async def complete_sign_in(
             secret_hash=hash_token(fresh),
             pending=None,
             claims=dict(claims),
+            id_token=id_token,
             created_at=now,
             expires_at=now + lifetime,
         )
@@ -124,14 +130,17 @@ async def session_claims(connection: AsyncConnection, *, secret: str) -> Mapping
     return claims
 
 
-async def end_session(connection: AsyncConnection, *, secret: str) -> None:
-    """Forget a session (or a sign-in under way) at once."""
+async def end_session(connection: AsyncConnection, *, secret: str) -> str | None:
+    """Forget a session (or a sign-in under way) at once; return its ID token, if any, for
+    the provider's sign-out."""
+    row = await _live_row(connection, secret)
     await connection.execute(
         browser_session_table.delete().where(
             browser_session_table.c.secret_hash == hash_token(secret)
         )
     )
     await connection.commit()
+    return row.id_token if row is not None else None
 
 
 async def _live_row(connection: AsyncConnection, secret: str) -> Any:

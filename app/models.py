@@ -481,6 +481,8 @@ class BrowserSession(SQLModel, table=True):
     secret_hash: str = Field(max_length=64, unique=True)
     pending: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     claims: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    # The ID token itself, sent back as ``id_token_hint`` when the person signs out.
+    id_token: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     expires_at: datetime = Field(sa_column=timestamp_column())
 

@@ -90,6 +90,14 @@ def looks_like_jwt(token: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A completed sign-in: the verified ID token and its claims."""
+
+    claims: dict[str, Any]
+    id_token: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderMetadata:
     """What the discovery document says about the provider (the parts this service uses)."""
 
@@ -202,8 +210,8 @@ class OidcProvider:
         redirect_uri: str,
         code_verifier: str,
         nonce: str,
-    ) -> dict[str, Any]:
-        """Redeem an authorization code and return the verified ID token's claims.
+    ) -> SignedIn:
+        """Redeem an authorization code and return the verified ID token with its claims.
 
         Raises ``BearerTokenRejected`` when the provider refuses the code or its ID token
         fails a check (signature, issuer, audience, expiry, nonce), ``IssuerUnavailable``
@@ -241,7 +249,24 @@ class OidcProvider:
         claims = await self.verify(answer["id_token"], audience=client_id)
         if not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
             raise BearerTokenRejected("the ID token's nonce is not the one sent")
-        return claims
+        return SignedIn(claims=claims, id_token=answer["id_token"])
+
+    async def sign_out_url(
+        self, *, client_id: str, id_token: str | None, post_logout_redirect_uri: str
+    ) -> str | None:
+        """Where to send a browser to end its session at the provider too (OpenID Connect
+        RP-Initiated Logout), or None when the provider offers no ``end_session_endpoint``."""
+        try:
+            metadata = await self.metadata()
+        except IssuerUnavailable:
+            return None
+        if metadata.end_session_endpoint is None:
+            return None
+        parameters = {"client_id": client_id, "post_logout_redirect_uri": post_logout_redirect_uri}
+        if id_token is not None:
+            parameters["id_token_hint"] = id_token
+        separator = "&" if "?" in metadata.end_session_endpoint else "?"
+        return f"{metadata.end_session_endpoint}{separator}{urlencode(parameters)}"
 
     async def _key_set(self, *, key_id: object) -> KeySet:
         """The provider's keys, fetched again when they are old or lack ``key_id``."""

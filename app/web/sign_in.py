@@ -135,7 +135,7 @@ class BrowserSignIn:
                 )
                 return _page(message("sign_in.refused"), 401)
             try:
-                claims = await self.provider.sign_in(
+                signed_in = await self.provider.sign_in(
                     client_id=self.settings.oidc_client_id,
                     client_secret=self.settings.oidc_client_secret,
                     code=code,
@@ -148,6 +148,7 @@ class BrowserSignIn:
                 return _page(message("sign_in.refused"), 401)
             except IssuerUnavailable:
                 return _page(message("oidc.issuer_unavailable"), 503)
+            claims = signed_in.claims
             kept = [*CLAIMS_KEPT, self.settings.oidc_org_claim]
             if self.settings.oidc_role_claim:
                 kept.append(self.settings.oidc_role_claim)
@@ -158,24 +159,34 @@ class BrowserSignIn:
                     secret=secret,
                     claims={name: claims[name] for name in kept if name in claims},
                     lifetime=lifetime,
+                    id_token=signed_in.id_token,
                 )
             response = RedirectResponse(pending.return_to, status_code=303)
             self._set_cookie(response, fresh, max_age=lifetime)
             return response
 
     async def logout(self, request: Request) -> Response:
-        """Sign out: forget the session here and drop the cookie (POST, from this site)."""
+        """Sign out: forget the session here, drop the cookie (POST, from this site), and
+        send the browser to the provider to end its session there too."""
         with speaking(accepted_language(request.headers.get("accept-language"))):
             origin = request.headers.get("origin")
             if origin is not None and origin != own_origin(request, self.settings):
                 return _page(message("sign_in.cross_site_origin", origin=origin), 403)
             secret = session_secret(request)
+            id_token = None
             if secret is not None:
                 async with _engine(request).connect() as connection:
-                    await end_session(connection, secret=secret)
+                    id_token = await end_session(connection, secret=secret)
             # From the query string: the form's body is never parsed.
             return_to = safe_return_to(request.query_params.get("return_to"))
-            response = RedirectResponse(return_to, status_code=303)
+            target = None
+            if self.provider is not None and self.settings.oidc_client_id and id_token:
+                target = await self.provider.sign_out_url(
+                    client_id=self.settings.oidc_client_id,
+                    id_token=id_token,
+                    post_logout_redirect_uri=own_origin(request, self.settings) + return_to,
+                )
+            response = RedirectResponse(target or return_to, status_code=303)
             response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True)
             return response
 

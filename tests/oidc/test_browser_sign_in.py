@@ -69,6 +69,7 @@ def setting(
             signing_key_set("browser"),
             port=provider_port,
             redirect_uris=(f"{base_url}/auth/callback",),
+            post_logout_redirect_uris=(f"{base_url}{REPORTING}",),
         )
         try:
             yield BrowserSetting(base_url=base_url, database_url=url, provider=provider)
@@ -162,13 +163,19 @@ def test_a_person_signs_in_reports_and_signs_out(page: Page, setting: BrowserSet
         events["nodes"][0].items()  # type: ignore[index]
     )
 
-    # When she signs out
+    # When she signs out, here and at the provider
     page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_url(f"{setting.provider.issuer}/**")
+    page.get_by_role("button", name="Yes, sign me out").click()
 
     # Then the form asks for sign-in again and the session is gone
+    page.wait_for_url(f"{setting.base_url}{REPORTING}")
     expect(page.get_by_test_id("signin")).to_be_visible()
     expect(page.get_by_test_id("viewer")).to_be_hidden()
     assert not [c for c in page.context.cookies() if c["name"] == "portfolio_session"]
     page.reload()
     page.wait_for_selector("body[data-state=ready]")
     expect(page.get_by_test_id("signin")).to_be_visible()
+    # and signing in again asks the provider for her password: its session ended too
+    page.get_by_role("link", name="Logg inn med virksomhetens innlogging").click()
+    expect(page.locator("input[name=password]")).to_be_visible()

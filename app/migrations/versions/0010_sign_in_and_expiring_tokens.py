@@ -100,6 +100,7 @@ def upgrade() -> None:
         sa.Column('secret_hash', sa.String(length=64), nullable=False),
         sa.Column('pending', sa.JSON(), nullable=True),
         sa.Column('claims', sa.JSON(), nullable=True),
+        sa.Column('id_token', sa.Text(), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_browser_session')),
