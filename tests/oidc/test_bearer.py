@@ -30,6 +30,8 @@ query Viewer {
 }
 """
 
+WHO = "query Who { viewer { subject authenticatedBy } }"
+
 GRANT = """
 mutation Grant($input: GrantRoleInput!) {
   grantRole(input: $input) {
@@ -325,8 +327,9 @@ def test_a_websocket_takes_the_providers_token_in_connection_init(signed_in: Sig
             {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
         )
         assert socket.receive_json()["type"] == "connection_ack"
-        socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": VIEWER}})
+        socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": WHO}})
         answer = socket.receive_json()
+        assert socket.receive_json() == {"id": "1", "type": "complete"}
 
     assert answer["payload"]["data"]["viewer"]["subject"] == "hdir-system"
 
