@@ -75,9 +75,12 @@ class BucketRule:
 
 
 def caller_key(viewer: Viewer, client_address: str | None) -> str:
-    """Whose bucket a request spends from: its token, else its client address."""
+    """Whose bucket a request spends from: its token or signed-in subject, else its client
+    address."""
     if viewer.token_id is not None:
         return f"token:{viewer.token_id}"
+    if viewer.subject is not None:
+        return f"subject:{viewer.subject}"
     return f"address:{client_address or 'unknown'}"
 
 

@@ -8,6 +8,7 @@ import logging
 import socket
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -135,9 +136,14 @@ def _seed(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_create(arguments: argparse.Namespace, settings: Settings) -> int:
-    from app.auth import TokenError, create_token
+    from app.auth import TokenError, create_token, parse_lifetime
     from app.domain import Role
 
+    try:
+        lifetime = parse_lifetime(arguments.expires_in)
+    except TokenError as error:
+        print(f"error: {error}", file=sys.stderr)  # noqa: T201
+        return 2
     migrate(settings)
     engine = create_sync_engine(settings)
     try:
@@ -147,14 +153,44 @@ def _token_create(arguments: argparse.Namespace, settings: Settings) -> int:
                 role=Role(arguments.role),
                 organisation_code=arguments.org,
                 name=arguments.name,
+                lifetime=lifetime,
             )
     except TokenError as error:
         print(f"error: {error}", file=sys.stderr)  # noqa: T201
         return 2
     finally:
         engine.dispose()
-    print(f"token {token_id} ({arguments.role}); shown once, store it now:", file=sys.stderr)  # noqa: T201
+    expires = (datetime.now(UTC) + lifetime).strftime("%Y-%m-%d %H:%M UTC")
+    print(  # noqa: T201
+        f"token {token_id} ({arguments.role}, expires {expires}); shown once, store it now:",
+        file=sys.stderr,
+    )
     print(token)  # noqa: T201
+    return 0
+
+
+def _token_list(_arguments: argparse.Namespace, settings: Settings) -> int:
+    from app.auth import list_tokens
+
+    migrate(settings)
+    engine = create_sync_engine(settings)
+    try:
+        with engine.connect() as connection:
+            tokens = list_tokens(connection)
+    finally:
+        engine.dispose()
+    now = datetime.now(UTC)
+
+    def moment(value: datetime | None) -> str:
+        return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+    print("id\tstate\trole\torg\tname\tcreated\texpires\tlast used")  # noqa: T201
+    for token in tokens:
+        print(  # noqa: T201
+            f"{token.id}\t{token.state(now)}\t{token.role.value}\t{token.organisation_code or '-'}"
+            f"\t{token.name}\t{moment(token.created_at)}\t{moment(token.expires_at)}"
+            f"\t{moment(token.last_used_at)}"
+        )
     return 0
 
 
@@ -346,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(handler=_export_schema)
 
-    token = add_command("token", help="create or revoke API tokens")
+    token = add_command("token", help="create, list or revoke API tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser(
         "create", parents=[common], help="create a token and print it once"
@@ -359,7 +395,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--org", help="organisation code (required for REPORTER; default: none)")
     create.add_argument("--name", help="who or what holds the token (default: none)")
+    create.add_argument(
+        "--expires-in",
+        default="365d",
+        metavar="DURATION",
+        help="how long the token lives: days, hours or weeks, e.g. 90d, 12h, 2w "
+        "(default: %(default)s)",
+    )
     create.set_defaults(handler=_token_create)
+    listing = token_commands.add_parser(
+        "list", parents=[common], help="list tokens: state, expiry, last use (never secrets)"
+    )
+    listing.set_defaults(handler=_token_list)
     revoke = token_commands.add_parser("revoke", parents=[common], help="revoke a token at once")
     revoke.add_argument("id", type=int, help="the token's id, as printed by create")
     revoke.set_defaults(handler=_token_revoke)

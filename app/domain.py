@@ -101,11 +101,18 @@ class RiskStatus(StrEnum):
 
 
 class Role(StrEnum):
-    """What an API token may do."""
+    """What a caller may do."""
 
     ADMIN = "ADMIN"
     REPORTER = "REPORTER"
     READER = "READER"
+
+
+class AuthenticationMethod(StrEnum):
+    """How a caller proved who it is."""
+
+    API_TOKEN = "API_TOKEN"
+    OIDC = "OIDC"
 
 
 class Council(StrEnum):
@@ -207,6 +214,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "CLOSED": "Lukket",
     },
     Role: {"ADMIN": "Porteføljekontoret", "REPORTER": "Tiltakseier", "READER": "Leser"},
+    AuthenticationMethod: {"API_TOKEN": "API-token", "OIDC": "Innlogging (OpenID Connect)"},
     Council: {
         "NUIT": "Prioriteringsutvalget (NUIT)",
         "NUFA": "Fagutvalget (NUFA)",

@@ -23,6 +23,7 @@ from app.collector import tuned_for_large_heaps
 from app.database import create_engine
 from app.event_derivation import EventDeriver
 from app.events import broadcaster, delivers_locally, postgres_relay
+from app.oidc import provider_for
 from app.reminders import daily_time, remind_daily
 from app.settings import Settings
 from app.web.dashboard import STATIC_DIRECTORY, dashboard_page, reporting_page
@@ -31,6 +32,7 @@ from app.web.graphql_view import PortfolioGraphQL
 from app.web.landing import landing_page
 from app.web.limits import BodySizeLimit
 from app.web.report import report_page
+from app.web.sign_in import BrowserSignIn
 from app.webhook_dispatch import WebhookDispatcher
 
 logger = logging.getLogger("portfolio")
@@ -113,6 +115,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         return PlainTextResponse(graphql_app.schema.as_str() + "\n")
 
     graphql_app = PortfolioGraphQL(settings=settings, engine_holder=engine_holder)
+    # Checks the settings now; the provider itself is asked nothing before first use.
+    graphql_app.identity_provider = provider_for(settings)
+    sign_in = BrowserSignIn(settings, graphql_app.identity_provider)
     optional_routes: list[Route | Mount] = []
     if settings.graphiql:
         optional_routes.append(
@@ -132,6 +137,10 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             Route("/dashboard/rapportering", reporting_page),
             Mount("/dashboard/static", StaticFiles(directory=STATIC_DIRECTORY), name="dashboard"),
             Route("/reports/{period}", report_page),
+            Route("/auth/login", sign_in.login, methods=["GET"]),
+            Route("/auth/callback", sign_in.callback, methods=["GET"], name="auth_callback"),
+            Route("/auth/logout", sign_in.logout, methods=["POST"]),
+            Route("/auth/session", sign_in.status, methods=["GET"]),
             Route("/graphql", graphql_app),
             WebSocketRoute("/graphql", graphql_app),
         ],
@@ -141,4 +150,5 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.state.settings = settings
     app.state.analysis_cache = graphql_app.analysis_cache
     app.state.response_cache = graphql_app.response_cache
+    app.state.identity_provider = graphql_app.identity_provider
     return app

@@ -234,6 +234,15 @@ CATALOGUE: dict[str, dict[Language, str]] = {
     "action.decline_proposals": {"en": "decline proposals", "nb": "avslå innmeldinger"},
     "action.change_fields": {"en": "change {fields}", "nb": "endre {fields}"},
     "action.open_periods": {"en": "open reporting periods", "nb": "åpne rapporteringsrunder"},
+    "action.grant_roles": {"en": "grant roles", "nb": "tildele roller"},
+    "grant.subject_or_org_number": {
+        "en": "give either subject or orgNumber, not both and not neither.",
+        "nb": "oppgi enten subject eller orgNumber, ikke begge og ikke ingen.",
+    },
+    "grant.org_number_digits": {
+        "en": "must be an organisation number: nine digits.",
+        "nb": "må være et organisasjonsnummer: ni sifre.",
+    },
     "action.close_periods": {"en": "close reporting periods", "nb": "lukke rapporteringsrunder"},
     "action.record_decisions": {
         "en": "record council decisions",
@@ -290,9 +299,43 @@ CATALOGUE: dict[str, dict[Language, str]] = {
         "en": "The argument «{argument}» has a value this API does not take.",
         "nb": "Argumentet «{argument}» har en verdi som API-et ikke tar imot.",
     },
+    "oidc.invalid_token": {
+        "en": "The bearer token is not valid here: its signature, issuer, audience or "
+        "expiry does not check out.",
+        "nb": "Tilgangstokenet er ikke gyldig her: signatur, utsteder, mottaker eller "
+        "utløpstid stemmer ikke.",
+    },
+    "oidc.issuer_unavailable": {
+        "en": "The identity provider cannot be reached to check the token; try again shortly.",
+        "nb": "Identitetsleverandøren kan ikke nås for å sjekke tokenet; prøv igjen om litt.",
+    },
+    "sign_in.not_configured": {
+        "en": "Sign-in with an identity provider is not set up on this service.",
+        "nb": "Innlogging med identitetsleverandør er ikke satt opp for denne tjenesten.",
+    },
+    "sign_in.expired": {
+        "en": "This sign-in has expired or was started elsewhere; start it again.",
+        "nb": "Denne innloggingen er utløpt eller startet et annet sted; start på nytt.",
+    },
+    "sign_in.refused": {
+        "en": "The identity provider did not sign you in.",
+        "nb": "Identitetsleverandøren logget deg ikke inn.",
+    },
+    "sign_in.cross_site_content_type": {
+        "en": "A request signed in by cookie must send JSON (Content-Type: application/json) "
+        "or the {header} header.",
+        "nb": "En forespørsel som er logget inn med informasjonskapsel, må sende JSON "
+        "(Content-Type: application/json) eller headeren {header}.",
+    },
+    "sign_in.cross_site_origin": {
+        "en": "A request signed in by cookie must come from this service's own pages, not "
+        "from {origin}.",
+        "nb": "En forespørsel som er logget inn med informasjonskapsel, må komme fra "
+        "tjenestens egne sider, ikke fra {origin}.",
+    },
     "unknown_token": {
-        "en": "The API token is unknown or has been revoked.",
-        "nb": "API-tokenet er ukjent eller trukket tilbake.",
+        "en": "The API token is unknown, has expired or has been revoked.",
+        "nb": "API-tokenet er ukjent, utløpt eller trukket tilbake.",
     },
     # the import (app.exchange): problems with rows of a file
     "import.reference_data_missing": {

@@ -98,6 +98,9 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=NAME_LENGTH)
     kind: OrganisationKind = Field(sa_column=enum_column(OrganisationKind, name="kind"))
     contact_email: str | None = Field(default=None, max_length=254)  # reminders go here
+    # The nine digits of the Central Coordinating Register for Legal Entities
+    # (*organisasjonsnummer*): signed-in callers are matched to their organisation by it.
+    org_number: str | None = Field(default=None, max_length=9, unique=True, index=True)
 
 
 class Solution(SQLModel, table=True):
@@ -353,6 +356,10 @@ class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     actor: str = Field(max_length=NAME_LENGTH)
+    # Who wrote: a stable subject (``token:<id>``, the provider's ``sub``) and the name
+    # shown for it (the token's name, the person's). Null only on rows from before them.
+    actor_subject: str | None = Field(default=None, max_length=NAME_LENGTH, index=True)
+    actor_name: str | None = Field(default=None, max_length=NAME_LENGTH)
     action: str = Field(max_length=80)
     entity_type: str = Field(max_length=80)
     entity_code: str = Field(max_length=CODE_LENGTH * 2, index=True)
@@ -434,6 +441,50 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
     revoked_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    # Null only for a token stored before tokens ended; the migration gave those a year.
+    expires_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    # Moved at most once a minute (``app.auth.LAST_USED_RESOLUTION``): a read per request
+    # writes nothing when the token was used a moment ago.
+    last_used_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+
+
+class RoleGrant(SQLModel, table=True):
+    """The role the portfolio office gives a signed-in subject, or everyone signed in for
+    an organisation (by its organisation number); see ``app.auth.viewer_for_claims``."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(subject IS NULL) <> (org_number IS NULL)", name="subject_or_org_number"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str | None = Field(default=None, max_length=NAME_LENGTH, unique=True)
+    org_number: str | None = Field(default=None, max_length=9, unique=True)
+    role: Role = Field(sa_column=enum_column(Role, name="role"))
+    granted_by: str = Field(max_length=NAME_LENGTH)
+    granted_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+
+
+class BrowserSession(SQLModel, table=True):
+    """A browser's sign-in with the identity provider, kept on the server; the browser holds
+    only a random secret in a cookie, of which this row keeps the SHA-256.
+
+    While the sign-in is under way ``pending`` holds its state, nonce, PKCE verifier and
+    where to return; once signed in, ``claims`` holds the verified ID token's claims.
+    """
+
+    __tablename__ = "browser_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    secret_hash: str = Field(max_length=64, unique=True)
+    pending: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    claims: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    # The ID token itself, sent back as ``id_token_hint`` when the person signs out.
+    id_token: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column())
+    expires_at: datetime = Field(sa_column=timestamp_column())
 
 
 class CouncilMeeting(SQLModel, table=True):

@@ -72,6 +72,24 @@ class Settings:
     """HH:MM (Norwegian time) to remind of missing reports every day; none: off."""
     remind_days_before: int = 7
     """Remind only once the round's deadline is at most this many days away."""
+    oidc_issuer: str | None = None
+    """The OpenID Provider whose tokens are accepted (https, or http on loopback); none: off."""
+    oidc_audience: str | None = None
+    """The ``aud`` a bearer JWT must carry: this service's identifier at the provider."""
+    oidc_org_claim: str = "helseid://claims/client/claims/orgnr_parent"
+    """The claim holding the caller's organisation number (HelseID's by default)."""
+    oidc_role_claim: str | None = None
+    """A claim naming the caller's role (ADMIN, REPORTER, READER); none: grants only."""
+    oidc_clock_skew_seconds: int = 60
+    """How far the provider's clock and ours may disagree on ``exp``, ``nbf`` and ``iat``."""
+    oidc_client_id: str | None = None
+    """This service's client id at the provider, for browser sign-in; none: no sign-in."""
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    """The client's secret (confidential client); none for a public client (PKCE only)."""
+    oidc_scopes: str = "openid profile"
+    """The scopes a browser sign-in asks for (HelseID, ID-porten and Entra ID differ)."""
+    session_hours: float = 8.0
+    """How long a browser stays signed in."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -118,6 +136,17 @@ class Settings:
                 for origin in env.get("PORTFOLIO_CORS_ORIGINS", "").split(",")
                 if origin.strip()
             ),
+            oidc_issuer=env.get("PORTFOLIO_OIDC_ISSUER") or None,
+            oidc_audience=env.get("PORTFOLIO_OIDC_AUDIENCE") or None,
+            oidc_org_claim=env.get("PORTFOLIO_OIDC_ORG_CLAIM") or defaults.oidc_org_claim,
+            oidc_role_claim=env.get("PORTFOLIO_OIDC_ROLE_CLAIM") or None,
+            oidc_clock_skew_seconds=_int(
+                "PORTFOLIO_OIDC_CLOCK_SKEW", defaults.oidc_clock_skew_seconds
+            ),
+            oidc_client_id=env.get("PORTFOLIO_OIDC_CLIENT_ID") or None,
+            oidc_client_secret=env.get("PORTFOLIO_OIDC_CLIENT_SECRET") or None,
+            oidc_scopes=env.get("PORTFOLIO_OIDC_SCOPES") or defaults.oidc_scopes,
+            session_hours=_float("PORTFOLIO_SESSION_HOURS", defaults.session_hours),
             webhook_key=env.get("PORTFOLIO_WEBHOOK_KEY") or None,
             webhook_allow_private=_flag(
                 "PORTFOLIO_WEBHOOK_ALLOW_PRIVATE", defaults.webhook_allow_private

@@ -226,6 +226,8 @@ async def insert_audit(
         audit_table.insert().values(
             at=models.utcnow(),
             actor=viewer.actor[:MAX_NAME],
+            actor_subject=viewer.actor_subject[:MAX_NAME],
+            actor_name=viewer.name[:MAX_NAME],
             action=action,
             entity_type=entity_type,
             entity_code=entity_code,

@@ -22,7 +22,17 @@ from schema.relay import PageInfo, decode_cursor, encode_cursor, to_global_id
 @strawberry.type(description="One write, as the audit log keeps it.")
 class AuditEvent:
     at: datetime = strawberry.field(description="When the write was committed.")
-    actor: str = strawberry.field(description="Name of the token that wrote.")
+    actor: str = strawberry.field(
+        description="Who wrote, as one text: the display name, with `(token <id>)` for an "
+        "API token."
+    )
+    actor_subject: str = strawberry.field(
+        description="Who wrote, stably: `token:<id>` for an API token, the identity "
+        "provider's subject (`sub`) for a signed-in caller."
+    )
+    actor_name: str = strawberry.field(
+        description="Who wrote, as shown to people: the token's name or the person's name."
+    )
     action: str = strawberry.field(description="What was done, e.g. `submitStatusReport`.")
     entity_type: str = strawberry.field(description="Kind of object written, e.g. `Initiative`.")
     entity_code: str = strawberry.field(description="Code of the object written.")
@@ -43,6 +53,8 @@ class AuditEvent:
         return cls(
             at=aware(row.at),
             actor=row.actor,
+            actor_subject=row.actor_subject or row.actor,
+            actor_name=row.actor_name or row.actor,
             action=row.action,
             entity_type=row.entity_type,
             entity_code=row.entity_code,
@@ -99,6 +111,13 @@ class AuditQuery:
         entity_code: Annotated[
             str | None, strawberry.argument(description="Only events about this code.")
         ] = None,
+        actor: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only the writes of this caller, named by `actorSubject` or "
+                "`actorName`."
+            ),
+        ] = None,
     ) -> AuditEventsResult:
         if not info.context.viewer.is_admin:
             return PermissionDeniedError(
@@ -117,6 +136,7 @@ class AuditQuery:
         rows = await info.context.read(
             repository.page_audit_events,
             entity_code=entity_code,
+            actor=actor,
             before_id=before_id,
             limit=first + 1,
         )

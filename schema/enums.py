@@ -26,6 +26,7 @@ DependencyType = domain.DependencyType
 DeliveryStatus = domain.DeliveryStatus
 RiskStatus = domain.RiskStatus
 Role = domain.Role
+AuthenticationMethod = domain.AuthenticationMethod
 Council = domain.Council
 DecisionKind = domain.DecisionKind
 WebhookEvent = domain.WebhookEvent
@@ -44,7 +45,8 @@ DESCRIPTIONS: dict[type[StrEnum], str] = {
     DependencyType: "Scheduling link of a dependency.",
     DeliveryStatus: "Status of a delivery.",
     RiskStatus: "Status of a risk.",
-    Role: "What an API token may do.",
+    Role: "What a caller may do.",
+    AuthenticationMethod: "How a caller proved who it is.",
     Council: "A council of the council model (*rådsmodellen*).",
     DecisionKind: "Kind of council decision.",
     WebhookEvent: "An event a webhook can be told of.",
@@ -126,6 +128,10 @@ VALUE_DESCRIPTIONS: dict[type[StrEnum], dict[str, str]] = {
         "ADMIN": "The portfolio office: may do everything",
         "REPORTER": "An owner: writes for its organisation's initiatives only",
         "READER": "Reads everything, economics included; writes nothing",
+    },
+    AuthenticationMethod: {
+        "API_TOKEN": "An API token made with `portfolio token create`",
+        "OIDC": "A token or sign-in of the identity provider (OpenID Connect)",
     },
     Council: {
         "NUIT": "The national committee for e-health and IT",

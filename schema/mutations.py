@@ -16,6 +16,7 @@ from app import (
 )
 from app.messages import message
 from app.repository import Row
+from schema.access import AccessMutation
 from schema.changes import BaselineMutation
 from schema.context import Info
 from schema.enums import (
@@ -148,7 +149,7 @@ CouncilDecisionResult = Annotated[
 
 
 @strawberry.type(description="Writes; each answers its payload or a typed error (nothing written).")
-class Mutation(WebhookMutation, ScenarioMutation, BaselineMutation):
+class Mutation(WebhookMutation, ScenarioMutation, BaselineMutation, AccessMutation):
     @strawberry.mutation(
         description="Propose an initiative (*innmelding*); it waits as PROPOSED.",
         graphql_type=InitiativeResult,

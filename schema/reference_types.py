@@ -67,6 +67,15 @@ class Organisation(Node):
         ),
     )
 
+    org_number: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Organisation number in the Central Coordinating Register for Legal Entities "
+            "(*organisasjonsnummer*, nine digits); signed-in callers are matched to their "
+            "organisation by it. Null when none is known."
+        ),
+    )
+
     @strawberry.field(description="Global id.")
     def id(self) -> strawberry.ID:
         return to_global_id("Organisation", self.code)
@@ -79,6 +88,7 @@ class Organisation(Node):
             name=values["name"],
             kind=values["kind"],
             contact_email=values.get("contact_email"),
+            org_number=values.get("org_number"),
         )
 
 

@@ -114,6 +114,7 @@ def write_portfolio(connection: sa.Connection, data: PortfolioData) -> SeedResul
     inserted["organisations"] = _insert_missing_by_key(
         connection, organisation_table, data.organisations, key="code"
     )
+    _fill_missing_org_numbers(connection, data.organisations)
     organisations = _codes(connection, organisation_table)
     existing_solutions = _codes(connection, solution_table)
     inserted["solutions"] = _insert(
@@ -146,16 +147,28 @@ def write_portfolio(connection: sa.Connection, data: PortfolioData) -> SeedResul
     return SeedResult(inserted=inserted)
 
 
+def _fill_missing_org_numbers(connection: sa.Connection, organisations: Iterable[Row]) -> None:
+    """Give organisations seeded before they had one their organisation number."""
+    for spec in organisations:
+        if spec.get("org_number"):
+            connection.execute(
+                organisation_table.update()
+                .where(
+                    organisation_table.c.code == spec["code"],
+                    organisation_table.c.org_number.is_(None),
+                )
+                .values(org_number=spec["org_number"])
+            )
+
+
 def _insert_missing_by_key(
     connection: sa.Connection, table: sa.Table, rows: Iterable[Row], *, key: str
 ) -> int:
     existing = {row[0] for row in connection.execute(sa.select(table.c[key]))}
-    columns = set(table.c.keys())
-    missing = [
-        {name: value for name, value in row.items() if name in columns}
-        for row in rows
-        if row[key] not in existing
-    ]
+    rows = [row for row in rows if row[key] not in existing]
+    # One executemany needs one set of keys: a column some rows leave out is null in them.
+    given = set(table.c.keys()) & {name for row in rows for name in row}
+    missing = [{name: row.get(name) for name in given} for row in rows]
     return _insert(connection, table, missing)
 
 

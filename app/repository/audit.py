@@ -14,12 +14,22 @@ from app.tables import (
 
 
 async def page_audit_events(
-    connection: AsyncConnection, *, entity_code: str | None, before_id: int | None, limit: int
+    connection: AsyncConnection,
+    *,
+    entity_code: str | None,
+    before_id: int | None,
+    limit: int,
+    actor: str | None = None,
 ) -> Sequence[Row]:
-    """Audit events, newest first, older than ``before_id`` when given."""
+    """Audit events, newest first, older than ``before_id`` when given; ``actor`` keeps the
+    writes of one caller, named by subject or by display name."""
     query = sa.select(audit_table).order_by(audit_table.c.id.desc()).limit(limit)
     if entity_code is not None:
         query = query.where(audit_table.c.entity_code == entity_code)
+    if actor is not None:
+        query = query.where(
+            sa.or_(audit_table.c.actor_subject == actor, audit_table.c.actor_name == actor)
+        )
     if before_id is not None:
         query = query.where(audit_table.c.id < before_id)
     return (await connection.execute(query)).all()

@@ -299,7 +299,27 @@ def _retry_after_seconds(result: ExecutionResult) -> int | None:
     return None
 
 
+class CredentialsRefused(HTTPException):
+    """The caller's credentials cannot be accepted now: a 401 with the challenge to send,
+    or a 503 when the identity provider that would check them cannot be reached."""
+
+    def __init__(
+        self, status_code: int, reason: str, *, code: str, challenge: str | None = None
+    ) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+        self.challenge = challenge
+
+
 def _http_error(error: HTTPException, media_type: str) -> Response:
+    if isinstance(error, CredentialsRefused):
+        return error_response(
+            error.reason,
+            error.status_code,
+            media_type=media_type,
+            headers={"WWW-Authenticate": error.challenge} if error.challenge else None,
+            code=error.code,
+        )
     if error.status_code == 400 and "mutations are not allowed" in error.reason:
         return error_response(
             message("http.mutation_over_get"),
@@ -347,6 +367,7 @@ def _seconds(seconds: float) -> str:
 
 __all__ = [
     "GRAPHQL_RESPONSE_JSON",
+    "CredentialsRefused",
     "GraphQLOperation",
     "GraphQLOverHTTP",
     "JSONNestedTooDeeply",

@@ -23,7 +23,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from app.analysis import AnalysisCache
-from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_token
+from app.auth import ANONYMOUS, Viewer, bearer_token, viewer_for_claims, viewer_for_token
+from app.browser_sessions import session_claims
 from app.budget import CallerBudgets
 from app.messages import (
     ENGLISH,
@@ -33,9 +34,15 @@ from app.messages import (
     message,
     speaking,
 )
+from app.oidc import BearerTokenRejected, IssuerUnavailable, OidcProvider, looks_like_jwt
 from app.settings import Settings
 from app.web.graphiql import graphiql_html
-from app.web.graphql_http import GraphQLOverHTTP, graphql_operation, preferred_media_type
+from app.web.graphql_http import (
+    CredentialsRefused,
+    GraphQLOverHTTP,
+    graphql_operation,
+    preferred_media_type,
+)
 from app.web.graphql_ws import (
     WEBSOCKET_FORBIDDEN,
     WEBSOCKET_TRY_AGAIN_LATER,
@@ -43,6 +50,7 @@ from app.web.graphql_ws import (
     PortfolioWebSocketAdapter,
 )
 from app.web.response_cache import ResponseCache, cache_key, etag_matches, is_read_only
+from app.web.sign_in import cross_site_refusal, session_secret
 from schema.build import build_schema
 from schema.context import Context
 from schema.errors import DatabaseUnavailableError
@@ -121,13 +129,47 @@ def localised(error: GraphQLError) -> GraphQLError:
     )
 
 
-async def _viewer_named_by(context: Context, authorization: str | None) -> Viewer | None:
+INVALID_TOKEN_CHALLENGE = 'Bearer realm="portfolio", error="invalid_token"'
+"""RFC 6750's answer to a bearer JWT that fails a check."""
+
+
+async def _viewer_named_by(
+    context: Context, authorization: str | None, provider: OidcProvider | None
+) -> Viewer | None:
     """The caller an ``Authorization`` value names: anonymous without a bearer token, None
-    for an unknown or revoked one. Raises ``DatabaseUnavailableError``."""
+    for an unknown, expired or revoked API token.
+
+    A JWT goes to the identity provider's check when one is configured; a JWT that fails it
+    raises ``CredentialsRefused`` (401, ``invalid_token``), and a provider that cannot be
+    reached raises it as 503 — API tokens never wait for the provider. Raises
+    ``DatabaseUnavailableError``.
+    """
     token = bearer_token(authorization)
     if token is None:
         return ANONYMOUS
-    return await context.read(viewer_for_token, token=token)
+    if provider is None or not looks_like_jwt(token):
+        return await context.read(viewer_for_token, token=token)
+    try:
+        claims = await provider.verify(token)
+    except BearerTokenRejected as error:
+        logger.debug("bearer JWT refused: %s", error)
+        raise CredentialsRefused(
+            401,
+            message("oidc.invalid_token").render(),
+            code="UNAUTHENTICATED",
+            challenge=INVALID_TOKEN_CHALLENGE,
+        ) from error
+    except IssuerUnavailable as error:
+        raise CredentialsRefused(
+            503, message("oidc.issuer_unavailable").render(), code="IDENTITY_PROVIDER_UNAVAILABLE"
+        ) from error
+    settings = context.settings
+    return await context.read(
+        viewer_for_claims,
+        claims=claims,
+        org_claim=settings.oidc_org_claim,
+        role_claim=settings.oidc_role_claim,
+    )
 
 
 class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
@@ -142,6 +184,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         )
         self.settings = settings
         self.engine_holder = engine_holder
+        self.identity_provider: OidcProvider | None = None  # set by create_app
         self.analysis_cache = AnalysisCache()
         self.budgets: CallerBudgets | None = None  # made at startup, with the engine
         self.execution_timeout_seconds = settings.execution_timeout_seconds
@@ -169,7 +212,7 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
             return await super().run(request, *args, **kwargs)
         headers = {
             "Cache-Control": "private, no-cache",
-            "Vary": "Accept, Accept-Language, Authorization",
+            "Vary": "Accept, Accept-Language, Authorization, Cookie",
         }
         cached = self.response_cache.get(key)
         if cached is not None:
@@ -282,19 +325,49 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         return context
 
     async def _viewer(self, request: Any) -> Viewer:
-        """The caller named by the request's bearer token; anonymous without one."""
+        """The caller named by the request's bearer token, else by its browser session
+        cookie (HTTP only); anonymous without either."""
         known = getattr(request.state, "viewer", None)
         if isinstance(known, Viewer):
             return known
         authorization = request.headers.get("authorization")
         try:
-            viewer = await _viewer_named_by(self._context(request), authorization)
+            if authorization is None and not isinstance(request, WebSocket):
+                viewer: Viewer | None = await self._session_viewer(request)
+            else:
+                viewer = await _viewer_named_by(
+                    self._context(request), authorization, self.identity_provider
+                )
         except DatabaseUnavailableError as error:
             raise HTTPException(503, error.message) from error
         if viewer is None:
             raise HTTPException(401, message("unknown_token").render())
         request.state.viewer = viewer
         return viewer
+
+    async def _session_viewer(self, request: Request) -> Viewer:
+        """The person a browser session cookie names; anonymous for no, an expired or an
+        unknown session. A cookie-authenticated POST must come from this service's pages.
+
+        WebSockets never take the cookie: a page of another site could open one with it.
+        """
+        secret = session_secret(request)
+        if secret is None or self.identity_provider is None:
+            return ANONYMOUS
+        if request.method == "POST":
+            refusal = cross_site_refusal(request, self.settings)
+            if refusal is not None:
+                raise CredentialsRefused(403, refusal.render(), code="FORBIDDEN")
+        context = self._context(request)
+        claims = await context.read(session_claims, secret=secret)
+        if claims is None:
+            return ANONYMOUS
+        return await context.read(
+            viewer_for_claims,
+            claims=claims,
+            org_claim=self.settings.oidc_org_claim,
+            role_claim=self.settings.oidc_role_claim,
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Take the token from ``connection_init`` when the handshake carried none.
@@ -308,9 +381,11 @@ class PortfolioGraphQL(GraphQLOverHTTP, GraphQL[Context, None]):
         if not isinstance(authorization, str):
             return NO_ACK_PAYLOAD
         try:
-            viewer = await _viewer_named_by(context, authorization)
+            viewer = await _viewer_named_by(context, authorization, self.identity_provider)
         except DatabaseUnavailableError as error:
             raise ConnectionRejectionError({"message": error.message}) from error
+        except CredentialsRefused as error:
+            raise ConnectionRejectionError({"message": error.reason}) from error
         finally:
             # Before strawberry answers: neither an idle socket nor a refused one keeps it.
             await context.release()

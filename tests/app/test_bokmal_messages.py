@@ -515,7 +515,10 @@ def test_an_unknown_token_is_refused_in_bokmal(costed: TestClient) -> None:
     )
 
     assert response.status_code == 401
-    assert response.json()["errors"][0]["message"] == "API-tokenet er ukjent eller trukket tilbake."
+    assert (
+        response.json()["errors"][0]["message"]
+        == "API-tokenet er ukjent, utløpt eller trukket tilbake."
+    )
 
 
 def test_an_unavailable_database_is_said_in_bokmal_with_the_same_code(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_migrate_is_idempotent_and_records_the_head(empty_database_url: str) -> 
     migrate(settings)
     engine = create_sync_engine(settings)
     with engine.connect() as connection:
-        assert current_revision(connection) == "0012"
+        assert current_revision(connection) == "0013"
     engine.dispose()
 
 
@@ -72,3 +72,32 @@ def test_migration_0012_records_what_the_database_holds_as_known_in_every_round(
     engine.dispose()
     assert counts[0] == counts[1] > 0
     assert counts[2] == counts[3] > 0
+
+
+def test_migration_0013_splits_earlier_audit_actors_into_subject_and_name(
+    empty_database_url: str,
+) -> None:
+    settings = Settings(database_url=empty_database_url)
+    engine = create_sync_engine(settings)
+    with engine.begin() as connection:
+        config = alembic_config(empty_database_url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012")
+    insert = sa.text(
+        "INSERT INTO audit_event (at, actor, action, entity_type, entity_code) "
+        "VALUES (CURRENT_TIMESTAMP, :actor, 'initiative.update', 'Initiative', 'PLL')"
+    )
+    with engine.begin() as connection:
+        connection.execute(insert, [{"actor": "kontoret (token 7)"}, {"actor": "import"}])
+
+    migrate(settings)
+
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT actor, actor_subject, actor_name FROM audit_event ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("kontoret (token 7)", "token:7", "kontoret"),
+        ("import", "import", "import"),
+    ]

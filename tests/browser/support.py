@@ -43,9 +43,12 @@ MISSING_PLAYWRIGHT = (
 
 
 @contextmanager
-def running_service(database_url: str) -> Iterator[str]:
-    """Serve the app with uvicorn on a free loopback port in a thread; yield its base URL."""
-    app = create_app(Settings(database_url=database_url, debug=False))
+def running_service(
+    database_url: str, *, settings: Settings | None = None, host_name: str = "127.0.0.1"
+) -> Iterator[str]:
+    """Serve the app with uvicorn on a free loopback port in a thread; yield its base URL
+    (named by ``host_name``: ``localhost`` where a browser must treat it as secure)."""
+    app = create_app(settings or Settings(database_url=database_url, debug=False))
     # Binding here, before the server starts, leaves no window for another process to take
     # the port between choosing and listening.
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -65,7 +68,7 @@ def running_service(database_url: str) -> Iterator[str]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the service did not start")
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{host_name}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -247,6 +247,13 @@ CASES = [
         False,
     ),
     Case(
+        "grantRole",
+        f"mutation($input: GrantRoleInput!) {{ grantRole(input: $input) {RESULT} }}",
+        {"input": {"orgNumber": "994598759", "role": "REPORTER"}},
+        "RoleGrantPayload",
+        False,
+    ),
+    Case(
         "recordCouncilDecision",
         "mutation($input: RecordCouncilDecisionInput!) {"
         f" recordCouncilDecision(input: $input) {RESULT} }}",

@@ -176,3 +176,29 @@ def test_seeding_reports_an_unknown_owner_clearly(empty_database_url: str) -> No
     ):
         write_portfolio(connection, data)
     engine.dispose()
+
+
+def _check_digit_holds(org_number: str) -> bool:
+    """The modulus-11 check digit of the Central Coordinating Register for Legal Entities."""
+    weights = (3, 2, 7, 6, 5, 4, 3, 2)
+    remainder = (
+        sum(int(digit) * weight for digit, weight in zip(org_number[:8], weights, strict=True)) % 11
+    )
+    check = 0 if remainder == 0 else 11 - remainder
+    return check != 10 and check == int(org_number[8])
+
+
+def test_seeded_organisation_numbers_are_real_register_numbers(portfolio: PortfolioData) -> None:
+    numbers = {
+        organisation["code"]: organisation["org_number"]
+        for organisation in portfolio.organisations
+        if organisation.get("org_number")
+    }
+
+    assert numbers["HDIR"] == "983544622"
+    assert numbers["NHN"] == "994598759"
+    assert len(set(numbers.values())) == len(numbers)
+    for code, number in numbers.items():
+        assert len(number) == 9, code
+        assert number.isdigit(), code
+        assert _check_digit_holds(number), code

@@ -1,6 +1,8 @@
 // Statusrapportering: owners report a round in the browser through the public GraphQL
 // mutations (submitStatusReport, upsertDelivery); the office follows the round's progress.
 // The API token lives in sessionStorage only: never in a URL, gone when the tab closes.
+// Where the service offers sign-in with the identity provider, a person signs in there
+// instead: the session is the service's HttpOnly cookie, which this script never sees.
 
 import { fill, formatDate, formatDateTime, h, plural } from "./common.js";
 
@@ -9,7 +11,7 @@ const TOKEN_KEY = "portfolio.apiToken";
 const PAGE_SIZE = 500;
 
 const START_QUERY = `query ReportingStart {
-  viewer { role name canWrite organisation { code name } }
+  viewer { role name canWrite authenticatedBy organisation { code name } }
   currentPeriod { code name opens deadline closed }
   labels { enum value label }
 }`;
@@ -117,6 +119,7 @@ const SECTIONS = [
 
 const state = {
   token: null,
+  session: false, // signed in with the identity provider (the cookie speaks)
   viewer: null,
   period: null,
   labels: new Map(),
@@ -229,6 +232,12 @@ async function signIn(token) {
     return;
   }
   storeToken(token);
+  await enter(data);
+}
+
+// Signed in, by token or session: show who, the round, and what the caller may report.
+async function enter(data) {
+  const viewer = data.viewer;
   state.viewer = viewer;
   state.period = data.currentPeriod;
   state.labels = new Map(data.labels.map((item) => [`${item.enum}.${item.value}`, item.label]));
@@ -256,7 +265,36 @@ function showSignIn() {
   $("signin").hidden = false;
 }
 
+// A browser signed in with the identity provider: the cookie already names the person.
+async function signInWithSession() {
+  let available = false;
+  try {
+    const response = await fetch("/auth/session", { headers: { Accept: "application/json" } });
+    available = response.ok && (await response.json()).signInAvailable === true;
+  } catch {
+    available = false;
+  }
+  $("signin-oidc").hidden = !available;
+  if (!available) return;
+  const data = await gql(START_QUERY);
+  if (data.viewer.role && data.viewer.authenticatedBy === "OIDC") {
+    state.session = true;
+    await enter(data);
+  }
+}
+
 function signOut() {
+  if (state.session) {
+    // The session ends on the server (POST, from this page), which drops the cookie.
+    const form = h("form", {
+      method: "post",
+      action: `/auth/logout?return_to=${encodeURIComponent(location.pathname)}`,
+      hidden: "",
+    });
+    document.body.append(form);
+    form.submit();
+    return;
+  }
   state.token = null;
   storeToken(null);
   showSignIn();
@@ -955,6 +993,7 @@ async function start() {
   wire();
   const token = readToken();
   if (token) await signIn(token);
+  else await signInWithSession();
   document.body.dataset.state = "ready";
 }
 
