@@ -24,8 +24,9 @@ smallest codes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import networkx as nx
 import numpy as np
@@ -41,8 +42,12 @@ __all__ = [
     "SourceReach",
     "propagate_red_status",
     "red_sources",
+    "retrace_red_status",
     "trace_red_status",
 ]
+
+RECOUNT_ABOVE = 64
+"""Initiatives whose YELLOW changed above which a retrace counts every source again."""
 
 
 class PropagatedRisk:
@@ -238,6 +243,38 @@ def propagate_red_status(
     return trace.flagged(kind)
 
 
+def retrace_red_status(
+    trace: RedStatusTrace,
+    graph: nx.DiGraph,
+    statuses: Mapping[str, StatusSnapshot],
+    changed: Collection[str],
+    *,
+    include_risk_level: bool = False,
+) -> RedStatusTrace:
+    """:func:`trace_red_status` of ``statuses``, worked out from an earlier ``trace``.
+
+    ``trace`` was traced on ``graph`` with statuses that differ from ``statuses`` only for
+    the codes in ``changed`` (the initiatives that reported since). Their sources are
+    decided again, the others kept; see :meth:`RedStatusTrace.with_sources` for what is
+    computed again.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph()
+    >>> graph.add_nodes_from("ABC", kind=NodeKind.INITIATIVE)
+    >>> graph.add_edges_from([("A", "B"), ("B", "C")], criticality=Criticality.HIGH)
+    >>> before = trace_red_status(graph, {"A": StatusSnapshot(Level.RED, None)})
+    >>> statuses = {"A": StatusSnapshot(Level.GREEN, None), "B": StatusSnapshot(Level.RED, None)}
+    >>> after = retrace_red_status(before, graph, statuses, {"A", "B"})
+    >>> after.sources, after.levels()
+    (('B',), {'C': <Level.RED: 'RED'>})
+    """
+    reported = {code: statuses[code] for code in changed if code in statuses}
+    red_now = red_sources(graph, reported, include_risk_level=include_risk_level)
+    kept = (source for source in trace.sources if source not in changed)
+    return trace.with_sources(sorted((*kept, *red_now)))
+
+
 class RedStatusTrace:
     """Where the red status of a set of sources reaches, by level.
 
@@ -272,6 +309,96 @@ class RedStatusTrace:
         reached = self._transmitting_edges.reached_by_other_source(self._starts)
         self._yellow_nodes = reached & ~self._red_nodes
         self._counts: tuple[list[int], list[int]] | None = None
+
+    def with_sources(
+        self, sources: Sequence[str], *, recount_above: int = RECOUNT_ABOVE
+    ) -> RedStatusTrace:
+        """The trace of the same graph from ``sources``, equal to one traced afresh.
+
+        Only what the sources added or removed reach is searched again (see
+        :meth:`graph.arrays.TransmittingGraph.rereached`). When this trace has counted
+        its reach, the counts carry over: a source's RED count depends on the graph
+        alone; its YELLOW count moves by the initiatives whose YELLOW changed that it
+        reaches, found by a search backwards from each (every source is counted again
+        when more than ``recount_above`` changed); a new source is counted by one search
+        forwards from it.
+        """
+        arrays = self._arrays
+        position = arrays.position
+        chosen = tuple(sorted(sources))
+        changed = sorted(
+            position[source] for source in set(chosen).symmetric_difference(self.sources)
+        )
+        trace = object.__new__(RedStatusTrace)
+        trace.sources = chosen
+        trace._arrays = arrays
+        trace._red_edges = self._red_edges
+        trace._transmitting_edges = self._transmitting_edges
+        trace._starts = [position[source] for source in chosen]
+        trace._is_source = np.zeros(arrays.size, bool)
+        trace._is_source[trace._starts] = True
+        trace._red_nodes = self._red_edges.rereached(self._red_nodes, trace._starts, changed)
+        reached = self._transmitting_edges.rereached(
+            self._red_nodes | self._yellow_nodes, trace._starts, changed
+        )
+        trace._yellow_nodes = reached & ~trace._red_nodes
+        trace._counts = None
+        if self._counts is not None:
+            trace._counts = self._carried_counts(trace, recount_above)
+        return trace
+
+    def _carried_counts(
+        self, trace: RedStatusTrace, recount_above: int
+    ) -> tuple[list[int], list[int]]:
+        """``trace``'s reach counts from this trace's (see :meth:`with_sources`)."""
+        assert self._counts is not None
+        initiatives = self._arrays.is_initiative
+        counted = initiatives & trace._yellow_nodes
+        moved = np.flatnonzero((initiatives & self._yellow_nodes) != counted)
+        red_before = dict(zip(self.sources, self._counts[0], strict=True))
+        yellow_before = dict(zip(self.sources, self._counts[1], strict=True))
+        shift = np.zeros(self._arrays.size, np.int64)
+        recount = len(moved) > recount_above
+        if recount:
+            yellow_all = self._transmitting_edges.source_counts(trace._starts, counted).tolist()
+        else:
+            for node in moved.tolist():
+                checkpoint()
+                upstream = self._transmitting_edges.ancestors(node)[1:]
+                shift[upstream] += 1 if counted[node] else -1
+        red_counts, yellow_counts = [], []
+        for index, (source, start) in enumerate(zip(trace.sources, trace._starts, strict=True)):
+            red = red_before.get(source)
+            if red is None:
+                checkpoint()
+                reach = self._red_edges.descendants(start)
+                red = int(initiatives[reach].sum() - initiatives[start])
+            red_counts.append(red)
+            if recount:
+                yellow_counts.append(yellow_all[index])
+                continue
+            yellow = yellow_before.get(source)
+            if yellow is None:
+                checkpoint()
+                reach = self._transmitting_edges.descendants(start)
+                yellow = int(counted[reach].sum() - counted[start])
+            else:
+                yellow += int(shift[start])
+            yellow_counts.append(yellow)
+        return red_counts, yellow_counts
+
+    def flagged_in_order(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> FlaggedRisks:
+        """:meth:`flagged` as a sequence, RED before YELLOW and then by code, made per item.
+
+        Reading a page of it costs the page, not the whole portfolio.
+        """
+        wanted = np.ones(self._arrays.size, bool)
+        if kind is not None:
+            is_initiative = self._arrays.is_initiative
+            wanted = is_initiative if kind == NodeKind.INITIATIVE else ~is_initiative
+        red = np.flatnonzero(self._red_nodes & wanted)
+        yellow = np.flatnonzero(self._yellow_nodes & wanted)
+        return FlaggedRisks(self, np.concatenate((red, yellow)), len(red))
 
     def levels(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, Level]:
         """The level of every node a source reaches, keyed by code in code order.
@@ -391,3 +518,50 @@ class RedStatusTrace:
 
     def _edges(self, level: Level) -> TransmittingGraph:
         return self._red_edges if level == Level.RED else self._transmitting_edges
+
+
+class FlaggedRisks(Sequence[PropagatedRisk]):
+    """The flagged nodes of a trace in presentation order, each made when it is read.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph()
+    >>> graph.add_nodes_from("ABC", kind=NodeKind.INITIATIVE)
+    >>> graph.add_edge("A", "C", criticality=Criticality.MEDIUM)
+    >>> graph.add_edge("A", "B", criticality=Criticality.HIGH)
+    >>> flagged = RedStatusTrace(graph, ("A",)).flagged_in_order()
+    >>> len(flagged), [(risk.code, risk.level.value) for risk in flagged[:2]]
+    (2, [('B', 'RED'), ('C', 'YELLOW')])
+    """
+
+    def __init__(self, trace: RedStatusTrace, positions: npt.NDArray[np.int64], red: int) -> None:
+        self._trace = trace
+        self._positions = positions
+        self._red = red
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> PropagatedRisk: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PropagatedRisk]: ...
+
+    def __getitem__(self, index: int | slice) -> PropagatedRisk | Sequence[PropagatedRisk]:
+        if isinstance(index, slice):
+            return [self._risk(item) for item in range(len(self))[index]]
+        return self._risk(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[PropagatedRisk]:
+        return (self._risk(item) for item in range(len(self)))
+
+    def _risk(self, item: int) -> PropagatedRisk:
+        arrays = self._trace._arrays
+        position = int(self._positions[item])
+        return PropagatedRisk(
+            arrays.codes[position],
+            Level.RED if item < self._red else Level.YELLOW,
+            kind=NodeKind.INITIATIVE if arrays.is_initiative[position] else NodeKind.SOLUTION,
+            trace=self._trace,
+        )
