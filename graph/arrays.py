@@ -48,6 +48,7 @@ Positions = npt.NDArray[np.int64]
 Indices = npt.NDArray[np.int32]  # positions as scipy.sparse gives them
 Mask = npt.NDArray[np.bool_]
 Words = npt.NDArray[np.uint64]
+PositionsLike = Sequence[int] | npt.NDArray[np.integer[Any]]
 
 NO_DAY = np.iinfo(np.int64).min // 4
 """A day ordinal that stands for none: far below every date, and room to add lags."""
@@ -267,7 +268,7 @@ class TransmittingGraph:
         )
         return order
 
-    def reached_by_other_source(self, sources: Sequence[int]) -> Mask:
+    def reached_by_other_source(self, sources: PositionsLike) -> Mask:
         """Which nodes a source other than themselves has a path to.
 
         One breadth-first search from a root joined to every dependant of a source finds
@@ -284,7 +285,7 @@ class TransmittingGraph:
         is_source[starts] = True
         return self._confirmed(reached, reached, is_source, starts)
 
-    def rereached(self, before: Mask, sources: Sequence[int], changed: Sequence[int]) -> Mask:
+    def rereached(self, before: Mask, sources: PositionsLike, changed: PositionsLike) -> Mask:
         """:meth:`reached_by_other_source` of ``sources``, from the answer for other sources.
 
         ``before`` is the answer for a set of sources that differs from ``sources`` by
@@ -365,7 +366,7 @@ class TransmittingGraph:
         return confirmed_reach
 
     def source_counts(
-        self, sources: Sequence[int], counted: Mask, *, block: int = SOURCE_BLOCK
+        self, sources: PositionsLike, counted: Mask, *, block: int = SOURCE_BLOCK
     ) -> Positions:
         """For each source, how many ``counted`` nodes other than itself it reaches.
 

@@ -46,6 +46,9 @@ __all__ = [
     "trace_red_status",
 ]
 
+Counts = npt.NDArray[np.int64]
+"""A count per source, in source (code) order."""
+
 RECOUNT_ABOVE = 64
 """Initiatives whose YELLOW changed above which a retrace counts every source again."""
 
@@ -270,9 +273,16 @@ def retrace_red_status(
     (('B',), {'C': <Level.RED: 'RED'>})
     """
     reported = {code: statuses[code] for code in changed if code in statuses}
-    red_now = red_sources(graph, reported, include_risk_level=include_risk_level)
-    kept = (source for source in trace.sources if source not in changed)
-    return trace.with_sources(sorted((*kept, *red_now)))
+    position = trace._arrays.position
+    is_source = trace._is_source.copy()
+    is_source[[position[code] for code in changed if code in position]] = False
+    is_source[
+        [
+            position[code]
+            for code in red_sources(graph, reported, include_risk_level=include_risk_level)
+        ]
+    ] = True
+    return trace._with_starts(np.flatnonzero(is_source), RECOUNT_ABOVE)
 
 
 class RedStatusTrace:
@@ -298,17 +308,25 @@ class RedStatusTrace:
     def __init__(
         self, graph: nx.DiGraph, sources: Sequence[str], *, arrays: GraphArrays | None = None
     ) -> None:
-        self.sources = tuple(sources)
+        self._sources: tuple[str, ...] | None = tuple(sources)
         self._arrays = graph_arrays(graph) if arrays is None else arrays
         self._red_edges = self._arrays.transmitting(Criticality.HIGH)
         self._transmitting_edges = self._arrays.transmitting(Criticality.MEDIUM)
-        self._starts = [self._arrays.position[source] for source in self.sources]
+        position = self._arrays.position
+        self._starts = np.fromiter((position[source] for source in sources), np.int64, len(sources))
         self._is_source = np.zeros(self._arrays.size, bool)
         self._is_source[self._starts] = True
         self._red_nodes = self._red_edges.reached_by_other_source(self._starts)
         reached = self._transmitting_edges.reached_by_other_source(self._starts)
         self._yellow_nodes = reached & ~self._red_nodes
-        self._counts: tuple[list[int], list[int]] | None = None
+        self._counts: tuple[Counts, Counts] | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The red sources, in code order."""
+        if self._sources is None:
+            self._sources = tuple(map(self._arrays.codes.__getitem__, self._starts.tolist()))
+        return self._sources
 
     def with_sources(
         self, sources: Sequence[str], *, recount_above: int = RECOUNT_ABOVE
@@ -323,23 +341,25 @@ class RedStatusTrace:
         when more than ``recount_above`` changed); a new source is counted by one search
         forwards from it.
         """
+        position = self._arrays.position
+        starts = np.unique(np.fromiter((position[source] for source in sources), np.int64))
+        return self._with_starts(starts, recount_above)
+
+    def _with_starts(self, starts: npt.NDArray[np.int64], recount_above: int) -> RedStatusTrace:
+        """:meth:`with_sources` of the sources at ``starts`` (sorted positions)."""
         arrays = self._arrays
-        position = arrays.position
-        chosen = tuple(sorted(sources))
-        changed = sorted(
-            position[source] for source in set(chosen).symmetric_difference(self.sources)
-        )
         trace = object.__new__(RedStatusTrace)
-        trace.sources = chosen
+        trace._sources = None
         trace._arrays = arrays
         trace._red_edges = self._red_edges
         trace._transmitting_edges = self._transmitting_edges
-        trace._starts = [position[source] for source in chosen]
+        trace._starts = starts
         trace._is_source = np.zeros(arrays.size, bool)
-        trace._is_source[trace._starts] = True
-        trace._red_nodes = self._red_edges.rereached(self._red_nodes, trace._starts, changed)
+        trace._is_source[starts] = True
+        changed = np.flatnonzero(trace._is_source != self._is_source)
+        trace._red_nodes = self._red_edges.rereached(self._red_nodes, starts, changed)
         reached = self._transmitting_edges.rereached(
-            self._red_nodes | self._yellow_nodes, trace._starts, changed
+            self._red_nodes | self._yellow_nodes, starts, changed
         )
         trace._yellow_nodes = reached & ~trace._red_nodes
         trace._counts = None
@@ -347,45 +367,38 @@ class RedStatusTrace:
             trace._counts = self._carried_counts(trace, recount_above)
         return trace
 
-    def _carried_counts(
-        self, trace: RedStatusTrace, recount_above: int
-    ) -> tuple[list[int], list[int]]:
+    def _carried_counts(self, trace: RedStatusTrace, recount_above: int) -> tuple[Counts, Counts]:
         """``trace``'s reach counts from this trace's (see :meth:`with_sources`)."""
         assert self._counts is not None
+        red_before, yellow_before = self._counts
         initiatives = self._arrays.is_initiative
         counted = initiatives & trace._yellow_nodes
         moved = np.flatnonzero((initiatives & self._yellow_nodes) != counted)
-        red_before = dict(zip(self.sources, self._counts[0], strict=True))
-        yellow_before = dict(zip(self.sources, self._counts[1], strict=True))
-        shift = np.zeros(self._arrays.size, np.int64)
-        recount = len(moved) > recount_above
-        if recount:
-            yellow_all = self._transmitting_edges.source_counts(trace._starts, counted).tolist()
+        starts = trace._starts
+        kept = self._is_source[starts]
+        index_of = np.zeros(self._arrays.size, np.int64)
+        index_of[self._starts] = np.arange(len(self._starts))
+        earlier = index_of[starts[kept]]
+        red = np.zeros(len(starts), np.int64)
+        red[kept] = red_before[earlier]
+        yellow = np.zeros(len(starts), np.int64)
+        if len(moved) > recount_above:
+            yellow = self._transmitting_edges.source_counts(starts, counted)
         else:
+            shift = np.zeros(self._arrays.size, np.int64)
             for node in moved.tolist():
                 checkpoint()
-                upstream = self._transmitting_edges.ancestors(node)[1:]
-                shift[upstream] += 1 if counted[node] else -1
-        red_counts, yellow_counts = [], []
-        for index, (source, start) in enumerate(zip(trace.sources, trace._starts, strict=True)):
-            red = red_before.get(source)
-            if red is None:
-                checkpoint()
-                reach = self._red_edges.descendants(start)
-                red = int(initiatives[reach].sum() - initiatives[start])
-            red_counts.append(red)
-            if recount:
-                yellow_counts.append(yellow_all[index])
-                continue
-            yellow = yellow_before.get(source)
-            if yellow is None:
-                checkpoint()
+                shift[self._transmitting_edges.ancestors(node)[1:]] += 1 if counted[node] else -1
+            yellow[kept] = yellow_before[earlier] + shift[starts[kept]]
+        for index in np.flatnonzero(~kept).tolist():  # the new sources
+            checkpoint()
+            start = int(starts[index])
+            reach = self._red_edges.descendants(start)
+            red[index] = initiatives[reach].sum() - initiatives[start]
+            if len(moved) <= recount_above:
                 reach = self._transmitting_edges.descendants(start)
-                yellow = int(counted[reach].sum() - counted[start])
-            else:
-                yellow += int(shift[start])
-            yellow_counts.append(yellow)
-        return red_counts, yellow_counts
+                yellow[index] = counted[reach].sum() - counted[start]
+        return red, yellow
 
     def flagged_in_order(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> FlaggedRisks:
         """:meth:`flagged` as a sequence, RED before YELLOW and then by code, made per item.
@@ -461,19 +474,34 @@ class RedStatusTrace:
         only reaches it at YELLOW. Sources that flag nothing are left out. Counted on
         first use: it is a pass over the graph per 2,048 sources.
         """
+        red_counts, yellow_counts = (counts.tolist() for counts in self._counted())
+        return {
+            source: SourceReach(source=source, red=red, yellow=yellow)
+            for source, red, yellow in zip(self.sources, red_counts, yellow_counts, strict=True)
+            if red or yellow
+        }
+
+    def _counted(self) -> tuple[Counts, Counts]:
+        """Each source's count of initiatives flagged RED and YELLOW (see :meth:`reach`)."""
         if self._counts is None:
             initiatives = self._arrays.is_initiative
             red = self._red_edges.source_counts(self._starts, initiatives)
             yellow = self._transmitting_edges.source_counts(
                 self._starts, initiatives & self._yellow_nodes
             )
-            self._counts = red.tolist(), yellow.tolist()
-        red_counts, yellow_counts = self._counts
-        return {
-            source: SourceReach(source=source, red=red, yellow=yellow)
-            for source, red, yellow in zip(self.sources, red_counts, yellow_counts, strict=True)
-            if red or yellow
-        }
+            self._counts = red, yellow
+        return self._counts
+
+    def reach_in_order(self) -> SourceReaches:
+        """:meth:`reach` as a sequence, widest reach first, made per item.
+
+        Ordered by initiatives flagged (RED and YELLOW) descending, then RED descending,
+        then source code; reading a page of it costs the page.
+        """
+        red, yellow = self._counted()
+        total = red + yellow
+        order = np.lexsort((np.arange(len(total)), -red, -total))
+        return SourceReaches(self.sources, red, yellow, order[total[order] > 0])
 
     def path(self, source: str, code: str, level: Level) -> tuple[str, ...]:
         """One path of ``level`` from ``source`` to ``code``: fewest hops, then smallest codes.
@@ -565,3 +593,36 @@ class FlaggedRisks(Sequence[PropagatedRisk]):
             kind=NodeKind.INITIATIVE if arrays.is_initiative[position] else NodeKind.SOLUTION,
             trace=self._trace,
         )
+
+
+class SourceReaches(Sequence[SourceReach]):
+    """Sources with their counts in the order of :meth:`RedStatusTrace.reach_in_order`."""
+
+    def __init__(
+        self, sources: Sequence[str], red: Counts, yellow: Counts, order: npt.NDArray[np.intp]
+    ) -> None:
+        self._sources = sources
+        self._red = red
+        self._yellow = yellow
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> SourceReach: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SourceReach]: ...
+
+    def __getitem__(self, index: int | slice) -> SourceReach | Sequence[SourceReach]:
+        if isinstance(index, slice):
+            return [self._item(item) for item in range(len(self))[index]]
+        return self._item(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[SourceReach]:
+        return (self._item(item) for item in range(len(self)))
+
+    def _item(self, item: int) -> SourceReach:
+        chosen = int(self._order[item])
+        return SourceReach(self._sources[chosen], int(self._red[chosen]), int(self._yellow[chosen]))

@@ -68,6 +68,7 @@ def answers(trace: RedStatusTrace) -> dict[str, object]:
             for code, risk in trace.flagged(kind=None).items()
         },
         "in order": [(risk.code, risk.level) for risk in trace.flagged_in_order()],
+        "reach in order": list(trace.reach_in_order()),
     }
 
 
@@ -110,6 +111,28 @@ def test_a_trace_carried_across_status_changes_equals_one_traced_afresh(
 
         assert answers(carried) == answers(afresh)
         trace = carried
+
+
+def test_reach_in_order_is_widest_first_then_by_code() -> None:
+    graph = build_dependency_graph(
+        initiatives=[InitiativeNode(code, code, None, None, None) for code in "ABCDEF"],
+        solutions=[],
+        dependencies=[
+            DependencyEdge("A", "D", Criticality.MEDIUM),
+            DependencyEdge("B", "D", Criticality.HIGH),
+            DependencyEdge("C", "E", Criticality.HIGH),
+            DependencyEdge("C", "F", Criticality.MEDIUM),
+        ],
+        developments=[],
+    )
+    red = StatusSnapshot(Level.RED, None)
+    trace = trace_red_status(graph, {"A": red, "B": red, "C": red})
+
+    assert list(trace.reach_in_order()) == sorted(
+        trace.reach().values(),
+        key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
+    )
+    assert [item.source for item in trace.reach_in_order()[:2]] == ["C", "B"]
 
 
 def test_a_source_turning_green_leaves_what_another_source_reaches() -> None:
