@@ -81,7 +81,9 @@ def one_round(cached: Path, size: int, source: Path, number: int) -> dict[str, A
         timings: dict[str, float] = {}
         answers: dict[str, Any] = {}
         with (
-            common.running(common.start_uvicorn(url, source=source, label="incremental")) as server,
+            common.running(
+                common.start_uvicorn(url, source=source, label="incremental", ready_within=600)
+            ) as server,
             httpx.Client(timeout=600) as client,
         ):
             _timed_query(client, server.url)  # the cold build
