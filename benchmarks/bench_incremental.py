@@ -141,7 +141,15 @@ def main() -> None:
         for number in range(rounds):
             for name, source in builds.items():
                 print(f"[incremental] N={size} round {number + 1}: {name}", file=sys.stderr)
-                results[name].append(one_round(cached, size, source, number))
+                found = one_round(cached, size, source, number)
+                results[name].append(found)
+                print(  # so that an interrupted run still tells what it measured
+                    f"  {name}: "
+                    + ", ".join(f"{step} {found['timings'][step] * 1000:.0f} ms" for step in STEPS)
+                    + f"; load {_load()}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         for step in STEPS:
             cells = {
                 name: _median_range([run["timings"][step] for run in results[name]])
