@@ -72,8 +72,8 @@ async def run_cancellable(function: Callable[P, T], *args: P.args, **kwargs: P.k
 class PropagationOverview:
     """The portfolio-wide view of one propagation, sorted for presentation."""
 
-    flagged: tuple[graph.PropagatedRisk, ...]
-    reach: tuple[graph.SourceReach, ...]
+    flagged: Sequence[graph.PropagatedRisk]
+    reach: Sequence[graph.SourceReach]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +126,7 @@ class Analysis:
     _earlier_statuses: dict[date | None, dict[str, graph.StatusSnapshot]] = field(
         default_factory=dict
     )
+    _earlier_traces: dict[tuple[date | None, bool], RedStatusTrace] = field(default_factory=dict)
     _reported: frozenset[str] = frozenset()
 
     @classmethod
@@ -145,7 +146,9 @@ class Analysis:
         graph's inputs left as they were (see ``events.reported_only``). The graph, its
         arrays and what was computed from them alone (schedule, critical set, slack,
         rankings) carry over; the statuses of a period are read again for ``reported``
-        only; red-status propagation is computed afresh on first use.
+        only; red-status propagation is carried from the earlier trace on first use,
+        searching again only what the sources ``reported`` added or removed reach (see
+        :func:`graph.retrace_red_status`).
         """
         carried: dict[Hashable, _Shared] = {
             key: shared
@@ -157,6 +160,11 @@ class Analysis:
             for key, shared in self._tasks.items()
             if isinstance(key, tuple) and key[0] == "statuses" and _succeeded(shared.task)
         }
+        traces = {
+            (key[1], key[2]): shared.task.result()
+            for key, shared in self._tasks.items()
+            if isinstance(key, tuple) and key[0] == "trace" and _succeeded(shared.task)
+        }
         return Analysis(
             version=version,
             graph=self.graph,
@@ -164,6 +172,7 @@ class Analysis:
             cycles=self.cycles,
             _tasks=carried,
             _earlier_statuses=earlier,
+            _earlier_traces=traces,
             _reported=frozenset(reported),
         )
 
@@ -371,6 +380,16 @@ class Analysis:
         # (``graph`` names the field inside this class, so the type is imported by name.)
         async def compute() -> RedStatusTrace:
             statuses = await self.statuses(read, period_opens)
+            earlier = self._earlier_traces.get((period_opens, include_risk_level))
+            if earlier is not None:
+                return await run_cancellable(
+                    graph.retrace_red_status,
+                    earlier,
+                    self.graph,
+                    statuses,
+                    self._reported,
+                    include_risk_level=include_risk_level,
+                )
             return await run_cancellable(
                 graph.trace_red_status,
                 self.graph,
@@ -409,15 +428,10 @@ class Analysis:
     ) -> list[graph.SourceReach]:
         """How many initiatives each red source flags, widest reach first."""
 
-        def compute() -> list[graph.SourceReach]:
-            return sorted(
-                trace.reach().values(),
-                key=lambda item: (-(item.red + item.yellow), -item.red, item.source),
-            )
-
         trace = await self._trace(read, period_opens, include_risk_level)
         result: list[graph.SourceReach] = await self._once(
-            ("reach", period_opens, include_risk_level), lambda: run_cancellable(compute)
+            ("reach", period_opens, include_risk_level),
+            lambda: run_cancellable(lambda: list(trace.reach_in_order())),
         )
         return result
 
@@ -427,18 +441,11 @@ class Analysis:
         """Flagged initiatives (RED first, then code) and each source's reach (widest first)."""
 
         async def compute() -> PropagationOverview:
-            propagation = await self.propagation(
-                read, period_opens, include_risk_level=include_risk_level
+            trace = await self._trace(read, period_opens, include_risk_level)
+            flagged, reach = await run_cancellable(
+                lambda: (trace.flagged_in_order(), trace.reach_in_order())
             )
-            flagged = await run_cancellable(
-                lambda: sorted(
-                    propagation.values(), key=lambda risk: (-risk.level.severity, risk.code)
-                )
-            )
-            reach = await self.source_reach(
-                read, period_opens, include_risk_level=include_risk_level
-            )
-            return PropagationOverview(flagged=tuple(flagged), reach=tuple(reach))
+            return PropagationOverview(flagged=flagged, reach=reach)
 
         result: PropagationOverview = await self._once(
             ("overview", period_opens, include_risk_level), compute

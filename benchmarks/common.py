@@ -292,10 +292,12 @@ def start_uvicorn(
     extra_env: dict[str, str] | None = None,
     label: str = "service",
     source: Path | None = None,
+    ready_within: float = 60,
 ) -> Server:
     """``uvicorn <app> --factory`` on a free loopback port, access log off.
 
-    ``source`` is the checkout (or snapshot) whose code is served: ``SOURCE`` by default.
+    ``source`` is the checkout (or snapshot) whose code is served: ``SOURCE`` by default;
+    ``ready_within`` is how many seconds it may take to answer its readiness probe.
     """
     source = source or SOURCE
     port = free_port()
@@ -320,7 +322,7 @@ def start_uvicorn(
             command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
         )
     server = Server(process, f"http://127.0.0.1:{port}", log)
-    _wait_ready(server, "/readyz" if app.startswith("app.") else "/healthz", 60)
+    _wait_ready(server, "/readyz" if app.startswith("app.") else "/healthz", ready_within)
     return server
 
 

@@ -62,11 +62,13 @@ from graph.model import (
     StatusSnapshot,
 )
 from graph.propagation import (
+    FlaggedRisks,
     PropagatedRisk,
     RedStatusTrace,
     SourceReach,
     propagate_red_status,
     red_sources,
+    retrace_red_status,
     trace_red_status,
 )
 from graph.ranking import KeyInitiative, key_initiatives, transitive_dependant_counts
@@ -112,6 +114,7 @@ __all__ = [
     "Direction",
     "DuplicateNode",
     "ExportFormat",
+    "FlaggedRisks",
     "FoundationChain",
     "FoundationDependency",
     "GraphArrays",
@@ -171,6 +174,7 @@ __all__ = [
     "red_sources",
     "refused_edges",
     "require_node",
+    "retrace_red_status",
     "scenario_facts",
     "slip_impact",
     "subgraph",

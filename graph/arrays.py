@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -48,6 +48,7 @@ Positions = npt.NDArray[np.int64]
 Indices = npt.NDArray[np.int32]  # positions as scipy.sparse gives them
 Mask = npt.NDArray[np.bool_]
 Words = npt.NDArray[np.uint64]
+PositionsLike = Sequence[int] | npt.NDArray[np.integer[Any]]
 
 NO_DAY = np.iinfo(np.int64).min // 4
 """A day ordinal that stands for none: far below every date, and room to add lags."""
@@ -260,7 +261,14 @@ class TransmittingGraph:
         found: Indices = self.forward.indices[indptr[node] : indptr[node + 1]]
         return found
 
-    def reached_by_other_source(self, sources: Sequence[int]) -> Mask:
+    def descendants(self, node: int) -> Indices:
+        """Positions of the nodes ``node`` has a path to, ``node`` first, breadth-first."""
+        order: Indices = breadth_first_order(
+            self.forward, node, directed=True, return_predecessors=False
+        )
+        return order
+
+    def reached_by_other_source(self, sources: PositionsLike) -> Mask:
         """Which nodes a source other than themselves has a path to.
 
         One breadth-first search from a root joined to every dependant of a source finds
@@ -270,38 +278,95 @@ class TransmittingGraph:
         node the search found (which no path from the source itself can reach).
         """
         starts = np.asarray(sources, dtype=np.int64)
-        forward, root = self.forward, self.size
+        forward = self.forward
         first_steps = np.unique(forward.indices[_ranges(forward.indptr.astype(np.int64), starts)])
+        reached = self._reached_from(first_steps)
+        is_source = np.zeros(self.size, bool)
+        is_source[starts] = True
+        return self._confirmed(reached, reached, is_source, starts)
+
+    def rereached(self, before: Mask, sources: PositionsLike, changed: PositionsLike) -> Mask:
+        """:meth:`reached_by_other_source` of ``sources``, from the answer for other sources.
+
+        ``before`` is the answer for a set of sources that differs from ``sources`` by
+        ``changed`` (sources added or removed). Only the nodes ``changed`` has a path to
+        can change: no other node gains or loses a path from a changed source. They are
+        searched again, from where the unchanged part of the graph enters them (an edge
+        from a node outside them that is reached or a source) and from the sources among
+        them; the rest of ``before`` is kept. A source found is confirmed as
+        :meth:`reached_by_other_source` confirms it.
+
+        Examples
+        --------
+        >>> edges = TransmittingGraph(4, np.array([0, 1, 3]), np.array([1, 2, 2]))
+        >>> before = edges.reached_by_other_source([0, 3])
+        >>> edges.rereached(before, [3], [0]).tolist()  # 0 stops being a source
+        [False, False, True, False]
+        >>> edges.rereached(before, [0, 1, 3], [1]).tolist()
+        [False, True, True, False]
+        """
+        moved = np.asarray(changed, dtype=np.int64)
+        if not moved.size:
+            return before.copy()
+        starts = np.asarray(sources, dtype=np.int64)
+        affected = self._reached_from(np.unique(moved))  # the changed and what they reach
+        is_source = np.zeros(self.size, bool)
+        is_source[starts] = True
+        checkpoint()
+        inside = np.flatnonzero(affected)
+        backward, forward = self.backward, self.forward
+        back_starts = backward.indptr.astype(np.int64)
+        suppliers = backward.indices[_ranges(back_starts, inside)]
+        targets = np.repeat(inside, np.diff(back_starts)[inside])
+        entered = ~affected[suppliers] & (before[suppliers] | is_source[suppliers])
+        inner_sources = inside[is_source[inside]]
+        steps = np.unique(
+            np.concatenate(
+                (
+                    targets[entered],
+                    forward.indices[_ranges(forward.indptr.astype(np.int64), inner_sources)],
+                )
+            )
+        )
+        found = self._reached_from(steps)
+        after = np.where(affected, found, before)
+        return self._confirmed(after, found, is_source, starts)
+
+    def _reached_from(self, steps: npt.NDArray[np.signedinteger[Any]]) -> Mask:
+        """The nodes with a path of zero or more edges from one of ``steps``."""
+        forward, root = self.forward, self.size
         with_root = csr_array(
             (
-                np.ones(forward.nnz + len(first_steps), np.int8),
-                np.concatenate((forward.indices, first_steps)),
-                np.concatenate((forward.indptr, [forward.nnz + len(first_steps)])),
+                np.ones(forward.nnz + len(steps), np.int8),
+                np.concatenate((forward.indices, steps.astype(forward.indices.dtype))),
+                np.concatenate((forward.indptr, [forward.nnz + len(steps)])),
             ),
             shape=(root + 1, root + 1),
         )
         checkpoint()
         reached = np.zeros(root + 1, bool)
         reached[breadth_first_order(with_root, root, return_predecessors=False)[1:]] = True
-        reached = reached[:root]
-        is_source = np.zeros(root, bool)
-        is_source[starts] = True
+        return reached[:root]
+
+    def _confirmed(self, reached: Mask, searched: Mask, is_source: Mask, starts: Positions) -> Mask:
+        """``reached`` without the ``searched`` sources on a cycle that only reach themselves."""
         on_cycle = self.cyclic | self._self_loop
-        doubtful = reached & is_source & on_cycle
-        if doubtful.any():
-            labels = self.labels
-            sources_in = np.bincount(labels[starts], minlength=self._components)
-            coordinates = forward.tocoo()
-            supplier, dependant = coordinates.row, coordinates.col
-            entering = (labels[supplier] != labels[dependant]) & (reached | is_source)[supplier]
-            fed = np.zeros(self._components, bool)
-            fed[labels[dependant[entering]]] = True
-            confirmed = (sources_in[labels] > 1) | fed[labels]
-            reached &= ~doubtful | confirmed
-        return reached
+        doubtful = searched & is_source & on_cycle
+        if not doubtful.any():
+            return reached
+        labels = self.labels
+        sources_in = np.bincount(labels[starts], minlength=self._components)
+        coordinates = self.forward.tocoo()
+        supplier, dependant = coordinates.row, coordinates.col
+        entering = (labels[supplier] != labels[dependant]) & (reached | is_source)[supplier]
+        fed = np.zeros(self._components, bool)
+        fed[labels[dependant[entering]]] = True
+        confirmed = (sources_in[labels] > 1) | fed[labels]
+        confirmed_reach: Mask = reached & (~doubtful | confirmed)
+        return confirmed_reach
 
     def source_counts(
-        self, sources: Sequence[int], counted: Mask, *, block: int = SOURCE_BLOCK
+        self, sources: PositionsLike, counted: Mask, *, block: int = SOURCE_BLOCK
     ) -> Positions:
         """For each source, how many ``counted`` nodes other than itself it reaches.
 

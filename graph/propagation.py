@@ -24,8 +24,9 @@ smallest codes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import networkx as nx
 import numpy as np
@@ -41,8 +42,15 @@ __all__ = [
     "SourceReach",
     "propagate_red_status",
     "red_sources",
+    "retrace_red_status",
     "trace_red_status",
 ]
+
+Counts = npt.NDArray[np.int64]
+"""A count per source, in source (code) order."""
+
+RECOUNT_ABOVE = 64
+"""Initiatives whose YELLOW changed above which a retrace counts every source again."""
 
 
 class PropagatedRisk:
@@ -238,6 +246,45 @@ def propagate_red_status(
     return trace.flagged(kind)
 
 
+def retrace_red_status(
+    trace: RedStatusTrace,
+    graph: nx.DiGraph,
+    statuses: Mapping[str, StatusSnapshot],
+    changed: Collection[str],
+    *,
+    include_risk_level: bool = False,
+) -> RedStatusTrace:
+    """:func:`trace_red_status` of ``statuses``, worked out from an earlier ``trace``.
+
+    ``trace`` was traced on ``graph`` with statuses that differ from ``statuses`` only for
+    the codes in ``changed`` (the initiatives that reported since). Their sources are
+    decided again, the others kept; see :meth:`RedStatusTrace.with_sources` for what is
+    computed again.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph()
+    >>> graph.add_nodes_from("ABC", kind=NodeKind.INITIATIVE)
+    >>> graph.add_edges_from([("A", "B"), ("B", "C")], criticality=Criticality.HIGH)
+    >>> before = trace_red_status(graph, {"A": StatusSnapshot(Level.RED, None)})
+    >>> statuses = {"A": StatusSnapshot(Level.GREEN, None), "B": StatusSnapshot(Level.RED, None)}
+    >>> after = retrace_red_status(before, graph, statuses, {"A", "B"})
+    >>> after.sources, after.levels()
+    (('B',), {'C': <Level.RED: 'RED'>})
+    """
+    reported = {code: statuses[code] for code in changed if code in statuses}
+    position = trace._arrays.position
+    is_source = trace._is_source.copy()
+    is_source[[position[code] for code in changed if code in position]] = False
+    is_source[
+        [
+            position[code]
+            for code in red_sources(graph, reported, include_risk_level=include_risk_level)
+        ]
+    ] = True
+    return trace._with_starts(np.flatnonzero(is_source), RECOUNT_ABOVE)
+
+
 class RedStatusTrace:
     """Where the red status of a set of sources reaches, by level.
 
@@ -261,17 +308,110 @@ class RedStatusTrace:
     def __init__(
         self, graph: nx.DiGraph, sources: Sequence[str], *, arrays: GraphArrays | None = None
     ) -> None:
-        self.sources = tuple(sources)
+        self._sources: tuple[str, ...] | None = tuple(sources)
         self._arrays = graph_arrays(graph) if arrays is None else arrays
         self._red_edges = self._arrays.transmitting(Criticality.HIGH)
         self._transmitting_edges = self._arrays.transmitting(Criticality.MEDIUM)
-        self._starts = [self._arrays.position[source] for source in self.sources]
+        position = self._arrays.position
+        self._starts = np.fromiter((position[source] for source in sources), np.int64, len(sources))
         self._is_source = np.zeros(self._arrays.size, bool)
         self._is_source[self._starts] = True
         self._red_nodes = self._red_edges.reached_by_other_source(self._starts)
         reached = self._transmitting_edges.reached_by_other_source(self._starts)
         self._yellow_nodes = reached & ~self._red_nodes
-        self._counts: tuple[list[int], list[int]] | None = None
+        self._counts: tuple[Counts, Counts] | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The red sources, in code order."""
+        if self._sources is None:
+            self._sources = tuple(map(self._arrays.codes.__getitem__, self._starts.tolist()))
+        return self._sources
+
+    def with_sources(
+        self, sources: Sequence[str], *, recount_above: int = RECOUNT_ABOVE
+    ) -> RedStatusTrace:
+        """The trace of the same graph from ``sources``, equal to one traced afresh.
+
+        Only what the sources added or removed reach is searched again (see
+        :meth:`graph.arrays.TransmittingGraph.rereached`). When this trace has counted
+        its reach, the counts carry over: a source's RED count depends on the graph
+        alone; its YELLOW count moves by the initiatives whose YELLOW changed that it
+        reaches, found by a search backwards from each (every source is counted again
+        when more than ``recount_above`` changed); a new source is counted by one search
+        forwards from it.
+        """
+        position = self._arrays.position
+        starts = np.unique(np.fromiter((position[source] for source in sources), np.int64))
+        return self._with_starts(starts, recount_above)
+
+    def _with_starts(self, starts: npt.NDArray[np.int64], recount_above: int) -> RedStatusTrace:
+        """:meth:`with_sources` of the sources at ``starts`` (sorted positions)."""
+        arrays = self._arrays
+        trace = object.__new__(RedStatusTrace)
+        trace._sources = None
+        trace._arrays = arrays
+        trace._red_edges = self._red_edges
+        trace._transmitting_edges = self._transmitting_edges
+        trace._starts = starts
+        trace._is_source = np.zeros(arrays.size, bool)
+        trace._is_source[starts] = True
+        changed = np.flatnonzero(trace._is_source != self._is_source)
+        trace._red_nodes = self._red_edges.rereached(self._red_nodes, starts, changed)
+        reached = self._transmitting_edges.rereached(
+            self._red_nodes | self._yellow_nodes, starts, changed
+        )
+        trace._yellow_nodes = reached & ~trace._red_nodes
+        trace._counts = None
+        if self._counts is not None:
+            trace._counts = self._carried_counts(trace, recount_above)
+        return trace
+
+    def _carried_counts(self, trace: RedStatusTrace, recount_above: int) -> tuple[Counts, Counts]:
+        """``trace``'s reach counts from this trace's (see :meth:`with_sources`)."""
+        assert self._counts is not None
+        red_before, yellow_before = self._counts
+        initiatives = self._arrays.is_initiative
+        counted = initiatives & trace._yellow_nodes
+        moved = np.flatnonzero((initiatives & self._yellow_nodes) != counted)
+        starts = trace._starts
+        kept = self._is_source[starts]
+        index_of = np.zeros(self._arrays.size, np.int64)
+        index_of[self._starts] = np.arange(len(self._starts))
+        earlier = index_of[starts[kept]]
+        red = np.zeros(len(starts), np.int64)
+        red[kept] = red_before[earlier]
+        yellow = np.zeros(len(starts), np.int64)
+        if len(moved) > recount_above:
+            yellow = self._transmitting_edges.source_counts(starts, counted)
+        else:
+            shift = np.zeros(self._arrays.size, np.int64)
+            for node in moved.tolist():
+                checkpoint()
+                shift[self._transmitting_edges.ancestors(node)[1:]] += 1 if counted[node] else -1
+            yellow[kept] = yellow_before[earlier] + shift[starts[kept]]
+        for index in np.flatnonzero(~kept).tolist():  # the new sources
+            checkpoint()
+            start = int(starts[index])
+            reach = self._red_edges.descendants(start)
+            red[index] = initiatives[reach].sum() - initiatives[start]
+            if len(moved) <= recount_above:
+                reach = self._transmitting_edges.descendants(start)
+                yellow[index] = counted[reach].sum() - counted[start]
+        return red, yellow
+
+    def flagged_in_order(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> FlaggedRisks:
+        """:meth:`flagged` as a sequence, RED before YELLOW and then by code, made per item.
+
+        Reading a page of it costs the page, not the whole portfolio.
+        """
+        wanted = np.ones(self._arrays.size, bool)
+        if kind is not None:
+            is_initiative = self._arrays.is_initiative
+            wanted = is_initiative if kind == NodeKind.INITIATIVE else ~is_initiative
+        red = np.flatnonzero(self._red_nodes & wanted)
+        yellow = np.flatnonzero(self._yellow_nodes & wanted)
+        return FlaggedRisks(self, np.concatenate((red, yellow)), len(red))
 
     def levels(self, kind: NodeKind | None = NodeKind.INITIATIVE) -> dict[str, Level]:
         """The level of every node a source reaches, keyed by code in code order.
@@ -334,19 +474,34 @@ class RedStatusTrace:
         only reaches it at YELLOW. Sources that flag nothing are left out. Counted on
         first use: it is a pass over the graph per 2,048 sources.
         """
+        red_counts, yellow_counts = (counts.tolist() for counts in self._counted())
+        return {
+            source: SourceReach(source=source, red=red, yellow=yellow)
+            for source, red, yellow in zip(self.sources, red_counts, yellow_counts, strict=True)
+            if red or yellow
+        }
+
+    def _counted(self) -> tuple[Counts, Counts]:
+        """Each source's count of initiatives flagged RED and YELLOW (see :meth:`reach`)."""
         if self._counts is None:
             initiatives = self._arrays.is_initiative
             red = self._red_edges.source_counts(self._starts, initiatives)
             yellow = self._transmitting_edges.source_counts(
                 self._starts, initiatives & self._yellow_nodes
             )
-            self._counts = red.tolist(), yellow.tolist()
-        red_counts, yellow_counts = self._counts
-        return {
-            source: SourceReach(source=source, red=red, yellow=yellow)
-            for source, red, yellow in zip(self.sources, red_counts, yellow_counts, strict=True)
-            if red or yellow
-        }
+            self._counts = red, yellow
+        return self._counts
+
+    def reach_in_order(self) -> SourceReaches:
+        """:meth:`reach` as a sequence, widest reach first, made per item.
+
+        Ordered by initiatives flagged (RED and YELLOW) descending, then RED descending,
+        then source code; reading a page of it costs the page.
+        """
+        red, yellow = self._counted()
+        total = red + yellow
+        order = np.lexsort((np.arange(len(total)), -red, -total))
+        return SourceReaches(self.sources, red, yellow, order[total[order] > 0])
 
     def path(self, source: str, code: str, level: Level) -> tuple[str, ...]:
         """One path of ``level`` from ``source`` to ``code``: fewest hops, then smallest codes.
@@ -391,3 +546,83 @@ class RedStatusTrace:
 
     def _edges(self, level: Level) -> TransmittingGraph:
         return self._red_edges if level == Level.RED else self._transmitting_edges
+
+
+class FlaggedRisks(Sequence[PropagatedRisk]):
+    """The flagged nodes of a trace in presentation order, each made when it is read.
+
+    Examples
+    --------
+    >>> graph = nx.DiGraph()
+    >>> graph.add_nodes_from("ABC", kind=NodeKind.INITIATIVE)
+    >>> graph.add_edge("A", "C", criticality=Criticality.MEDIUM)
+    >>> graph.add_edge("A", "B", criticality=Criticality.HIGH)
+    >>> flagged = RedStatusTrace(graph, ("A",)).flagged_in_order()
+    >>> len(flagged), [(risk.code, risk.level.value) for risk in flagged[:2]]
+    (2, [('B', 'RED'), ('C', 'YELLOW')])
+    """
+
+    def __init__(self, trace: RedStatusTrace, positions: npt.NDArray[np.int64], red: int) -> None:
+        self._trace = trace
+        self._positions = positions
+        self._red = red
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> PropagatedRisk: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PropagatedRisk]: ...
+
+    def __getitem__(self, index: int | slice) -> PropagatedRisk | Sequence[PropagatedRisk]:
+        if isinstance(index, slice):
+            return [self._risk(item) for item in range(len(self))[index]]
+        return self._risk(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[PropagatedRisk]:
+        return (self._risk(item) for item in range(len(self)))
+
+    def _risk(self, item: int) -> PropagatedRisk:
+        arrays = self._trace._arrays
+        position = int(self._positions[item])
+        return PropagatedRisk(
+            arrays.codes[position],
+            Level.RED if item < self._red else Level.YELLOW,
+            kind=NodeKind.INITIATIVE if arrays.is_initiative[position] else NodeKind.SOLUTION,
+            trace=self._trace,
+        )
+
+
+class SourceReaches(Sequence[SourceReach]):
+    """Sources with their counts in the order of :meth:`RedStatusTrace.reach_in_order`."""
+
+    def __init__(
+        self, sources: Sequence[str], red: Counts, yellow: Counts, order: npt.NDArray[np.intp]
+    ) -> None:
+        self._sources = sources
+        self._red = red
+        self._yellow = yellow
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> SourceReach: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SourceReach]: ...
+
+    def __getitem__(self, index: int | slice) -> SourceReach | Sequence[SourceReach]:
+        if isinstance(index, slice):
+            return [self._item(item) for item in range(len(self))[index]]
+        return self._item(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[SourceReach]:
+        return (self._item(item) for item in range(len(self)))
+
+    def _item(self, item: int) -> SourceReach:
+        chosen = int(self._order[item])
+        return SourceReach(self._sources[chosen], int(self._red[chosen]), int(self._yellow[chosen]))

@@ -3,7 +3,8 @@
 A write that only reports statuses leaves the dependency graph as it was, so the analysis
 cache moves to the new data version without rebuilding it: it keeps the graph and what
 was computed from the graph alone, reads again the statuses of the initiatives that
-reported, and propagates afresh. Any other write (a new dependency, a report that moves
+reported, and carries the red-status propagation over, searching again only what those
+initiatives' sources reach. Any other write (a new dependency, a report that moves
 a forecast) rebuilds. Either way every answer must equal that of a cache built from
 scratch at the same version.
 """
@@ -46,6 +47,13 @@ async def answers(cache: AnalysisCache, database_url: str) -> dict[str, Any]:
                     found[f"levels {opens} {risk}"] = await analysis.node_levels(read, opens, risk)
                     found[f"reach {opens} {risk}"] = await analysis.source_reach(
                         read, opens, include_risk_level=risk
+                    )
+                    overview = await analysis.propagation_overview(
+                        read, opens, include_risk_level=risk
+                    )
+                    found[f"overview {opens} {risk}"] = (
+                        [(item.code, item.level, item.sources) for item in overview.flagged],
+                        list(overview.reach),
                     )
                     flagged = await analysis.propagation(read, opens, include_risk_level=risk)
                     found[f"sources {opens} {risk}"] = {
