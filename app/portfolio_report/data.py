@@ -9,6 +9,8 @@ and the API never disagree.
 
 from __future__ import annotations
 
+import itertools
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +26,6 @@ from app.domain import LABELS, Segment, TrafficLight
 from app.portfolio_report.changes import RoundChanges, gather_changes
 from app.repository import Row
 
-TREND_PERIODS = 6
 KEY_INITIATIVES = 10
 NOT_REPORTED = summary.NOT_REPORTED
 LEVELS = ("GREEN", "YELLOW", "RED", NOT_REPORTED)
@@ -52,6 +53,18 @@ class LevelCounts:
     @property
     def total(self) -> int:
         return self.green + self.yellow + self.red + self.none
+
+
+@dataclass(frozen=True, slots=True)
+class SlipPoint:
+    """Delivery forecasts that moved later in a round, since the round before."""
+
+    period: Period
+    slipped: int
+    """How many deliveries' forecasts moved later."""
+    total_days: int
+    median_days: float | None
+    """None when no forecast moved later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +170,9 @@ class PortfolioReport:
     status_by_segment: tuple[LevelCounts, ...]
     risk_by_segment: tuple[LevelCounts, ...]
     trend: tuple[tuple[Period, LevelCounts], ...]
+    """Status counts of every round up to this one, oldest first."""
+    slip_trend: tuple[SlipPoint, ...]
+    """Forecast slips of every round after the first, up to this one, oldest first."""
     flagged: tuple[Flagged, ...]
     missing: tuple[Missing, ...]
     slipped: tuple[SlippedDelivery, ...]
@@ -233,6 +249,55 @@ def _propagated(
     )
 
 
+def _status_trend(
+    rounds: Sequence[Row], counted: Sequence[Row], admitted_count: int
+) -> tuple[tuple[Period, LevelCounts], ...]:
+    """Each round's status counts (oldest first); the admitted initiatives without a
+    report up to a round count as not reported."""
+    by_round: dict[str, Counter[str]] = {row.code: Counter() for row in rounds}
+    for row in counted:
+        by_round[row.round][str(row.status)] += row.initiatives
+    points = []
+    for row in rounds:
+        found = by_round[row.code]
+        green, yellow, red = found["GREEN"], found["YELLOW"], found["RED"]
+        points.append(
+            (
+                _period(row),
+                LevelCounts(row.name, green, yellow, red, admitted_count - green - yellow - red),
+            )
+        )
+    return tuple(points)
+
+
+def _slip_trend(rounds: Sequence[Row], forecasts: Sequence[Row]) -> tuple[SlipPoint, ...]:
+    """Per round after the first (oldest first): the forecasts later than the round before.
+
+    A delivery counts when both rounds know it with a forecast, as
+    ``portfolioChanges(from: previous, to: round)`` lists its slips.
+    """
+    known: dict[str, dict[str, date | None]] = {row.code: {} for row in rounds}
+    for row in forecasts:
+        known[row.round][row.delivery] = row.forecast
+    points = []
+    for before, after in itertools.pairwise(rounds):
+        earlier = known[before.code]
+        days = []
+        for code, forecast in known[after.code].items():
+            previous = earlier.get(code)
+            if forecast is not None and previous is not None and forecast > previous:
+                days.append((forecast - previous).days)
+        points.append(
+            SlipPoint(
+                period=_period(after),
+                slipped=len(days),
+                total_days=sum(days),
+                median_days=statistics.median(days) if days else None,
+            )
+        )
+    return tuple(points)
+
+
 class _Reader:
     """The ``read`` callable the analysis expects, on one connection."""
 
@@ -287,22 +352,16 @@ async def _gather(
             for segment in Segment
         )
 
-    trend = []
-    for row in reversed(periods[position : position + TREND_PERIODS]):
-        reports = (
-            latest
-            if row.id == period.id
-            else await read(repository.latest_reports, period_opens=row.opens)
-        )
-        trend.append(
-            (
-                _period(row),
-                _counts(
-                    row.name,
-                    [_value(getattr(reports.get(key), "status", None)) for key in admitted],
-                ),
-            )
-        )
+    admitted_count = len(admitted)
+    trend = _status_trend(
+        list(reversed(periods[position:])),
+        await read(repository.status_counts_per_round, period_opens=period.opens),
+        admitted_count,
+    )
+    slip_trend = _slip_trend(
+        list(reversed(periods[position:])),
+        await read(repository.forecasts_per_round, period_opens=period.opens),
+    )
 
     flagged = []
     for key, row in admitted.items():
@@ -422,7 +481,8 @@ async def _gather(
         risk=_level_counts("Risiko", found.by_risk),
         status_by_segment=by_segment(status_of),
         risk_by_segment=by_segment(risk_of),
-        trend=tuple(trend),
+        trend=trend,
+        slip_trend=slip_trend,
         flagged=tuple(flagged),
         missing=missing,
         slipped=slipped,
