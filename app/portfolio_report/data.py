@@ -9,7 +9,6 @@ and the API never disagree.
 
 from __future__ import annotations
 
-import itertools
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -270,29 +269,24 @@ def _status_trend(
     return tuple(points)
 
 
-def _slip_trend(rounds: Sequence[Row], forecasts: Sequence[Row]) -> tuple[SlipPoint, ...]:
+def _slip_trend(rounds: Sequence[Row], slips: Sequence[Row]) -> tuple[SlipPoint, ...]:
     """Per round after the first (oldest first): the forecasts later than the round before.
 
-    A delivery counts when both rounds know it with a forecast, as
-    ``portfolioChanges(from: previous, to: round)`` lists its slips.
+    ``slips`` are those of ``forecast_slips_per_round``, as
+    ``portfolioChanges(from: previous, to: round)`` lists them with positive ``days``.
     """
-    known: dict[str, dict[str, date | None]] = {row.code: {} for row in rounds}
-    for row in forecasts:
-        known[row.round][row.delivery] = row.forecast
+    days: dict[str, list[int]] = {row.code: [] for row in rounds}
+    for row in slips:
+        days[row.round].append((row.after - row.before).days)
     points = []
-    for before, after in itertools.pairwise(rounds):
-        earlier = known[before.code]
-        days = []
-        for code, forecast in known[after.code].items():
-            previous = earlier.get(code)
-            if forecast is not None and previous is not None and forecast > previous:
-                days.append((forecast - previous).days)
+    for row in rounds[1:]:
+        found = sorted(days[row.code])
         points.append(
             SlipPoint(
-                period=_period(after),
-                slipped=len(days),
-                total_days=sum(days),
-                median_days=statistics.median(days) if days else None,
+                period=_period(row),
+                slipped=len(found),
+                total_days=sum(found),
+                median_days=statistics.median(found) if found else None,
             )
         )
     return tuple(points)
@@ -360,7 +354,7 @@ async def _gather(
     )
     slip_trend = _slip_trend(
         list(reversed(periods[position:])),
-        await read(repository.forecasts_per_round, period_opens=period.opens),
+        await read(repository.forecast_slips_per_round, period_opens=period.opens),
     )
 
     flagged = []

@@ -93,7 +93,7 @@ from app.repository.status_reports import (
     report_by_id,
     reports_for,
 )
-from app.repository.trends import forecasts_per_round, status_counts_per_round
+from app.repository.trends import forecast_slips_per_round, status_counts_per_round
 from app.repository.visibility import of_visible_initiative, visible_initiatives
 from app.repository.webhooks import (
     ANY_OWNER,
@@ -132,7 +132,7 @@ __all__ = [
     "dependency_by_id",
     "developed_solutions_for",
     "developers_of",
-    "forecasts_per_round",
+    "forecast_slips_per_round",
     "goal_links",
     "graph_rows",
     "initiatives_by_codes",

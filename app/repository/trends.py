@@ -26,8 +26,14 @@ from app.tables import (
 
 
 def _rounds_up_to(period_opens: date) -> sa.Subquery:
+    """The rounds opened up to ``period_opens``, numbered from the oldest (``ordinal``)."""
     return (
-        sa.select(period_table.c.id, period_table.c.code, period_table.c.opens)
+        sa.select(
+            period_table.c.id,
+            period_table.c.code,
+            period_table.c.opens,
+            sa.func.row_number().over(order_by=period_table.c.opens).label("ordinal"),
+        )
         .where(period_table.c.opens <= period_opens)
         .subquery("trend_round")
     )
@@ -84,12 +90,16 @@ def _known_order(table: sa.FromClause, recorded_in: sa.FromClause) -> tuple[Any,
     )
 
 
-async def forecasts_per_round(connection: AsyncConnection, *, period_opens: date) -> Sequence[Row]:
-    """(round code, round opens, delivery code, forecast) as each round knew them.
+async def forecast_slips_per_round(
+    connection: AsyncConnection, *, period_opens: date
+) -> Sequence[Row]:
+    """(round, delivery, before, after): forecasts later than the round before knew them.
 
-    For every round opened up to ``period_opens``: each delivery's latest history row of
-    that round or an earlier one (or without a round), of an initiative admitted as that
-    round knew it — the deliveries of a round's state (``app.repository.state_rows_as_of``).
+    For every round opened up to ``period_opens``, each delivery as that round knew it —
+    its latest history row of that round or an earlier one (or without a round), of an
+    initiative admitted as that round knew it: the deliveries of a round's state
+    (``app.repository.state_rows_as_of``) — compared with the round just before; a
+    delivery counts when both rounds know it with a forecast and the later one is later.
     Ordered by round, then delivery.
     """
     rounds = _rounds_up_to(period_opens)
@@ -137,10 +147,11 @@ async def forecasts_per_round(connection: AsyncConnection, *, period_opens: date
         )
         .subquery("initiative_known")
     )
-    result = await connection.execute(
+    known = (
         sa.select(
             rounds.c.code.label("round"),
             rounds.c.opens,
+            rounds.c.ordinal,
             delivery_table.c.code.label("delivery"),
             delivery_ranked.c.forecast_date.label("forecast"),
         )
@@ -159,6 +170,30 @@ async def forecasts_per_round(connection: AsyncConnection, *, period_opens: date
             ),
         )
         .where(initiative_ranked.c.state.in_(sorted(ADMITTED_STATES)))
-        .order_by(rounds.c.opens, delivery_table.c.code)
+        .subquery("forecast_known")
+    )
+    compared = sa.select(
+        known.c.round,
+        known.c.opens,
+        known.c.ordinal,
+        known.c.delivery,
+        known.c.forecast.label("after"),
+        sa.func.lag(known.c.forecast)
+        .over(partition_by=known.c.delivery, order_by=known.c.ordinal)
+        .label("before"),
+        sa.func.lag(known.c.ordinal)
+        .over(partition_by=known.c.delivery, order_by=known.c.ordinal)
+        .label("before_ordinal"),
+    ).subquery("forecast_compared")
+    result = await connection.execute(
+        sa.select(
+            compared.c.round,
+            compared.c.delivery,
+            sa.type_coerce(compared.c.before, sa.Date).label("before"),
+            sa.type_coerce(compared.c.after, sa.Date).label("after"),
+        )
+        .where(compared.c.before_ordinal == compared.c.ordinal - 1)
+        .where(compared.c.after > compared.c.before)
+        .order_by(compared.c.opens, compared.c.delivery)
     )
     return await all_rows(result)
