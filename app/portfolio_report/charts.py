@@ -44,11 +44,14 @@ def _fill(prefix: str, key: str) -> str:
 
 
 def _count_text(x: float, y: float, key: str, count: int, size: int) -> str:
-    """A count on its segment, haloed in the level's colour so the pattern never crowds it."""
+    """A count on its segment, on a plain box of the level's colour so the pattern never
+    crowds it (a box, not a text halo: the PDF renderer ignores ``paint-order``)."""
+    width = 0.62 * size * len(str(count)) + 6
     return (
+        f'<rect x="{x - width / 2:.1f}" y="{y - size + 1:.1f}" width="{width:.1f}" '
+        f'height="{size + 3}" rx="2" fill="{COLOURS[key]}"/>'
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="600" '
-        f'text-anchor="middle" fill="{TEXT_ON[key]}" stroke="{COLOURS[key]}" '
-        f'stroke-width="3" paint-order="stroke">{count}</text>'
+        f'text-anchor="middle" fill="{TEXT_ON[key]}">{count}</text>'
     )
 
 
