@@ -9,8 +9,9 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import GraphQLClient
+from tests.conftest import Callers, GraphQLClient
 from tests.report.test_report import section
+from tests.schema.writes import UPSERT_DELIVERY
 
 ROUNDS = ("2025-1", "2025-2", "2026-1", "2026-2")
 # Red initiatives per round in the seed (its earlier rounds are invented for the demo).
@@ -66,6 +67,23 @@ def test_status_table_shows_the_seeds_red_initiatives_per_round(client: TestClie
     assert red == SEED_RED_PER_ROUND
 
 
+def _slips_between(graphql: GraphQLClient, before: str, after: str | None) -> list[str]:
+    """The slip table's cells for ``after`` as ``portfolioChanges`` answers them."""
+    changes = graphql.data(
+        "query($f: String!, $t: String) { portfolioChanges(from: $f, to: $t) {"
+        " deliverySlips(first: 1000) { delivery { code } days } } }",
+        {"f": before, "t": after},
+    )["portfolioChanges"]
+    days = sorted(slip["days"] for slip in changes["deliverySlips"] if slip["days"] > 0)
+    if days:
+        middle = len(days) // 2
+        median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+        median_text = f"{median:.1f}".replace(".", ",").removesuffix(",0")
+    else:
+        median_text = "–"
+    return [str(len(days)), str(sum(days)), median_text]
+
+
 def test_slip_table_counts_the_forecasts_portfolio_changes_lists_as_later(
     client: TestClient, graphql: GraphQLClient
 ) -> None:
@@ -73,20 +91,40 @@ def test_slip_table_counts_the_forecasts_portfolio_changes_lists_as_later(
 
     assert list(table) == list(ROUNDS[1:])
     for before, after in itertools.pairwise(ROUNDS):
-        changes = graphql.data(
-            "query($f: String!, $t: String!) { portfolioChanges(from: $f, to: $t) {"
-            " deliverySlips(first: 1000) { days } } }",
-            {"f": before, "t": after},
-        )["portfolioChanges"]
-        days = sorted(slip["days"] for slip in changes["deliverySlips"] if slip["days"] > 0)
-        assert table[after][0] == str(len(days)), after
-        assert table[after][1] == str(sum(days)), after
-        if days:
-            middle = len(days) // 2
-            median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
-            assert table[after][2] == f"{median:.1f}".replace(".", ",").removesuffix(",0")
-        else:
-            assert table[after][2] == "–"
+        assert table[after] == _slips_between(graphql, before, after), after
+
+
+def test_a_forecast_moved_later_now_counts_in_the_current_rounds_slips(
+    callers: Callers,
+) -> None:
+    before = _table(_trend(callers.http, "2026-2"), "slip")["2026-2"]
+    delivery = {
+        "initiative": "PLL",
+        "code": "PLL-D3",
+        "name": "PLL innført hos 25 % av prioriterte aktører",
+        "baselineDate": "2026-06-30",
+        "forecastDate": "2027-06-30",
+        "status": "DELAYED",
+    }
+    answer = callers.admin.data(UPSERT_DELIVERY, {"input": delivery})["upsertDelivery"]
+    assert answer["__typename"] == "DeliveryPayload", answer
+
+    after = _table(_trend(callers.http, "2026-2"), "slip")["2026-2"]
+    assert after == _slips_between(callers.anonymous, "2026-1", None)
+    # PLL-D3 had already slipped in 2026-2 (2026-09-30 to 2026-10-31); it now slips 242
+    # days further (to 2027-06-30), as the round knows it.
+    assert after[0] == before[0]
+    assert int(after[1]) == int(before[1]) + 242
+    # The report of the round before knows nothing of it.
+    assert _table(_trend(callers.http, "2026-1"), "slip")["2026-1"] == ["11", "1495", "90"]
+
+
+def test_an_earlier_rounds_report_shows_the_slips_up_to_it(client: TestClient) -> None:
+    latest = _table(_trend(client, "2026-2"), "slip")
+
+    assert _table(_trend(client, "2026-1"), "slip") == {
+        code: latest[code] for code in ("2025-2", "2026-1")
+    }
 
 
 def test_slip_table_shows_the_seeds_slips_per_round(client: TestClient) -> None:
