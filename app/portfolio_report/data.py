@@ -9,6 +9,7 @@ and the API never disagree.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from app.domain import LABELS, Segment, TrafficLight
 from app.portfolio_report.changes import RoundChanges, gather_changes
 from app.repository import Row
 
-TREND_PERIODS = 6
 KEY_INITIATIVES = 10
 NOT_REPORTED = summary.NOT_REPORTED
 LEVELS = ("GREEN", "YELLOW", "RED", NOT_REPORTED)
@@ -52,6 +52,18 @@ class LevelCounts:
     @property
     def total(self) -> int:
         return self.green + self.yellow + self.red + self.none
+
+
+@dataclass(frozen=True, slots=True)
+class SlipPoint:
+    """Delivery forecasts that moved later in a round, since the round before."""
+
+    period: Period
+    slipped: int
+    """How many deliveries' forecasts moved later."""
+    total_days: int
+    median_days: float | None
+    """None when no forecast moved later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +169,9 @@ class PortfolioReport:
     status_by_segment: tuple[LevelCounts, ...]
     risk_by_segment: tuple[LevelCounts, ...]
     trend: tuple[tuple[Period, LevelCounts], ...]
+    """Status counts of every round up to this one, oldest first."""
+    slip_trend: tuple[SlipPoint, ...]
+    """Forecast slips of every round after the first, up to this one, oldest first."""
     flagged: tuple[Flagged, ...]
     missing: tuple[Missing, ...]
     slipped: tuple[SlippedDelivery, ...]
@@ -233,6 +248,50 @@ def _propagated(
     )
 
 
+def _status_trend(
+    rounds: Sequence[Row], counted: Sequence[Row], admitted_count: int
+) -> tuple[tuple[Period, LevelCounts], ...]:
+    """Each round's status counts (oldest first); the admitted initiatives without a
+    report up to a round count as not reported."""
+    by_round: dict[str, Counter[str]] = {row.code: Counter() for row in rounds}
+    for row in counted:
+        by_round[row.round][str(row.status)] += row.initiatives
+    points = []
+    for row in rounds:
+        found = by_round[row.code]
+        green, yellow, red = found["GREEN"], found["YELLOW"], found["RED"]
+        points.append(
+            (
+                _period(row),
+                LevelCounts(row.name, green, yellow, red, admitted_count - green - yellow - red),
+            )
+        )
+    return tuple(points)
+
+
+def _slip_trend(rounds: Sequence[Row], slips: Sequence[Row]) -> tuple[SlipPoint, ...]:
+    """Per round after the first (oldest first): the forecasts later than the round before.
+
+    ``slips`` are those of ``forecast_slips_per_round``, as
+    ``portfolioChanges(from: previous, to: round)`` lists them with positive ``days``.
+    """
+    days: dict[str, list[int]] = {row.code: [] for row in rounds}
+    for row in slips:
+        days[row.round].append((row.after - row.before).days)
+    points = []
+    for row in rounds[1:]:
+        found = sorted(days[row.code])
+        points.append(
+            SlipPoint(
+                period=_period(row),
+                slipped=len(found),
+                total_days=sum(found),
+                median_days=statistics.median(found) if found else None,
+            )
+        )
+    return tuple(points)
+
+
 class _Reader:
     """The ``read`` callable the analysis expects, on one connection."""
 
@@ -287,22 +346,16 @@ async def _gather(
             for segment in Segment
         )
 
-    trend = []
-    for row in reversed(periods[position : position + TREND_PERIODS]):
-        reports = (
-            latest
-            if row.id == period.id
-            else await read(repository.latest_reports, period_opens=row.opens)
-        )
-        trend.append(
-            (
-                _period(row),
-                _counts(
-                    row.name,
-                    [_value(getattr(reports.get(key), "status", None)) for key in admitted],
-                ),
-            )
-        )
+    admitted_count = len(admitted)
+    trend = _status_trend(
+        list(reversed(periods[position:])),
+        await read(repository.status_counts_per_round, period_opens=period.opens),
+        admitted_count,
+    )
+    slip_trend = _slip_trend(
+        list(reversed(periods[position:])),
+        await read(repository.forecast_slips_per_round, period_opens=period.opens),
+    )
 
     flagged = []
     for key, row in admitted.items():
@@ -422,7 +475,8 @@ async def _gather(
         risk=_level_counts("Risiko", found.by_risk),
         status_by_segment=by_segment(status_of),
         risk_by_segment=by_segment(risk_of),
-        trend=tuple(trend),
+        trend=trend,
+        slip_trend=slip_trend,
         flagged=tuple(flagged),
         missing=missing,
         slipped=slipped,

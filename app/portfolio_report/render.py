@@ -62,6 +62,7 @@ def _environment() -> Environment:
     environment.filters["niva"] = level_label
     environment.filters["levering"] = lambda value: LABELS[DeliveryStatus].get(value, value)
     environment.filters["tall"] = lambda value: f"{value:,}".replace(",", "\u00a0")
+    environment.filters["dager"] = charts.days_text
     return environment
 
 
@@ -70,12 +71,24 @@ def render_html(report: PortfolioReport) -> str:
     template = _environment().get_template("report.html.j2")
     chart_markup = {
         "status_by_segment": charts.segment_bars(
-            report.status_by_segment, title="Status per segment", none_label="Ikke rapportert"
+            report.status_by_segment,
+            title="Status per segment",
+            none_label="Ikke rapportert",
+            prefix="status-segment",
         ),
         "risk_by_segment": charts.segment_bars(
-            report.risk_by_segment, title="Risiko per segment", none_label="Ikke oppgitt"
+            report.risk_by_segment,
+            title="Risiko per segment",
+            none_label="Ikke oppgitt",
+            prefix="risk-segment",
         ),
-        "trend": charts.trend_columns(report.trend, title="Status i de siste rapporteringsrundene"),
+        "trend": charts.trend_columns(
+            report.trend, title="Status per rapporteringsrunde", prefix="status-trend"
+        ),
+        "slip_trend": charts.slip_columns(
+            report.slip_trend,
+            title="Leveranser med senere prognose enn runden før, per rapporteringsrunde",
+        ),
     }
     return template.render(
         report=report,

@@ -93,6 +93,7 @@ from app.repository.status_reports import (
     report_by_id,
     reports_for,
 )
+from app.repository.trends import forecast_slips_per_round, status_counts_per_round
 from app.repository.visibility import of_visible_initiative, visible_initiatives
 from app.repository.webhooks import (
     ANY_OWNER,
@@ -131,6 +132,7 @@ __all__ = [
     "dependency_by_id",
     "developed_solutions_for",
     "developers_of",
+    "forecast_slips_per_round",
     "goal_links",
     "graph_rows",
     "initiatives_by_codes",
@@ -175,6 +177,7 @@ __all__ = [
     "sqlite_index_statements",
     "state_rows",
     "state_rows_as_of",
+    "status_counts_per_round",
     "supporting_goals_for",
     "unreminded_missing_reports",
     "visible_initiatives",

@@ -167,11 +167,15 @@ def test_report_counts_red_and_missing_in_the_summary(report_html: str) -> None:
 def test_report_charts_are_valid_svg(report_html: str) -> None:
     charts = re.findall(r"<svg.*?</svg>", report_html, re.DOTALL)
 
-    assert len(charts) == 3
+    assert len(charts) == 4
     for chart in charts:
         root = ET.fromstring(chart)
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         assert root.find("{http://www.w3.org/2000/svg}rect") is not None
+    # The charts' patterns are referred to by id, so no two may share one.
+    ids = re.findall(r'<pattern id="([^"]+)"', report_html)
+    assert ids
+    assert len(ids) == len(set(ids))
 
 
 def test_report_loads_nothing_from_outside(report_html: str) -> None:

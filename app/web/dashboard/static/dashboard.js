@@ -4,6 +4,7 @@
 import { fill, formatDate, h, plural, s } from "./common.js";
 import { GraphView, graphToolbar } from "./graph.js";
 import { LiveConnection } from "./live.js";
+import { ComparisonPanel } from "./comparison.js";
 import { ScenarioPanel } from "./scenario.js";
 
 const ENDPOINT = "/graphql";
@@ -1245,6 +1246,7 @@ async function start() {
   }
   listen();
   startScenarios();
+  startComparison();
 }
 
 // ---------------------------------------------------------------- scenarios
@@ -1253,6 +1255,21 @@ function startScenarios() {
   const panel = new ScenarioPanel($("scenario-body"), {
     label,
     includeRiskLevel: () => state.includeRiskLevel,
+    show: ({ moved, flagged }) => {
+      state.moved = moved;
+      state.flagged = flagged;
+      if (state.graph) renderGraph(state.graph, state.selected?.code ?? null);
+    },
+  });
+  panel.start();
+}
+
+// ---------------------------------------------------------------- comparisons
+
+function startComparison() {
+  const panel = new ComparisonPanel($("comparison-body"), {
+    gql,
+    label,
     show: ({ moved, flagged }) => {
       state.moved = moved;
       state.flagged = flagged;

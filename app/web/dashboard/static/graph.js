@@ -524,7 +524,7 @@ export class GraphView {
     const description = describeNode(node);
     const badges = [];
     if (this.moved.has(node.code)) badges.push(`+${this.moved.get(node.code)} d (flyttes)`);
-    if (this.flagged.has(node.code)) badges.push("ny (nytt flagg i scenarioet)");
+    if (this.flagged.has(node.code)) badges.push("ny (nytt flagg i scenarioet eller sammenligningen)");
     if (!badges.length) return description;
     const head = `${node.code} – ${node.name}`;
     return description.startsWith(head)
