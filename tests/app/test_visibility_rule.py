@@ -37,8 +37,8 @@ mutation($input: UpsertDeliveryInput!) { upsertDelivery(input: $input) { __typen
 """
 
 # Reads that answer for the whole portfolio and count admitted initiatives only, the same
-# for every caller: the analysis graph (now and as a round knew it), the round summary
-# and the reminders' round.
+# for every caller: the analysis graph (now and as a round knew it), the round summary,
+# the report's trend charts and the reminders' round.
 ADMITTED_FOR_EVERYONE = {
     repository.graph_rows,
     repository.latest_statuses,
@@ -50,6 +50,8 @@ ADMITTED_FOR_EVERYONE = {
     repository.unreminded_missing_reports,
     repository.state_rows,
     repository.state_rows_as_of,
+    repository.status_counts_per_round,
+    repository.forecast_slips_per_round,
     admitted_developments,
 }
 INITIATIVE_TABLES = (

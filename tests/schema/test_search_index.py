@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from starlette.testclient import TestClient
 
 from app import repository
@@ -13,7 +14,7 @@ from app.auth import EVERYTHING
 from app.cli import seed_database
 from app.database import create_engine, create_sync_engine, is_sqlite
 from app.main import create_app
-from app.migrate import migrate
+from app.migrate import alembic_config, migrate
 from app.settings import Settings
 from tests.conftest import Callers, Databases, GraphQLClient, settings_for
 from tests.schema.writes import COORDINATE_REPORT, SUBMIT, UPDATE, UPSERT_DELIVERY, UPSERT_RISK
@@ -111,27 +112,34 @@ def _revision_before_search() -> str:
 
 
 def test_the_migration_indexes_a_portfolio_stored_before_it(databases: Databases) -> None:
-    url = databases.create("search_before")  # migrated to the head: go back before search
-    if is_sqlite(url):
-        _execute(url, "DROP TABLE search_index")
-    else:
-        for index in ("initiative_name", "initiative_purpose", "delivery", "risk"):
-            _execute(url, f"DROP INDEX ix_search_{index}")
-        _execute(url, "DROP INDEX ix_search_status_report_reason")
-        _execute(url, "DROP INDEX ix_search_status_report_risk_areas")
-    for table in ("initiative", "status_report", "risk", "delivery"):
-        for event in ("insert", "update", "delete") if is_sqlite(url) else ():
-            _execute(url, f"DROP TRIGGER search_index_{table}_{event}")
-    _execute(url, f"UPDATE alembic_version SET version_num = '{_revision_before_search()}'")
+    url = databases.create("search_before")
     seed_database(Settings(database_url=url))
-    # The migrations after search run again too: take away the tables they made.
-    for table in ("baseline", "initiative_history", "delivery_history", "dependency_history"):
-        _execute(url, f"DROP TABLE {table}")
+    # Back to before search with the portfolio kept: every later migration is undone too.
+    engine = create_sync_engine(Settings(database_url=url))
+    with engine.begin() as connection:
+        config = alembic_config(url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, _revision_before_search())
+    engine.dispose()
+    assert not _has_search_objects(url)
 
     migrate(Settings(database_url=url))
 
     with TestClient(create_app(settings_for(url))) as http:
         assert _hits(GraphQLClient(http), "radiologisvar") == {("PPS", "PURPOSE")}
+
+
+def _has_search_objects(database_url: str) -> bool:
+    engine = create_sync_engine(Settings(database_url=database_url))
+    try:
+        with engine.connect() as connection:
+            if is_sqlite(database_url):
+                found = "SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_index%'"
+            else:
+                found = "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'ix_search_%'"
+            return bool(connection.scalar(sa.text(found)))
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.postgresql_only
