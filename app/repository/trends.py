@@ -81,6 +81,32 @@ async def status_counts_per_round(
     return await all_rows(result)
 
 
+def _ranked_in_each_round(
+    rounds: sa.Subquery, history: sa.Table, key: str, value: str, *, name: str
+) -> sa.Subquery:
+    """(round_id, ``key``, ``value``, rank) of every history row each round knew; rank 1
+    is the newest a round knew of each ``key`` (rows of no round are known to every one)."""
+    recorded = period_table.alias(f"{name}_recorded")
+    return (
+        sa.select(
+            rounds.c.id.label("round_id"),
+            history.c[key],
+            history.c[value],
+            sa.func.row_number()
+            .over(
+                partition_by=(rounds.c.id, history.c[key]),
+                order_by=_known_order(history, recorded),
+            )
+            .label("rank"),
+        )
+        .select_from(rounds)
+        .join(history, sa.true())
+        .outerjoin(recorded, recorded.c.id == history.c.period_id)
+        .where(sa.or_(history.c.period_id.is_(None), recorded.c.opens <= rounds.c.opens))
+        .subquery(name)
+    )
+
+
 def _known_order(table: sa.FromClause, recorded_in: sa.FromClause) -> tuple[Any, ...]:
     """Newest first: by the round recorded in (rows without one are the oldest), then id."""
     return (
@@ -103,49 +129,11 @@ async def forecast_slips_per_round(
     Ordered by round, then delivery.
     """
     rounds = _rounds_up_to(period_opens)
-    deliveries = delivery_history_table
-    delivery_recorded = period_table.alias("delivery_recorded")
-    delivery_ranked = (
-        sa.select(
-            rounds.c.id.label("round_id"),
-            deliveries.c.delivery_id,
-            deliveries.c.forecast_date,
-            sa.func.row_number()
-            .over(
-                partition_by=(rounds.c.id, deliveries.c.delivery_id),
-                order_by=_known_order(deliveries, delivery_recorded),
-            )
-            .label("rank"),
-        )
-        .select_from(rounds)
-        .join(deliveries, sa.true())
-        .outerjoin(delivery_recorded, delivery_recorded.c.id == deliveries.c.period_id)
-        .where(
-            sa.or_(deliveries.c.period_id.is_(None), delivery_recorded.c.opens <= rounds.c.opens)
-        )
-        .subquery("delivery_known")
+    delivery_ranked = _ranked_in_each_round(
+        rounds, delivery_history_table, "delivery_id", "forecast_date", name="delivery_known"
     )
-    initiatives = initiative_history_table
-    initiative_recorded = period_table.alias("initiative_recorded")
-    initiative_ranked = (
-        sa.select(
-            rounds.c.id.label("round_id"),
-            initiatives.c.initiative_id,
-            initiatives.c.state,
-            sa.func.row_number()
-            .over(
-                partition_by=(rounds.c.id, initiatives.c.initiative_id),
-                order_by=_known_order(initiatives, initiative_recorded),
-            )
-            .label("rank"),
-        )
-        .select_from(rounds)
-        .join(initiatives, sa.true())
-        .outerjoin(initiative_recorded, initiative_recorded.c.id == initiatives.c.period_id)
-        .where(
-            sa.or_(initiatives.c.period_id.is_(None), initiative_recorded.c.opens <= rounds.c.opens)
-        )
-        .subquery("initiative_known")
+    initiative_ranked = _ranked_in_each_round(
+        rounds, initiative_history_table, "initiative_id", "state", name="initiative_known"
     )
     known = (
         sa.select(
